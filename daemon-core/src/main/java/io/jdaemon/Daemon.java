@@ -1,0 +1,103 @@
+package io.jdaemon;
+
+import io.jdaemon.internal.DaemonSide;
+import io.jdaemon.internal.ExitStatus;
+import io.jdaemon.internal.Flags;
+import io.jdaemon.internal.Launcher;
+import java.io.File;
+
+/**
+ * The front door: a real Unix daemon mode for a JVM service, switched on by one flag.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) throws Exception {
+ *     args = Daemon.detachIfRequested(args);
+ *     // ... the service, unchanged
+ * }
+ * }</pre>
+ *
+ * <p>Without {@code --daemon} the call only removes the library's flags from {@code args}. With
+ * {@code --daemon} the launching JVM runs a small native helper that forks, calls setsid, forks
+ * again and executes this same JVM command line again; the launching JVM then waits until the
+ * daemon is ready, prints {@code NAME started, pid N} and exits 0 (non-zero, with the reason on
+ * stderr, if the daemon failed). In the re-executed JVM the call finishes the setup (pidfile,
+ * readiness) and returns the service's arguments, so {@code main} goes on as the daemon.
+ *
+ * <p>Flags: {@code --daemon}, {@code --pidfile=PATH}, {@code --log=PATH}, {@code --workdir=DIR},
+ * {@code --umask=OCTAL}, {@code --sighup=default|ignore}, {@code --start-timeout=SECONDS}; each
+ * also as {@code --name value}. See {@link DaemonOptions} for their defaults.
+ */
+public final class Daemon {
+
+    private Daemon() {
+    }
+
+    /**
+     * Detaches this service into a daemon if its arguments ask for it, with the defaults of
+     * {@link DaemonOptions#defaults()}.
+     *
+     * @param args the arguments {@code main} received
+     * @return {@code args} without the library's flags, in their order
+     */
+    public static String[] detachIfRequested(String[] args) {
+        return detachIfRequested(args, DaemonOptions.defaults());
+    }
+
+    /**
+     * Detaches this service into a daemon if its arguments ask for it. Flags override
+     * {@code defaults}.
+     *
+     * <p>Does not return in the launching JVM of {@code --daemon}: that JVM exits with 0 once the
+     * daemon is ready (or already running), and non-zero with a one-line reason on stderr if it
+     * is not. A malformed flag also ends the JVM, with status 2 and a one-line message.
+     *
+     * @param args the arguments {@code main} received
+     * @param defaults the service's own defaults for the library's settings
+     * @return {@code args} without the library's flags, in their order
+     */
+    public static String[] detachIfRequested(String[] args, DaemonOptions defaults) {
+        String name = defaults.name() != null ? defaults.name() : programName();
+        try {
+            Flags.Parsed parsed = Flags.parse(args, defaults);
+            String launcher = System.getProperty(DaemonSide.MARKER);
+            if (launcher != null) {
+                DaemonSide.complete(launcher);
+                return parsed.serviceArgs();
+            }
+            if (parsed.action() == Flags.Action.NONE) {
+                return parsed.serviceArgs();
+            }
+            if (File.separatorChar != '/') {
+                throw new DaemonException("--daemon needs a POSIX system (Linux or macOS); this is "
+                        + System.getProperty("os.name") + ": run the service in the foreground "
+                        + "under the system's service manager", ExitStatus.UNSUPPORTED);
+            }
+            System.exit(new Launcher(parsed.options(), name).start());
+        } catch (DaemonException e) {
+            System.err.println(name + ": " + e.getMessage());
+            System.exit(e.exitCode());
+        }
+        throw new AssertionError("unreachable");
+    }
+
+    /**
+     * Tells the launcher that the service is ready (serving), when the service was configured
+     * with {@link DaemonOptions.Builder#explicitReady(boolean) explicitReady(true)}. The launcher
+     * exits 0 only then. Harmless, and does nothing, in a foreground run or when called again.
+     */
+    public static void ready() {
+        DaemonSide.ready();
+    }
+
+    /** The jar's file name without {@code .jar}, or the main class's simple name. */
+    private static String programName() {
+        String command = System.getProperty("sun.java.command", "");
+        String first = command.split(" ", 2)[0];
+        if (first.endsWith(".jar")) {
+            String file = new File(first).getName();
+            return file.substring(0, file.length() - 4);
+        }
+        String simple = first.substring(first.lastIndexOf('.') + 1);
+        return simple.isEmpty() ? "java" : simple;
+    }
+}

@@ -1,0 +1,220 @@
+package io.jdaemon;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable settings for {@link Daemon}: the programmatic defaults a service gives in code. The
+ * command-line flags override them. Build one with {@link #builder()}.
+ *
+ * <table>
+ *   <caption>Settings, their flags and defaults</caption>
+ *   <tr><th>setting</th><th>flag</th><th>default</th></tr>
+ *   <tr><td>{@link Builder#pidFile(Path) pidFile}</td><td>{@code --pidfile=PATH}</td>
+ *       <td>none: no pidfile, so a second start cannot be detected</td></tr>
+ *   <tr><td>{@link Builder#logFile(Path) logFile}</td><td>{@code --log=PATH}</td>
+ *       <td>{@code /dev/null}; stdout and stderr are appended to the file</td></tr>
+ *   <tr><td>{@link Builder#workDir(Path) workDir}</td><td>{@code --workdir=DIR}</td>
+ *       <td>{@code /}, as daemon(3)</td></tr>
+ *   <tr><td>{@link Builder#umask(int) umask}</td><td>{@code --umask=OCTAL}</td>
+ *       <td>{@code 022}</td></tr>
+ *   <tr><td>{@link Builder#sighup(Sighup) sighup}</td><td>{@code --sighup=default|ignore}</td>
+ *       <td>{@link Sighup#DEFAULT}</td></tr>
+ *   <tr><td>{@link Builder#startTimeout(Duration) startTimeout}</td>
+ *       <td>{@code --start-timeout=SECONDS}</td><td>60 seconds</td></tr>
+ *   <tr><td>{@link Builder#explicitReady(boolean) explicitReady}</td><td>none</td>
+ *       <td>{@code false}: ready when {@code detachIfRequested} returns</td></tr>
+ *   <tr><td>{@link Builder#name(String) name}</td><td>none</td>
+ *       <td>the jar's file name without {@code .jar}, else the main class's simple name</td></tr>
+ * </table>
+ *
+ * <p>Relative paths are resolved against the launching process's working directory, before the
+ * daemon changes to its own.
+ */
+public final class DaemonOptions {
+
+    /** What SIGHUP does to the daemon. */
+    public enum Sighup {
+        /**
+         * SIGHUP keeps its default meaning: the JVM runs its shutdown hooks and exits with status
+         * 129. A launcher started under {@code nohup} (SIGHUP ignored) passes that choice on.
+         */
+        DEFAULT,
+        /** SIGHUP is ignored. */
+        IGNORE
+    }
+
+    private static final DaemonOptions DEFAULTS = new Builder().build();
+
+    private final String name;
+    private final Path pidFile;
+    private final Path logFile;
+    private final Path workDir;
+    private final int umask;
+    private final Sighup sighup;
+    private final Duration startTimeout;
+    private final boolean explicitReady;
+
+    private DaemonOptions(Builder b) {
+        this.name = b.name;
+        this.pidFile = b.pidFile;
+        this.logFile = b.logFile;
+        this.workDir = b.workDir;
+        this.umask = b.umask;
+        this.sighup = b.sighup;
+        this.startTimeout = b.startTimeout;
+        this.explicitReady = b.explicitReady;
+    }
+
+    /** The defaults listed in the class description. */
+    public static DaemonOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder holding the defaults listed in the class description. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.pidFile = pidFile;
+        b.logFile = logFile;
+        b.workDir = workDir;
+        b.umask = umask;
+        b.sighup = sighup;
+        b.startTimeout = startTimeout;
+        b.explicitReady = explicitReady;
+        return b;
+    }
+
+    /** The name used in the launcher's messages, or {@code null} to derive it. */
+    public String name() {
+        return name;
+    }
+
+    /** The pidfile, or {@code null} for none. */
+    public Path pidFile() {
+        return pidFile;
+    }
+
+    /** The file stdout and stderr are appended to. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** The daemon's working directory. */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** The daemon's file mode creation mask, 0 to 0777. */
+    public int umask() {
+        return umask;
+    }
+
+    /** The SIGHUP policy. */
+    public Sighup sighup() {
+        return sighup;
+    }
+
+    /** How long the launcher waits for the daemon to be ready. */
+    public Duration startTimeout() {
+        return startTimeout;
+    }
+
+    /** Whether the service calls {@link Daemon#ready()} itself, once it is serving. */
+    public boolean explicitReady() {
+        return explicitReady;
+    }
+
+    @Override
+    public String toString() {
+        return "DaemonOptions[name=" + name + ", pidFile=" + pidFile + ", logFile=" + logFile
+                + ", workDir=" + workDir + ", umask=0" + Integer.toOctalString(umask)
+                + ", sighup=" + sighup + ", startTimeout=" + startTimeout
+                + ", explicitReady=" + explicitReady + "]";
+    }
+
+    /** Builds {@link DaemonOptions}; starts from the defaults. */
+    public static final class Builder {
+        private String name;
+        private Path pidFile;
+        private Path logFile = Path.of("/dev/null");
+        private Path workDir = Path.of("/");
+        private int umask = 0022;
+        private Sighup sighup = Sighup.DEFAULT;
+        private Duration startTimeout = Duration.ofSeconds(60);
+        private boolean explicitReady;
+
+        private Builder() {
+        }
+
+        /** Name for the launcher's messages ({@code NAME started, pid N}); null derives it. */
+        public Builder name(String name) {
+            this.name = name == null || name.isBlank() ? null : name;
+            return this;
+        }
+
+        /** Pidfile path, or {@code null} for none. Default: none. */
+        public Builder pidFile(Path pidFile) {
+            this.pidFile = pidFile == null ? null : pidFile.toAbsolutePath().normalize();
+            return this;
+        }
+
+        /** Log file for stdout and stderr, appended to. Default: {@code /dev/null}. */
+        public Builder logFile(Path logFile) {
+            this.logFile = Objects.requireNonNull(logFile, "logFile").toAbsolutePath().normalize();
+            return this;
+        }
+
+        /** Working directory of the daemon. Default: {@code /}. */
+        public Builder workDir(Path workDir) {
+            this.workDir = Objects.requireNonNull(workDir, "workDir").toAbsolutePath().normalize();
+            return this;
+        }
+
+        /** File mode creation mask, 0 to 0777 (write it in octal: {@code 0027}). Default: 022. */
+        public Builder umask(int umask) {
+            if (umask < 0 || umask > 0777) {
+                throw new IllegalArgumentException(
+                        "umask must be between 0 and 0777, got 0" + Integer.toOctalString(umask));
+            }
+            this.umask = umask;
+            return this;
+        }
+
+        /** SIGHUP policy. Default: {@link Sighup#DEFAULT}. */
+        public Builder sighup(Sighup sighup) {
+            this.sighup = Objects.requireNonNull(sighup, "sighup");
+            return this;
+        }
+
+        /** How long the launcher waits for readiness, more than zero. Default: 60 seconds. */
+        public Builder startTimeout(Duration startTimeout) {
+            if (startTimeout.isNegative() || startTimeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be positive, got " + startTimeout);
+            }
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /**
+         * When true, the launcher waits until the service calls {@link Daemon#ready()}, so that
+         * {@code --daemon} returning 0 means "serving". Default: false (ready when
+         * {@code detachIfRequested} returns).
+         */
+        public Builder explicitReady(boolean explicitReady) {
+            this.explicitReady = explicitReady;
+            return this;
+        }
+
+        /** The immutable options. */
+        public DaemonOptions build() {
+            return new DaemonOptions(this);
+        }
+    }
+}

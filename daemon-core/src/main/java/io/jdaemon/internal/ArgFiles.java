@@ -1,0 +1,87 @@
+package io.jdaemon.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits the text of a {@code java} argument file ({@code @file}) into arguments the way the
+ * {@code java} launcher does: white space separates, {@code #} at the start of an argument begins
+ * a comment to the end of the line, single or double quotes keep white space, and inside quotes a
+ * backslash escapes the next character ({@code \n}, {@code \t}, {@code \r}, {@code \f}) or, at the
+ * end of a line, continues the argument on the next line without its leading white space.
+ */
+final class ArgFiles {
+
+    private ArgFiles() {
+    }
+
+    static List<String> tokens(String text) {
+        List<String> out = new ArrayList<>();
+        StringBuilder token = null;
+        char quote = 0;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else if (c == '\\' && i + 1 < n) {
+                    char e = text.charAt(++i);
+                    if (e == '\n' || e == '\r') {
+                        if (e == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
+                            i++;
+                        }
+                        while (i + 1 < n && isSpace(text.charAt(i + 1))) {
+                            i++;
+                        }
+                    } else {
+                        token.append(unescape(e));
+                    }
+                } else {
+                    token.append(c);
+                }
+            } else if (isSpace(c)) {
+                if (token != null) {
+                    out.add(token.toString());
+                    token = null;
+                }
+            } else if (c == '#' && token == null) {
+                while (i + 1 < n && text.charAt(i + 1) != '\n' && text.charAt(i + 1) != '\r') {
+                    i++;
+                }
+            } else {
+                if (token == null) {
+                    token = new StringBuilder();
+                }
+                if (c == '"' || c == '\'') {
+                    quote = c;
+                } else {
+                    token.append(c);
+                }
+            }
+        }
+        if (token != null) {
+            out.add(token.toString());
+        }
+        return out;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    }
+
+    private static char unescape(char c) {
+        switch (c) {
+            case 'n':
+                return '\n';
+            case 't':
+                return '\t';
+            case 'r':
+                return '\r';
+            case 'f':
+                return '\f';
+            default:
+                return c;
+        }
+    }
+}

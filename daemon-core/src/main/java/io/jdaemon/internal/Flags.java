@@ -1,0 +1,195 @@
+package io.jdaemon.internal;
+
+import io.jdaemon.DaemonException;
+import io.jdaemon.DaemonOptions;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Finds the library's own flags in a service's arguments, applies them over the programmatic
+ * defaults and strips them, keeping the service's arguments in their order. Scanning stops at
+ * {@code --}, which is left in place with everything after it.
+ */
+public final class Flags {
+
+    /** What the command line asks the library to do. */
+    public enum Action {
+        /** No {@code --daemon}: run in the foreground as if the library were not there. */
+        NONE,
+        /** {@code --daemon} or {@code --daemon=start}. */
+        START
+    }
+
+    /** The result of parsing: the action, the effective options and the service's arguments. */
+    public static final class Parsed {
+        private final Action action;
+        private final DaemonOptions options;
+        private final String[] serviceArgs;
+
+        Parsed(Action action, DaemonOptions options, String[] serviceArgs) {
+            this.action = action;
+            this.options = options;
+            this.serviceArgs = serviceArgs;
+        }
+
+        public Action action() {
+            return action;
+        }
+
+        public DaemonOptions options() {
+            return options;
+        }
+
+        /** The arguments with the library's flags removed (a fresh array). */
+        public String[] serviceArgs() {
+            return serviceArgs.clone();
+        }
+    }
+
+    private static final String DAEMON = "--daemon";
+    private static final List<String> VALUED =
+            List.of("--pidfile", "--log", "--workdir", "--umask", "--sighup", "--start-timeout");
+
+    private Flags() {
+    }
+
+    /**
+     * Parses {@code args} over {@code defaults}.
+     *
+     * @throws DaemonException with {@link ExitStatus#USAGE} for a malformed flag
+     */
+    public static Parsed parse(String[] args, DaemonOptions defaults) {
+        Action action = Action.NONE;
+        DaemonOptions.Builder options = defaults.toBuilder();
+        List<String> rest = new ArrayList<>(args.length);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg == null) {
+                continue;
+            }
+            if (arg.equals("--")) {
+                for (int j = i; j < args.length; j++) {
+                    rest.add(args[j]);
+                }
+                break;
+            }
+            if (arg.equals(DAEMON) || arg.startsWith(DAEMON + "=")) {
+                action = action(arg.equals(DAEMON) ? "start" : arg.substring(DAEMON.length() + 1));
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            if (!VALUED.contains(name)) {
+                rest.add(arg);
+                continue;
+            }
+            String value;
+            if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length && args[i + 1] != null && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            } else {
+                throw usage(name + " needs a value: " + name + "=" + placeholder(name));
+            }
+            if (value.isEmpty()) {
+                throw usage(name + " needs a value: " + name + "=" + placeholder(name));
+            }
+            apply(options, name, value);
+        }
+        return new Parsed(action, options.build(), rest.toArray(new String[0]));
+    }
+
+    private static Action action(String value) {
+        if (value.equals("start")) {
+            return Action.START;
+        }
+        throw usage("unknown action --daemon=" + value + "; use --daemon or --daemon=start");
+    }
+
+    private static void apply(DaemonOptions.Builder options, String name, String value) {
+        switch (name) {
+            case "--pidfile":
+                options.pidFile(path(name, value));
+                break;
+            case "--log":
+                options.logFile(path(name, value));
+                break;
+            case "--workdir":
+                options.workDir(path(name, value));
+                break;
+            case "--umask":
+                options.umask(umask(value));
+                break;
+            case "--sighup":
+                options.sighup(sighup(value));
+                break;
+            case "--start-timeout":
+                options.startTimeout(seconds(name, value));
+                break;
+            default:
+                throw new IllegalStateException(name);
+        }
+    }
+
+    private static Path path(String name, String value) {
+        if (value.indexOf('\0') >= 0 || value.indexOf('\n') >= 0) {
+            throw usage(name + " value has a NUL or newline character; give a plain path");
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw usage(name + "=" + value + " is not a valid path: " + e.getReason());
+        }
+    }
+
+    static int umask(String value) {
+        if (!value.matches("0?[0-7]{1,3}")) {
+            throw usage("--umask=" + value + " is not an octal mask; use up to 3 octal digits, "
+                    + "such as 022 or 027");
+        }
+        return Integer.parseInt(value, 8);
+    }
+
+    private static DaemonOptions.Sighup sighup(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "default":
+                return DaemonOptions.Sighup.DEFAULT;
+            case "ignore":
+                return DaemonOptions.Sighup.IGNORE;
+            default:
+                throw usage("--sighup=" + value + " is not a policy; use --sighup=default or "
+                        + "--sighup=ignore");
+        }
+    }
+
+    private static Duration seconds(String name, String value) {
+        if (!value.matches("[0-9]{1,9}") || Long.parseLong(value) == 0) {
+            throw usage(name + "=" + value + " is not a whole number of seconds above 0; "
+                    + "use, for example, " + name + "=60");
+        }
+        return Duration.ofSeconds(Long.parseLong(value));
+    }
+
+    private static String placeholder(String name) {
+        switch (name) {
+            case "--umask":
+                return "OCTAL";
+            case "--sighup":
+                return "default|ignore";
+            case "--start-timeout":
+                return "SECONDS";
+            case "--workdir":
+                return "DIR";
+            default:
+                return "PATH";
+        }
+    }
+
+    private static DaemonException usage(String message) {
+        return new DaemonException(message, ExitStatus.USAGE);
+    }
+}

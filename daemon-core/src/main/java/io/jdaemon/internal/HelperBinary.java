@@ -1,0 +1,201 @@
+package io.jdaemon.internal;
+
+import io.jdaemon.DaemonException;
+import io.jdaemon.internal.platform.Platform;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Finds the native helper: the path named by {@value #HELPER_PROPERTY} if set, otherwise the
+ * class-path resource for this platform, extracted to a private per-user cache directory (mode
+ * 0700, owned by this user) under a name that carries a hash of its content. The cached copy is
+ * compared with the resource before every use; a copy that differs is replaced, never executed.
+ */
+public final class HelperBinary {
+
+    /** System property naming a helper executable to use instead of the packaged one. */
+    public static final String HELPER_PROPERTY = "jdaemon.helper";
+    /** System property naming the directory the packaged helper is extracted to. */
+    public static final String CACHE_PROPERTY = "jdaemon.cache";
+
+    private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> PRIVATE_EXE = PosixFilePermissions.fromString("r-x------");
+
+    private HelperBinary() {
+    }
+
+    /**
+     * The helper executable, ready to run.
+     *
+     * @throws DaemonException if there is none for this platform or it cannot be placed
+     */
+    public static Path locate() {
+        String override = System.getProperty(HELPER_PROPERTY);
+        if (override != null && !override.isBlank()) {
+            Path path = Path.of(override).toAbsolutePath();
+            if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
+                throw new DaemonException("helper " + path + " (from -D" + HELPER_PROPERTY
+                        + ") is not an executable file; point -D" + HELPER_PROPERTY
+                        + " at the jdaemon-helper executable", ExitStatus.NOT_INSTALLED);
+            }
+            return path;
+        }
+        String platform = Platform.current();
+        String resource = Platform.helperResource(platform);
+        byte[] content = readResource(resource);
+        if (content == null) {
+            throw new DaemonException("no daemon helper for this platform (os.name="
+                    + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
+                    + ", looked for class-path resource " + resource + "); build daemon-native on this "
+                    + "platform, or set -D" + HELPER_PROPERTY + "=PATH to a jdaemon-helper executable",
+                    ExitStatus.NOT_INSTALLED);
+        }
+        return extract(content, cacheDirectory());
+    }
+
+    /** Places {@code content} in {@code dir} as the helper, unless an identical copy is there. */
+    static Path extract(byte[] content, Path dir) {
+        Path file = dir.resolve(Platform.HELPER_NAME + "-" + hash(content));
+        try {
+            if (!isIdenticalCopy(file, content)) {
+                Path tmp = Files.createTempFile(dir, ".helper", ".tmp");
+                try {
+                    Files.write(tmp, content, StandardOpenOption.TRUNCATE_EXISTING);
+                    Files.setPosixFilePermissions(tmp, PRIVATE_EXE);
+                    move(tmp, file);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            return file;
+        } catch (IOException e) {
+            throw new DaemonException("cannot place the daemon helper in " + dir + ": " + e
+                    + "; set -D" + CACHE_PROPERTY + "=DIR to a directory you can write, or -D"
+                    + HELPER_PROPERTY + "=PATH to a jdaemon-helper executable",
+                    ExitStatus.NOT_INSTALLED, e);
+        }
+    }
+
+    private static boolean isIdenticalCopy(Path file, byte[] content) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        PosixFileAttributes attrs =
+                Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return attrs.size() == content.length && attrs.permissions().equals(PRIVATE_EXE)
+                && Arrays.equals(Files.readAllBytes(file), content);
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * The private cache directory: {@value #CACHE_PROPERTY} if set, else
+     * {@code $XDG_CACHE_HOME/jdaemon}, else {@code ~/.cache/jdaemon}, else
+     * {@code java.io.tmpdir/jdaemon-USER}; the first that is (or can be made) a directory owned by
+     * this user with mode 0700.
+     */
+    static Path cacheDirectory() {
+        List<Path> candidates = new ArrayList<>();
+        String configured = System.getProperty(CACHE_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(Path.of(configured));
+        } else {
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            if (xdg != null && xdg.startsWith("/")) {
+                candidates.add(Path.of(xdg, "jdaemon"));
+            }
+            String home = System.getProperty("user.home");
+            if (home != null && home.startsWith("/")) {
+                candidates.add(Path.of(home, ".cache", "jdaemon"));
+            }
+            candidates.add(Path.of(System.getProperty("java.io.tmpdir"),
+                    "jdaemon-" + System.getProperty("user.name")));
+        }
+        List<String> problems = new ArrayList<>();
+        for (Path dir : candidates) {
+            String problem = makePrivate(dir.toAbsolutePath());
+            if (problem == null) {
+                return dir.toAbsolutePath();
+            }
+            problems.add(problem);
+        }
+        throw new DaemonException("no private directory for the daemon helper (" + String.join("; ",
+                problems) + "); set -D" + CACHE_PROPERTY + "=DIR to a directory only you can write",
+                ExitStatus.NOT_INSTALLED);
+    }
+
+    /** Makes {@code dir} a private directory of this user; null on success, else the problem. */
+    private static String makePrivate(Path dir) {
+        try {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(dir.getParent());
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+            }
+            PosixFileAttributes attrs =
+                    Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attrs.isDirectory()) {
+                return dir + " is not a directory";
+            }
+            if (!isOwnedByMe(dir, attrs)) {
+                return dir + " belongs to " + attrs.owner().getName() + ", not to this user";
+            }
+            if (!attrs.permissions().equals(PRIVATE_DIR)) {
+                Files.setPosixFilePermissions(dir, PRIVATE_DIR);
+            }
+            return null;
+        } catch (IOException | UnsupportedOperationException e) {
+            return dir + ": " + e;
+        }
+    }
+
+    private static boolean isOwnedByMe(Path path, PosixFileAttributes attrs) throws IOException {
+        Path self = Path.of("/proc/self");
+        if (Files.isDirectory(self)) {
+            return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)
+                    .equals(Files.getAttribute(self, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+        }
+        return attrs.owner().getName().equals(System.getProperty("user.name"));
+    }
+
+    private static byte[] readResource(String resource) {
+        ClassLoader loader = HelperBinary.class.getClassLoader();
+        try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource)
+                : loader.getResourceAsStream(resource)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new DaemonException("cannot read the daemon helper resource " + resource + ": " + e,
+                    ExitStatus.NOT_INSTALLED, e);
+        }
+    }
+
+    private static String hash(byte[] content) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content);
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.jdaemon.internal;
+
+import io.jdaemon.DaemonException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The exact command line of this JVM, rebuilt so that the same JVM can be executed again from
+ * another working directory: the executable from {@code /proc/self/exe}, the raw arguments from
+ * {@code /proc/self/cmdline} (never {@code RuntimeMXBean}, whose arguments include
+ * {@code JAVA_TOOL_OPTIONS} and would apply them twice), argument files expanded, and every path
+ * the JVM itself reads (class path, {@code -jar}, module paths, agents, ...) made absolute.
+ */
+public final class JvmCommandLine {
+
+    /** Launcher options whose value is the next argument (as the {@code java} launcher has them). */
+    private static final Set<String> SPACED = Set.of("-cp", "-classpath", "--class-path", "-p",
+            "--module-path", "--upgrade-module-path", "--add-modules", "--enable-native-access",
+            "--limit-modules", "--add-exports", "--add-opens", "--add-reads", "--patch-module",
+            "--source", "-d", "--describe-module");
+    private static final Set<String> PATH_LISTS =
+            Set.of("-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path");
+    private static final List<String> PATH_PREFIXES = List.of("-javaagent:", "-agentpath:",
+            "-Xbootclasspath/a:", "-splash:", "-XX:Flags=", "-XX:VMOptionsFile=",
+            "-Djava.library.path=");
+
+    private final List<String> argv;
+
+    private JvmCommandLine(List<String> argv) {
+        this.argv = List.copyOf(argv);
+    }
+
+    /** The arguments, the first being the absolute path of the JVM executable. */
+    public List<String> argv() {
+        return argv;
+    }
+
+    /** This argv with {@code -Dproperty=value} as the first option (any earlier one removed). */
+    public List<String> withProperty(String property, String value) {
+        List<String> out = new ArrayList<>(argv.size() + 1);
+        out.add(argv.get(0));
+        out.add("-D" + property + "=" + value);
+        out.addAll(argv.subList(1, argv.size()));
+        return out;
+    }
+
+    /**
+     * This JVM's command line.
+     *
+     * @throws DaemonException if the platform does not show it
+     */
+    public static JvmCommandLine current() {
+        Path cmdline = Path.of("/proc/self/cmdline");
+        try {
+            if (Files.isReadable(cmdline)) {
+                Charset cs = nativeCharset();
+                List<String> raw = new ArrayList<>();
+                byte[] bytes = Files.readAllBytes(cmdline);
+                int start = 0;
+                for (int i = 0; i < bytes.length; i++) {
+                    if (bytes[i] == 0) {
+                        raw.add(new String(bytes, start, i - start, cs));
+                        start = i + 1;
+                    }
+                }
+                String exe = Files.readSymbolicLink(Path.of("/proc/self/exe")).toString();
+                Path cwd = Files.readSymbolicLink(Path.of("/proc/self/cwd"));
+                return parse(exe, raw, cwd);
+            }
+            ProcessHandle.Info info = ProcessHandle.current().info();
+            Optional<String> command = info.command();
+            Optional<String[]> args = info.arguments();
+            if (command.isPresent() && args.isPresent()) {
+                List<String> raw = new ArrayList<>();
+                raw.add(command.get());
+                raw.addAll(Arrays.asList(args.get()));
+                return parse(command.get(), raw, Path.of("").toAbsolutePath());
+            }
+        } catch (IOException e) {
+            throw new DaemonException("cannot read this JVM's command line from /proc/self: " + e
+                    + "; daemon mode needs /proc mounted", ExitStatus.UNSUPPORTED, e);
+        }
+        throw new DaemonException("cannot read this JVM's command line: no /proc/self/cmdline and "
+                + "the OS does not report the arguments; daemon mode needs /proc mounted",
+                ExitStatus.UNSUPPORTED);
+    }
+
+    /**
+     * Rebuilds a raw command line: {@code raw.get(0)} is replaced by {@code exe}, argument files
+     * are expanded and the JVM's own paths are resolved against {@code cwd}. The service's
+     * arguments (after the main class, {@code -jar FILE} or {@code -m MODULE}) stay verbatim.
+     */
+    static JvmCommandLine parse(String exe, List<String> raw, Path cwd) throws IOException {
+        List<String> in = new ArrayList<>(raw.subList(Math.min(1, raw.size()), raw.size()));
+        List<String> out = new ArrayList<>(in.size() + 1);
+        out.add(exe);
+        boolean argFiles = true;
+        int i = 0;
+        while (i < in.size()) {
+            String arg = in.get(i++);
+            if (argFiles && arg.startsWith("@") && !arg.startsWith("@@")) {
+                Path file = resolve(cwd, arg.substring(1));
+                in.addAll(i, ArgFiles.tokens(Files.readString(file, nativeCharset())));
+                continue;
+            }
+            if (arg.startsWith("@@")) {
+                arg = arg.substring(1);
+            }
+            if (arg.startsWith("-D" + DaemonSide.MARKER + "=")) {
+                continue;
+            }
+            if (arg.equals("--disable-@files")) {
+                argFiles = false;
+                out.add(arg);
+            } else if (arg.equals("-jar")) {
+                String jar = absolute(cwd, in.get(i++));
+                out.add(arg);
+                out.add(jar);
+                break;
+            } else if (arg.equals("-m") || arg.equals("--module") || arg.startsWith("--module=")) {
+                String module = arg.startsWith("--module=") ? arg.substring(9) : in.get(i++);
+                out.add(arg);
+                if (!arg.startsWith("--module=")) {
+                    out.add(module);
+                }
+                break;
+            } else if (SPACED.contains(arg)) {
+                String value = in.get(i++);
+                out.add(arg);
+                out.add(valueOf(arg, value, cwd));
+            } else if (arg.startsWith("--") && arg.indexOf('=') > 0
+                    && SPACED.contains(arg.substring(0, arg.indexOf('=')))) {
+                String name = arg.substring(0, arg.indexOf('='));
+                out.add(name + "=" + valueOf(name, arg.substring(name.length() + 1), cwd));
+            } else if (arg.startsWith("-")) {
+                out.add(prefixedPath(arg, cwd));
+            } else {
+                // The main class, or a source file in source-file mode.
+                out.add(arg.endsWith(".java") ? absolute(cwd, arg) : arg);
+                break;
+            }
+        }
+        out.addAll(in.subList(i, in.size()));
+        return new JvmCommandLine(out);
+    }
+
+    private static String valueOf(String option, String value, Path cwd) {
+        if (PATH_LISTS.contains(option)) {
+            return absoluteList(cwd, value);
+        }
+        if (option.equals("--patch-module") && value.indexOf('=') > 0) {
+            int eq = value.indexOf('=');
+            return value.substring(0, eq + 1) + absoluteList(cwd, value.substring(eq + 1));
+        }
+        return value;
+    }
+
+    private static String prefixedPath(String arg, Path cwd) {
+        for (String prefix : PATH_PREFIXES) {
+            if (arg.startsWith(prefix)) {
+                String rest = arg.substring(prefix.length());
+                if (prefix.startsWith("-Xbootclasspath") || prefix.equals("-Djava.library.path=")) {
+                    return prefix + absoluteList(cwd, rest);
+                }
+                // -javaagent:PATH=OPTIONS and -agentpath:PATH=OPTIONS: only the path part.
+                int eq = prefix.endsWith(":") ? rest.indexOf('=') : -1;
+                String path = eq < 0 ? rest : rest.substring(0, eq);
+                String options = eq < 0 ? "" : rest.substring(eq);
+                return prefix + absolute(cwd, path) + options;
+            }
+        }
+        return arg;
+    }
+
+    private static String absoluteList(Path cwd, String list) {
+        String[] parts = list.split(File.pathSeparator, -1);
+        for (int k = 0; k < parts.length; k++) {
+            parts[k] = absolute(cwd, parts[k]);
+        }
+        return String.join(File.pathSeparator, parts);
+    }
+
+    /** An absolute form of {@code path}; an empty entry (the current directory) becomes cwd. */
+    private static String absolute(Path cwd, String path) {
+        if (path.isEmpty() || path.equals(".")) {
+            return cwd.toString();
+        }
+        if (path.startsWith("/")) {
+            return path;
+        }
+        String dir = cwd.toString();
+        return (dir.endsWith("/") ? dir : dir + "/") + path;
+    }
+
+    private static Path resolve(Path cwd, String path) {
+        return Path.of(absolute(cwd, path));
+    }
+
+    private static Charset nativeCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name == null ? Charset.defaultCharset() : Charset.forName(name);
+        } catch (RuntimeException e) {
+            return Charset.defaultCharset();
+        }
+    }
+}

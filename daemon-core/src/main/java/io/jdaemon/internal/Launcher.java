@@ -1,0 +1,316 @@
+package io.jdaemon.internal;
+
+import io.jdaemon.DaemonException;
+import io.jdaemon.DaemonOptions;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The launching side of {@code --daemon}: checks what can be checked before anything is spawned,
+ * runs the helper (which forks, calls setsid, forks again and executes this JVM's command line
+ * again with the marker property), waits for the daemon's readiness and reports it in one line.
+ * It never forks the JVM and loads no native library.
+ */
+public final class Launcher {
+
+    private final DaemonOptions options;
+    private final String name;
+
+    /** A launcher for a daemon with these options, named {@code name} in messages. */
+    public Launcher(DaemonOptions options, String name) {
+        this.options = options;
+        this.name = name;
+    }
+
+    /**
+     * Starts the daemon and returns once it is ready, or has failed (with the reason on stderr).
+     *
+     * @return the exit status for the launching JVM
+     * @throws DaemonException for a failure the operator can fix
+     */
+    public int start() {
+        Path pidFile = options.pidFile();
+        if (pidFile != null) {
+            checkPidFile(pidFile);
+            PidFile.State state = PidFile.inspect(pidFile);
+            if (state.locked()) {
+                System.out.println(name + " already running, pid " + state.pid().orElse(0));
+                return ExitStatus.OK;
+            }
+        }
+        checkLog(options.logFile());
+        checkWorkDir(options.workDir());
+        Path helper = HelperBinary.locate();
+        JvmCommandLine jvm = JvmCommandLine.current();
+        long logStart = logSize();
+        try (Readiness.Listener listener = Readiness.Listener.open()) {
+            long pid = spawn(helper, jvm.withProperty(DaemonSide.MARKER, listener.address()));
+            Readiness.Outcome outcome = await(listener, pid);
+            switch (outcome.kind()) {
+                case READY:
+                    System.out.println(name + " started, pid " + pid);
+                    return ExitStatus.OK;
+                case RUNNING:
+                    System.out.println(name + " already running, pid " + outcome.pid());
+                    return ExitStatus.OK;
+                case FAILED:
+                    return failed("failed to start: " + outcome.message(), logStart);
+                default:
+                    return failed("the daemon (pid " + pid + ") exited before it was ready", logStart);
+            }
+        } catch (IOException e) {
+            throw new DaemonException("cannot start the daemon: " + e, ExitStatus.FAILED, e);
+        }
+    }
+
+    /** Runs the helper and returns the daemon's PID once the daemon's JVM has been executed. */
+    private long spawn(Path helper, List<String> jvm) throws IOException {
+        List<String> argv = new ArrayList<>(jvm.size() + 10);
+        argv.add(helper.toString());
+        argv.add("--log");
+        argv.add(options.logFile().toString());
+        argv.add("--workdir");
+        argv.add(options.workDir().toString());
+        argv.add("--umask");
+        argv.add(Integer.toOctalString(options.umask()));
+        argv.add("--sighup");
+        argv.add(options.sighup() == DaemonOptions.Sighup.IGNORE ? "ignore" : "inherit");
+        argv.add("--");
+        argv.addAll(jvm);
+        Process helperProcess;
+        try {
+            helperProcess = new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            throw new DaemonException("cannot execute the daemon helper " + helper + " (os.name="
+                    + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
+                    + "): " + e.getMessage() + "; if its directory is on a noexec mount, set -D"
+                    + HelperBinary.CACHE_PROPERTY + "=DIR to another directory or -D"
+                    + HelperBinary.HELPER_PROPERTY + "=PATH to an executable helper",
+                    ExitStatus.NOT_INSTALLED, e);
+        }
+        // The helper's output ends when the daemon's exec succeeded or failed: the pipe's last
+        // copy is close-on-exec in the daemon.
+        String output;
+        try (InputStream in = helperProcess.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        int status = waitFor(helperProcess);
+        long pid = 0;
+        List<String> problems = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            if (line.startsWith("pid ")) {
+                pid = Long.parseLong(line.substring(4).trim());
+            } else if (!line.isBlank()) {
+                problems.add(line.replaceFirst("^jdaemon-helper: ", ""));
+            }
+        }
+        if (status != 0 || pid == 0 || !problems.isEmpty()) {
+            String reason = problems.isEmpty() ? "the helper exited with status " + status
+                    : String.join("; ", problems);
+            throw new DaemonException("cannot start: " + reason,
+                    status == 1 && pid == 0 ? ExitStatus.NOT_CONFIGURED : ExitStatus.FAILED);
+        }
+        return pid;
+    }
+
+    /** Waits for the outcome, watching for the daemon's death before it connects and the timeout. */
+    private Readiness.Outcome await(Readiness.Listener listener, long pid) throws IOException {
+        long deadline = System.nanoTime() + options.startTimeout().toNanos();
+        String[] why = new String[1];
+        Thread watchdog = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                boolean dead = !listener.connected() && !ProcStat.isAlive(pid);
+                boolean late = System.nanoTime() - deadline > 0;
+                if (dead || late) {
+                    why[0] = dead ? "died" : "late";
+                    try {
+                        listener.close();
+                    } catch (IOException ignored) {
+                        // the waiting thread sees the channel closed either way
+                    }
+                    return;
+                }
+            }
+        }, "jdaemon-launcher-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        Readiness.Settings settings = new Readiness.Settings(
+                options.pidFile() == null ? "" : options.pidFile().toString(),
+                options.logFile().toString(), options.sighup().name(), options.explicitReady());
+        try {
+            return listener.await(pid, settings);
+        } catch (ClosedChannelException e) {
+            if ("late".equals(why[0])) {
+                kill(pid);
+                throw new DaemonException("the daemon (pid " + pid + ") was not ready within "
+                        + options.startTimeout().toSeconds() + " s and was killed; raise "
+                        + "--start-timeout or see " + options.logFile(), ExitStatus.FAILED, e);
+            }
+            return new Readiness.Outcome(Readiness.Outcome.Kind.DIED, "", pid);
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+
+    /** Kills a daemon that was not ready in time, and removes the pidfile it may have written. */
+    private void kill(long pid) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        for (int i = 0; i < 100 && ProcStat.isAlive(pid); i++) {
+            sleep(20);
+        }
+        Path pidFile = options.pidFile();
+        if (pidFile != null) {
+            PidFile.State state = PidFile.inspect(pidFile);
+            if (!state.locked() && state.pid().orElse(0) == pid) {
+                try {
+                    Files.deleteIfExists(pidFile);
+                } catch (IOException ignored) {
+                    // reported as stale by the next status
+                }
+            }
+        }
+    }
+
+    private int failed(String message, long logStart) {
+        StringBuilder text = new StringBuilder(name).append(": ").append(message);
+        String tail = logTail(logStart);
+        if (!tail.isEmpty()) {
+            text.append("\n").append(name).append(": output in ").append(options.logFile())
+                    .append(":\n").append(tail);
+        } else if (!isDevNull(options.logFile())) {
+            text.append(" (see ").append(options.logFile()).append(")");
+        }
+        System.err.println(text);
+        return ExitStatus.FAILED;
+    }
+
+    private void checkPidFile(Path pidFile) {
+        Path dir = pidFile.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new DaemonException("pidfile directory " + dir + " does not exist; create it or "
+                    + "choose another --pidfile", ExitStatus.NOT_CONFIGURED);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new DaemonException("pidfile directory " + dir + " is not writable by this user; "
+                    + "choose another --pidfile or fix its permissions", ExitStatus.NOT_CONFIGURED);
+        }
+    }
+
+    private static void checkLog(Path log) {
+        if (isDevNull(log)) {
+            return;
+        }
+        BasicFileAttributes attrs = attributesOrNull(log);
+        if (attrs == null) {
+            Path dir = log.getParent();
+            if (dir == null || !Files.isDirectory(dir)) {
+                throw new DaemonException("log directory " + dir + " does not exist; create it or "
+                        + "choose another --log", ExitStatus.NOT_CONFIGURED);
+            }
+            if (!Files.isWritable(dir)) {
+                throw new DaemonException("log directory " + dir + " is not writable by this user; "
+                        + "choose another --log or fix its permissions", ExitStatus.NOT_CONFIGURED);
+            }
+        } else if (attrs.isSymbolicLink()) {
+            throw new DaemonException("log file " + log + " is a symbolic link; refusing to follow "
+                    + "it (give the real path with --log)", ExitStatus.NOT_CONFIGURED);
+        } else if (attrs.isDirectory()) {
+            throw new DaemonException("log file " + log + " is a directory; give a file path with "
+                    + "--log", ExitStatus.NOT_CONFIGURED);
+        } else if (!Files.isWritable(log)) {
+            throw new DaemonException("log file " + log + " is not writable by this user; fix its "
+                    + "permissions or choose another --log", ExitStatus.NOT_CONFIGURED);
+        }
+    }
+
+    private static void checkWorkDir(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new DaemonException("working directory " + dir + " does not exist or is not a "
+                    + "directory; create it or choose another --workdir", ExitStatus.NOT_CONFIGURED);
+        }
+    }
+
+    private long logSize() {
+        BasicFileAttributes attrs = attributesOrNull(options.logFile());
+        return attrs != null && attrs.isRegularFile() ? attrs.size() : 0;
+    }
+
+    /** What the daemon appended to the log since {@code start}: its last 20 lines, indented. */
+    private String logTail(long start) {
+        Path log = options.logFile();
+        BasicFileAttributes attrs = attributesOrNull(log);
+        if (attrs == null || !attrs.isRegularFile() || attrs.size() <= start) {
+            return "";
+        }
+        long from = Math.max(start, attrs.size() - 8192);
+        byte[] bytes = new byte[(int) (attrs.size() - from)];
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            file.seek(from);
+            file.readFully(bytes);
+        } catch (IOException e) {
+            return "";
+        }
+        String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
+        StringBuilder out = new StringBuilder();
+        for (int i = Math.max(0, lines.length - 20); i < lines.length; i++) {
+            out.append(out.length() == 0 ? "" : "\n").append("  ").append(lines[i]);
+        }
+        return out.toString();
+    }
+
+    private static boolean isDevNull(Path log) {
+        return log.toString().equals("/dev/null");
+    }
+
+    private static BasicFileAttributes attributesOrNull(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static int waitFor(Process process) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return process.waitFor();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
+

@@ -1,0 +1,33 @@
+package io.jdaemon.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** What {@code /proc/PID/stat} says of a process (ProcessHandle where there is no /proc). */
+public final class ProcStat {
+
+    private ProcStat() {
+    }
+
+    /** Whether the process exists and is not a zombie waiting to be reaped. */
+    public static boolean isAlive(long pid) {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (!Files.isDirectory(Path.of("/proc/self"))) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+        try {
+            String s = Files.readString(stat, StandardCharsets.ISO_8859_1);
+            // Field 3, the state, follows the command name in parentheses, which may hold spaces.
+            int close = s.lastIndexOf(')');
+            char state = close >= 0 && close + 2 < s.length() ? s.charAt(close + 2) : '?';
+            return state != 'Z' && state != 'X';
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+    }
+}

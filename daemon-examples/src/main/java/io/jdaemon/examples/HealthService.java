@@ -1,0 +1,69 @@
+package io.jdaemon.examples;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.jdaemon.Daemon;
+import io.jdaemon.DaemonOptions;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A small HTTP service on the JDK's built-in server: {@code GET /health} answers {@code ok},
+ * {@code GET /pid} answers the serving process's PID. Runs in the foreground, or as a daemon with
+ * {@code --daemon}; it signals readiness once it is listening.
+ *
+ * <p>Its own flags: {@code --port=N} (0, the default, picks a free port; the port is printed)
+ * and {@code --fail-before-ready} (throws before it is ready, to show how a failed start is
+ * reported).
+ */
+public final class HealthService {
+
+    private HealthService() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        args = Daemon.detachIfRequested(args, DaemonOptions.builder().explicitReady(true).build());
+
+        int port = 0;
+        boolean failBeforeReady = false;
+        for (String arg : args) {
+            if (arg.startsWith("--port=")) {
+                port = Integer.parseInt(arg.substring("--port=".length()));
+            } else if (arg.equals("--fail-before-ready")) {
+                failBeforeReady = true;
+            } else {
+                System.err.println("daemon-examples: unknown argument " + arg
+                        + "; use --port=N or --fail-before-ready");
+                System.exit(2);
+            }
+        }
+        if (failBeforeReady) {
+            throw new IllegalStateException("failing before ready, as asked by --fail-before-ready");
+        }
+
+        HttpServer server = HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        server.createContext("/health", exchange -> answer(exchange, "ok"));
+        server.createContext("/pid", exchange ->
+                answer(exchange, Long.toString(ProcessHandle.current().pid())));
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("daemon-examples stopping");
+            server.stop(0);
+        }, "health-service-stop"));
+        System.out.println("daemon-examples listening on port " + server.getAddress().getPort());
+        Daemon.ready();
+    }
+
+    private static void answer(HttpExchange exchange, String body) throws IOException {
+        byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

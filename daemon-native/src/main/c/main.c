@@ -1,0 +1,75 @@
+/*
+ * jdaemon-helper: turns a program (the JVM) into a Unix daemon.
+ *
+ * A JVM must not fork itself, so the Java launcher runs this helper, which
+ * does the classic double fork and execs the program:
+ *
+ *   P1 (started by the launcher): parse arguments, open files, fork P2,
+ *      wait for it, exit 0 if it succeeded, else 1.
+ *   P2: setsid(), fork P3, write "pid N" to stdout, exit.
+ *   P3: prepare the process (umask, signals, stdio, descriptors) and exec
+ *      the program, which keeps P3's pid. If exec fails, an error line goes
+ *      to the launcher's stderr and P3 exits 127.
+ *
+ * Everything that can fail in a user-visible way (bad arguments, log file,
+ * working directory) is checked in P1, before anything is forked, so a
+ * failure leaves nothing behind.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "detach.h"
+#include "report.h"
+#include "signals.h"
+#include "stdio.h"
+
+int main(int argc, char **argv)
+{
+    struct options opt;
+    struct daemon_fds fds;
+    int rc, errfd;
+
+    /* ---- P1: single-threaded, before any fork; stdio is fine here. */
+    rc = args_parse(argc, argv, &opt);
+    if (rc != 0)
+        return rc;
+    if (stdio_open(&opt, &fds) != 0)
+        return 1;
+    /* The working directory is inherited across fork and exec, so enter it
+     * here: a missing, non-directory or non-searchable DIR is reported now
+     * rather than after the daemon's pid was announced. After the log was
+     * opened, so a relative --log is relative to the launcher's cwd. */
+    if (chdir(opt.workdir) != 0) {
+        fprintf(stderr, REPORT_PREFIX "cannot use working directory %s: %s\n",
+                opt.workdir, strerror(errno));
+        return 1;
+    }
+    signals_prepare_parent();
+
+    detach(); /* P1 and P2 do not come back */
+
+    /* ---- P3: async-signal-safe calls only from here on. */
+    errfd = stdio_save_error_fd();
+
+    /* Not the launcher's umask: files the daemon creates get --umask. */
+    umask(opt.umask_value);
+
+    /* Before exec, because ignored dispositions and the mask survive it. */
+    signals_reset(opt.sighup);
+
+    if (stdio_redirect(&fds) != 0) {
+        report_errno(errfd, "cannot redirect standard descriptors", NULL,
+                     errno);
+        _exit(1);
+    }
+    stdio_cloexec_from_3(fds.fd_bound);
+
+    execv(opt.program_argv[0], opt.program_argv);
+
+    report_errno(errfd, "cannot execute ", opt.program_argv[0], errno);
+    _exit(127);
+}
