@@ -1,0 +1,197 @@
+package io.jdaemon.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Starts the real example jar as a user would, in a directory of its own, and cleans up after
+ * itself: every process whose command line names that directory is killed on close.
+ */
+final class Example implements AutoCloseable {
+
+    /** The outcome of one command. */
+    record Result(int exit, String out, String err) {
+        /** The PID in "... started, pid N". */
+        long startedPid() {
+            Matcher m = Pattern.compile("started, pid (\\d+)").matcher(out);
+            assertThat(m.find()).as("launcher output: %s / %s", out, err).isTrue();
+            return Long.parseLong(m.group(1));
+        }
+    }
+
+    static final Path JAR = Path.of(System.getProperty("example.jar", "target/daemon-examples.jar"));
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    final Path dir;
+    final Path pidFile;
+    final Path log;
+
+    Example(Path dir) {
+        this.dir = dir;
+        this.pidFile = dir.resolve("example.pid");
+        this.log = dir.resolve("example.log");
+    }
+
+    /** {@code java -jar daemon-examples.jar ARGS}. */
+    List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** {@code java -jar daemon-examples.jar --daemon --pidfile=.. --log=.. --port=0 MORE}. */
+    List<String> daemonCommand(String... more) {
+        List<String> cmd = command("--daemon", "--pidfile=" + pidFile, "--log=" + log, "--port=0");
+        cmd.addAll(List.of(more));
+        return cmd;
+    }
+
+    /** Runs a command to its end (bounded) and returns what it printed. */
+    Result run(List<String> command) {
+        return run(new ProcessBuilder(command));
+    }
+
+    Result run(ProcessBuilder pb) {
+        try {
+            Process p = pb.directory(dir.toFile()).start();
+            p.getOutputStream().close();
+            CompletableFuture<String> out = readAsync(p.getInputStream());
+            CompletableFuture<String> err = readAsync(p.getErrorStream());
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("did not finish: " + pb.command());
+            }
+            return new Result(p.exitValue(), out.join(), err.join());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Starts the example as a daemon and returns the daemon's PID (checked against the pidfile). */
+    long startDaemon(String... more) {
+        Result r = run(daemonCommand(more));
+        assertThat(r.exit()).as("launcher stderr: %s", r.err()).isZero();
+        long pid = r.startedPid();
+        assertThat(pidFileContent()).isEqualTo(pid + "\n");
+        return pid;
+    }
+
+    String pidFileContent() {
+        try {
+            return Files.readString(pidFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The port the example printed to its log. */
+    int port() {
+        Pattern p = Pattern.compile("listening on port (\\d+)");
+        awaitTrue(() -> p.matcher(logText()).find(), "port in log " + log);
+        Matcher m = p.matcher(logText());
+        m.find();
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** GET http://127.0.0.1:PORT/PATH, or null if nothing answers. */
+    static String get(int port, String path) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + path)
+                    .openConnection();
+            c.setConnectTimeout(5000);
+            c.setReadTimeout(5000);
+            try (InputStream in = c.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            }
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Waits (bounded, 30 s) until the condition holds; fails the test otherwise. */
+    static void awaitTrue(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            sleep(20);
+        }
+    }
+
+    static void awaitGone(long pid) {
+        awaitTrue(() -> !new Proc(pid).alive(), "process " + pid + " to exit");
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    static void signal(long pid, String signal) {
+        try {
+            Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+            assertThat(p.waitFor()).as("kill -%s %d", signal, pid).isZero();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Every process started from this example's directory. */
+    List<Long> processes() {
+        return Proc.withArgument(dir.toString());
+    }
+
+    @Override
+    public void close() {
+        for (long pid : processes()) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        for (long pid : processes()) {
+            awaitGone(pid);
+        }
+    }
+
+    private static CompletableFuture<String> readAsync(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (in) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
+    }
+}

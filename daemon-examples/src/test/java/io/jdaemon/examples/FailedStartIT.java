@@ -1,0 +1,77 @@
+package io.jdaemon.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A start that fails makes the launcher exit non-zero with the reason on its stderr, and leaves
+ * no process and no pidfile behind.
+ */
+class FailedStartIT {
+
+    @TempDir
+    Path dir;
+    Example example;
+
+    @BeforeEach
+    void setUp() {
+        example = new Example(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        example.close();
+    }
+
+    @Test
+    void aServiceThatThrowsBeforeReadyFailsTheLauncher() {
+        Example.Result r = example.run(example.daemonCommand("--fail-before-ready"));
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("daemon-examples: failed to start: "
+                + "java.lang.IllegalStateException: failing before ready");
+        assertThat(r.err()).contains("output in " + example.log);
+        assertThat(Files.exists(example.pidFile)).isFalse();
+        assertThat(example.processes()).isEmpty();
+    }
+
+    @Test
+    void aMissingPidFileDirectoryIsReportedBeforeAnythingStarts() {
+        Path missing = dir.resolve("no-such-dir").resolve("x.pid");
+        Example.Result r = example.run(example.command("--daemon", "--pidfile=" + missing));
+
+        assertThat(r.exit()).isEqualTo(6);
+        assertThat(r.err()).isEqualTo("daemon-examples: pidfile directory " + missing.getParent()
+                + " does not exist; create it or choose another --pidfile\n");
+        assertThat(example.processes()).isEmpty();
+    }
+
+    @Test
+    void aMalformedFlagIsAUsageError() {
+        Example.Result r = example.run(example.command("--daemon", "--umask=999"));
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("daemon-examples: --umask=999 is not an octal mask; "
+                + "use up to 3 octal digits, such as 022 or 027\n");
+    }
+
+    @Test
+    void theMarkerSetByHandIsRefused() {
+        List<String> cmd = new ArrayList<>(example.command("--port=0"));
+        cmd.add(1, "-Djdaemon.launcher=" + dir.resolve("fake")); // a JVM option, before -jar
+        Example.Result r = example.run(cmd);
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("daemon-examples: no daemon launcher is waiting at ");
+        assertThat(example.processes()).isEmpty();
+    }
+}

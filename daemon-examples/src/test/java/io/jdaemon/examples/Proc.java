@@ -1,0 +1,204 @@
+package io.jdaemon.examples;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** What /proc says about a process, read from outside it. */
+final class Proc {
+
+    final long pid;
+
+    Proc(long pid) {
+        this.pid = pid;
+    }
+
+    Path dir() {
+        return Path.of("/proc", Long.toString(pid));
+    }
+
+    boolean alive() {
+        try {
+            return stat().get(0).charAt(0) != 'Z';
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** Fields of /proc/PID/stat from field 3 (state) on: index 0 is field 3. */
+    List<String> stat() {
+        String s = read(dir().resolve("stat"));
+        return Arrays.asList(s.substring(s.lastIndexOf(')') + 2).trim().split(" "));
+    }
+
+    /** Field n (1-based, as in proc_pid_stat(5)) of /proc/PID/stat; n >= 3. */
+    long statField(int n) {
+        return Long.parseLong(stat().get(n - 3));
+    }
+
+    long ppid() {
+        return statField(4);
+    }
+
+    long pgrp() {
+        return statField(5);
+    }
+
+    long session() {
+        return statField(6);
+    }
+
+    long ttyNr() {
+        return statField(7);
+    }
+
+    long tpgid() {
+        return statField(8);
+    }
+
+    /** A line of /proc/PID/status, e.g. "Umask" -> "0022". */
+    String status(String key) {
+        return status(dir().resolve("status"), key);
+    }
+
+    static String status(Path file, String key) {
+        for (String line : read(file).split("\n")) {
+            if (line.startsWith(key + ":")) {
+                return line.substring(key.length() + 1).trim();
+            }
+        }
+        throw new AssertionError("no " + key + " in " + file);
+    }
+
+    static long mask(String hex) {
+        return Long.parseUnsignedLong(hex, 16);
+    }
+
+    /** The status files of every thread. */
+    List<Path> threadStatusFiles() {
+        try (Stream<Path> tasks = Files.list(dir().resolve("task"))) {
+            return tasks.map(t -> t.resolve("status")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** fd number -> link target. */
+    Map<Integer, String> fds() {
+        Map<Integer, String> out = new TreeMap<>();
+        try (Stream<Path> fds = Files.list(dir().resolve("fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    out.put(Integer.parseInt(fd.getFileName().toString()),
+                            Files.readSymbolicLink(fd).toString());
+                } catch (NoSuchFileException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    String cwd() {
+        try {
+            return Files.readSymbolicLink(dir().resolve("cwd")).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    List<String> cmdline() {
+        return nulSeparated(dir().resolve("cmdline"));
+    }
+
+    List<String> environ() {
+        return nulSeparated(dir().resolve("environ"));
+    }
+
+    /** Lines of /proc/locks naming this process. */
+    List<String> locks() {
+        List<String> out = new ArrayList<>();
+        for (String line : read(Path.of("/proc/locks")).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 5 && f[4].equals(Long.toString(pid))) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
+    /** PIDs of all processes whose command line contains {@code token}. */
+    static List<Long> withArgument(String token) {
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> all = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    for (String arg : nulSeparated(p.resolve("cmdline"))) {
+                        if (arg.contains(token)) {
+                            out.add(Long.parseLong(name));
+                            break;
+                        }
+                    }
+                } catch (UncheckedIOException e) {
+                    // gone meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** PIDs of the children of this process. */
+    List<Long> children() {
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> all = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                String name = p.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit)) {
+                    try {
+                        if (new Proc(Long.parseLong(name)).ppid() == pid) {
+                            out.add(Long.parseLong(name));
+                        }
+                    } catch (UncheckedIOException | IndexOutOfBoundsException e) {
+                        // gone meanwhile
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private static List<String> nulSeparated(Path file) {
+        String s = read(file);
+        if (s.isEmpty()) {
+            return List.of();
+        }
+        return Arrays.asList(s.split("\0"));
+    }
+
+    private static String read(Path file) {
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
