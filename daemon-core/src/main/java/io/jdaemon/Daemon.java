@@ -1,10 +1,15 @@
 package io.jdaemon;
 
+import io.jdaemon.internal.Control;
 import io.jdaemon.internal.DaemonSide;
 import io.jdaemon.internal.ExitStatus;
 import io.jdaemon.internal.Flags;
 import io.jdaemon.internal.Launcher;
+import io.jdaemon.internal.Signals;
 import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalLong;
 
 /**
  * The front door: a real Unix daemon mode for a JVM service, switched on by one flag.
@@ -23,8 +28,14 @@ import java.io.File;
  * stderr, if the daemon failed). In the re-executed JVM the call finishes the setup (pidfile,
  * readiness) and returns the service's arguments, so {@code main} goes on as the daemon.
  *
- * <p>Flags: {@code --daemon}, {@code --pidfile=PATH}, {@code --log=PATH}, {@code --workdir=DIR},
- * {@code --umask=OCTAL}, {@code --sighup=default|ignore}, {@code --start-timeout=SECONDS}; each
+ * <p>Operators control a running daemon with the same command line and an action:
+ * {@code --daemon=stop|restart|status|reload}, from the pidfile. These run in the launching JVM,
+ * print one line and exit with an LSB code; the service's {@code main} never runs for them.
+ *
+ * <p>Flags: {@code --daemon[=start|stop|restart|status|reload]}, {@code --pidfile=PATH},
+ * {@code --log=PATH}, {@code --workdir=DIR}, {@code --umask=OCTAL},
+ * {@code --sighup=default|ignore|reload}, {@code --start-timeout=SECONDS},
+ * {@code --stop-timeout=SECONDS}, and {@code --force} with stop and restart; each valued flag
  * also as {@code --name value}. See {@link DaemonOptions} for their defaults.
  */
 public final class Daemon {
@@ -65,6 +76,7 @@ public final class Daemon {
                 return parsed.serviceArgs();
             }
             if (parsed.action() == Flags.Action.NONE) {
+                Signals.install(parsed.options().sighup(), null);
                 return parsed.serviceArgs();
             }
             if (File.separatorChar != '/') {
@@ -72,7 +84,10 @@ public final class Daemon {
                         + System.getProperty("os.name") + ": run the service in the foreground "
                         + "under the system's service manager", ExitStatus.UNSUPPORTED);
             }
-            System.exit(new Launcher(parsed.options(), name).start());
+            int exit = parsed.action() == Flags.Action.START
+                    ? new Launcher(parsed.options(), name).start()
+                    : new Control(defaults, parsed.options(), name).run(parsed.action(), parsed.force());
+            System.exit(exit);
         } catch (DaemonException e) {
             System.err.println(name + ": " + e.getMessage());
             System.exit(e.exitCode());
@@ -87,6 +102,35 @@ public final class Daemon {
      */
     public static void ready() {
         DaemonSide.ready();
+    }
+
+    /**
+     * Registers a callback run when the daemon reloads: on SIGHUP under {@code --sighup=reload},
+     * after the log file was reopened. Callbacks run in registration order on a signal-handling
+     * thread; one that throws is logged and does not stop the daemon or the other callbacks.
+     */
+    public static void onReload(Runnable callback) {
+        Signals.onReload(java.util.Objects.requireNonNull(callback, "callback"));
+    }
+
+    /**
+     * The state of the daemon behind a pidfile, as {@code --daemon=status} reports it. Never
+     * signals anything; a stale pidfile is {@link DaemonStatus.State#DEAD}.
+     */
+    public static DaemonStatus status(Path pidFile) {
+        return Control.status(pidFile.toAbsolutePath());
+    }
+
+    /**
+     * Stops the daemon behind a pidfile: SIGTERM to the process that holds the pidfile's lock,
+     * then waits until it has exited. A stale pidfile is removed.
+     *
+     * @return the PID that was stopped, or empty if none was running
+     * @throws DaemonException if it is still running after {@code timeout}, or the pidfile is
+     *     unreadable
+     */
+    public static OptionalLong stop(Path pidFile, Duration timeout) {
+        return Control.stop(pidFile.toAbsolutePath(), timeout, false);
     }
 
     /** The jar's file name without {@code .jar}, or the main class's simple name. */

@@ -19,10 +19,12 @@ import java.util.Objects;
  *       <td>{@code /}, as daemon(3)</td></tr>
  *   <tr><td>{@link Builder#umask(int) umask}</td><td>{@code --umask=OCTAL}</td>
  *       <td>{@code 022}</td></tr>
- *   <tr><td>{@link Builder#sighup(Sighup) sighup}</td><td>{@code --sighup=default|ignore}</td>
- *       <td>{@link Sighup#DEFAULT}</td></tr>
+ *   <tr><td>{@link Builder#sighup(Sighup) sighup}</td>
+ *       <td>{@code --sighup=default|ignore|reload}</td><td>{@link Sighup#DEFAULT}</td></tr>
  *   <tr><td>{@link Builder#startTimeout(Duration) startTimeout}</td>
  *       <td>{@code --start-timeout=SECONDS}</td><td>60 seconds</td></tr>
+ *   <tr><td>{@link Builder#stopTimeout(Duration) stopTimeout}</td>
+ *       <td>{@code --stop-timeout=SECONDS}</td><td>30 seconds</td></tr>
  *   <tr><td>{@link Builder#explicitReady(boolean) explicitReady}</td><td>none</td>
  *       <td>{@code false}: ready when {@code detachIfRequested} returns</td></tr>
  *   <tr><td>{@link Builder#name(String) name}</td><td>none</td>
@@ -42,7 +44,12 @@ public final class DaemonOptions {
          */
         DEFAULT,
         /** SIGHUP is ignored. */
-        IGNORE
+        IGNORE,
+        /**
+         * SIGHUP reloads: the daemon reopens its {@code --log} file (so that logrotate can rename
+         * it and signal), then runs the callbacks given to {@link Daemon#onReload(Runnable)}.
+         */
+        RELOAD
     }
 
     private static final DaemonOptions DEFAULTS = new Builder().build();
@@ -54,6 +61,7 @@ public final class DaemonOptions {
     private final int umask;
     private final Sighup sighup;
     private final Duration startTimeout;
+    private final Duration stopTimeout;
     private final boolean explicitReady;
 
     private DaemonOptions(Builder b) {
@@ -64,6 +72,7 @@ public final class DaemonOptions {
         this.umask = b.umask;
         this.sighup = b.sighup;
         this.startTimeout = b.startTimeout;
+        this.stopTimeout = b.stopTimeout;
         this.explicitReady = b.explicitReady;
     }
 
@@ -87,6 +96,7 @@ public final class DaemonOptions {
         b.umask = umask;
         b.sighup = sighup;
         b.startTimeout = startTimeout;
+        b.stopTimeout = stopTimeout;
         b.explicitReady = explicitReady;
         return b;
     }
@@ -126,6 +136,11 @@ public final class DaemonOptions {
         return startTimeout;
     }
 
+    /** How long a stop waits for the daemon to exit after SIGTERM. */
+    public Duration stopTimeout() {
+        return stopTimeout;
+    }
+
     /** Whether the service calls {@link Daemon#ready()} itself, once it is serving. */
     public boolean explicitReady() {
         return explicitReady;
@@ -135,7 +150,7 @@ public final class DaemonOptions {
     public String toString() {
         return "DaemonOptions[name=" + name + ", pidFile=" + pidFile + ", logFile=" + logFile
                 + ", workDir=" + workDir + ", umask=0" + Integer.toOctalString(umask)
-                + ", sighup=" + sighup + ", startTimeout=" + startTimeout
+                + ", sighup=" + sighup + ", startTimeout=" + startTimeout + ", stopTimeout=" + stopTimeout
                 + ", explicitReady=" + explicitReady + "]";
     }
 
@@ -148,6 +163,7 @@ public final class DaemonOptions {
         private int umask = 0022;
         private Sighup sighup = Sighup.DEFAULT;
         private Duration startTimeout = Duration.ofSeconds(60);
+        private Duration stopTimeout = Duration.ofSeconds(30);
         private boolean explicitReady;
 
         private Builder() {
@@ -199,6 +215,18 @@ public final class DaemonOptions {
                 throw new IllegalArgumentException("startTimeout must be positive, got " + startTimeout);
             }
             this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /**
+         * How long a stop waits for the daemon to exit after SIGTERM, more than zero. Default: 30
+         * seconds.
+         */
+        public Builder stopTimeout(Duration stopTimeout) {
+            if (stopTimeout.isNegative() || stopTimeout.isZero()) {
+                throw new IllegalArgumentException("stopTimeout must be positive, got " + stopTimeout);
+            }
+            this.stopTimeout = stopTimeout;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
+import io.jdaemon.DaemonOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -8,8 +9,9 @@ import java.nio.file.Path;
  * The re-executed side: this JVM was started by the helper with the marker property, already
  * detached (new session, no terminal), in its working directory, with its umask, signal
  * dispositions and stdio set. Here the daemon connects back to the launcher, takes the settings
- * the launcher resolved, creates and locks the pidfile, and reports readiness: at once, or when
- * the service calls {@code Daemon.ready()}.
+ * the launcher resolved, creates and locks the pidfile, puts the SIGHUP policy in force, and
+ * reports readiness: at once, or when the service calls {@code Daemon.ready()}. The pidfile's
+ * lock lasts as long as the process; the file is deleted after the shutdown hooks have run.
  */
 public final class DaemonSide {
 
@@ -21,12 +23,10 @@ public final class DaemonSide {
     private final Readiness.Reporter reporter;
     private final Thread mainThread;
     private final Thread.UncaughtExceptionHandler previousHandler;
-    private final PidFile pidFile;
     private final Thread.UncaughtExceptionHandler failStart = this::uncaught;
 
-    private DaemonSide(Readiness.Reporter reporter, PidFile pidFile) {
+    private DaemonSide(Readiness.Reporter reporter) {
         this.reporter = reporter;
-        this.pidFile = pidFile;
         this.mainThread = Thread.currentThread();
         this.previousHandler = Thread.getDefaultUncaughtExceptionHandler();
     }
@@ -62,7 +62,12 @@ public final class DaemonSide {
             reporter.failed(String.valueOf(e.getMessage()));
             System.exit(ExitStatus.FAILED);
         }
-        DaemonSide side = new DaemonSide(reporter, pidFile);
+        if (pidFile != null) {
+            // Deleted after every shutdown hook has run: the pidfile is the last thing to go.
+            pidFile.path().toFile().deleteOnExit();
+        }
+        Signals.install(DaemonOptions.Sighup.valueOf(settings.sighup()), settings.logFile());
+        DaemonSide side = new DaemonSide(reporter);
         current = side;
         Runtime.getRuntime().addShutdownHook(new Thread(side::exiting, "jdaemon-exit"));
         if (settings.explicitReady()) {
@@ -106,11 +111,8 @@ public final class DaemonSide {
         }
     }
 
-    /** Shutdown hook: a daemon leaving before readiness reports it; the pidfile goes last. */
+    /** Shutdown hook: a daemon leaving before readiness reports it. */
     private void exiting() {
         reporter.failed("the daemon exited before it was ready");
-        if (pidFile != null) {
-            pidFile.release();
-        }
     }
 }

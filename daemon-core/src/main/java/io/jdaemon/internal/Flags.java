@@ -21,18 +21,28 @@ public final class Flags {
         /** No {@code --daemon}: run in the foreground as if the library were not there. */
         NONE,
         /** {@code --daemon} or {@code --daemon=start}. */
-        START
+        START,
+        /** {@code --daemon=stop}. */
+        STOP,
+        /** {@code --daemon=restart}. */
+        RESTART,
+        /** {@code --daemon=status}. */
+        STATUS,
+        /** {@code --daemon=reload}. */
+        RELOAD
     }
 
     /** The result of parsing: the action, the effective options and the service's arguments. */
     public static final class Parsed {
         private final Action action;
         private final DaemonOptions options;
+        private final boolean force;
         private final String[] serviceArgs;
 
-        Parsed(Action action, DaemonOptions options, String[] serviceArgs) {
+        Parsed(Action action, DaemonOptions options, boolean force, String[] serviceArgs) {
             this.action = action;
             this.options = options;
+            this.force = force;
             this.serviceArgs = serviceArgs;
         }
 
@@ -44,6 +54,11 @@ public final class Flags {
             return options;
         }
 
+        /** {@code --force} with stop or restart: SIGKILL after the stop timeout. */
+        public boolean force() {
+            return force;
+        }
+
         /** The arguments with the library's flags removed (a fresh array). */
         public String[] serviceArgs() {
             return serviceArgs.clone();
@@ -51,8 +66,9 @@ public final class Flags {
     }
 
     private static final String DAEMON = "--daemon";
-    private static final List<String> VALUED =
-            List.of("--pidfile", "--log", "--workdir", "--umask", "--sighup", "--start-timeout");
+    private static final String FORCE = "--force";
+    private static final List<String> VALUED = List.of("--pidfile", "--log", "--workdir", "--umask",
+            "--sighup", "--start-timeout", "--stop-timeout");
 
     private Flags() {
     }
@@ -100,14 +116,30 @@ public final class Flags {
             }
             apply(options, name, value);
         }
-        return new Parsed(action, options.build(), rest.toArray(new String[0]));
+        // --force belongs to the library only where it means something: with stop and restart.
+        boolean force = (action == Action.STOP || action == Action.RESTART) && rest.remove(FORCE);
+        while (force && rest.remove(FORCE)) {
+            // every occurrence
+        }
+        return new Parsed(action, options.build(), force, rest.toArray(new String[0]));
     }
 
     private static Action action(String value) {
-        if (value.equals("start")) {
-            return Action.START;
+        switch (value) {
+            case "start":
+                return Action.START;
+            case "stop":
+                return Action.STOP;
+            case "restart":
+                return Action.RESTART;
+            case "status":
+                return Action.STATUS;
+            case "reload":
+                return Action.RELOAD;
+            default:
+                throw usage("unknown action --daemon=" + value + "; use --daemon=start, stop, "
+                        + "restart, status or reload");
         }
-        throw usage("unknown action --daemon=" + value + "; use --daemon or --daemon=start");
     }
 
     private static void apply(DaemonOptions.Builder options, String name, String value) {
@@ -129,6 +161,9 @@ public final class Flags {
                 break;
             case "--start-timeout":
                 options.startTimeout(seconds(name, value));
+                break;
+            case "--stop-timeout":
+                options.stopTimeout(seconds(name, value));
                 break;
             default:
                 throw new IllegalStateException(name);
@@ -160,9 +195,11 @@ public final class Flags {
                 return DaemonOptions.Sighup.DEFAULT;
             case "ignore":
                 return DaemonOptions.Sighup.IGNORE;
+            case "reload":
+                return DaemonOptions.Sighup.RELOAD;
             default:
-                throw usage("--sighup=" + value + " is not a policy; use --sighup=default or "
-                        + "--sighup=ignore");
+                throw usage("--sighup=" + value + " is not a policy; use --sighup=default, "
+                        + "--sighup=ignore or --sighup=reload");
         }
     }
 
@@ -179,8 +216,9 @@ public final class Flags {
             case "--umask":
                 return "OCTAL";
             case "--sighup":
-                return "default|ignore";
+                return "default|ignore|reload";
             case "--start-timeout":
+            case "--stop-timeout":
                 return "SECONDS";
             case "--workdir":
                 return "DIR";

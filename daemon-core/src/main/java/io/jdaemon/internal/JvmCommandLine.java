@@ -33,14 +33,21 @@ public final class JvmCommandLine {
             "-Djava.library.path=");
 
     private final List<String> argv;
+    private final int serviceArgsStart;
 
-    private JvmCommandLine(List<String> argv) {
+    private JvmCommandLine(List<String> argv, int serviceArgsStart) {
         this.argv = List.copyOf(argv);
+        this.serviceArgsStart = serviceArgsStart;
     }
 
     /** The arguments, the first being the absolute path of the JVM executable. */
     public List<String> argv() {
         return argv;
+    }
+
+    /** The service's arguments: those after the main class, {@code -jar FILE} or {@code -m MODULE}. */
+    public List<String> serviceArgs() {
+        return argv.subList(serviceArgsStart, argv.size());
     }
 
     /** This argv with {@code -Dproperty=value} as the first option (any earlier one removed). */
@@ -58,8 +65,18 @@ public final class JvmCommandLine {
      * @throws DaemonException if the platform does not show it
      */
     public static JvmCommandLine current() {
-        Path cmdline = Path.of("/proc/self/cmdline");
+        return of(ProcessHandle.current().pid());
+    }
+
+    /**
+     * The command line of the JVM with this PID, from /proc where there is one.
+     *
+     * @throws DaemonException if the platform does not show it
+     */
+    public static JvmCommandLine of(long pid) {
+        Path proc = Path.of("/proc", Long.toString(pid));
         try {
+            Path cmdline = proc.resolve("cmdline");
             if (Files.isReadable(cmdline)) {
                 Charset cs = nativeCharset();
                 List<String> raw = new ArrayList<>();
@@ -71,13 +88,13 @@ public final class JvmCommandLine {
                         start = i + 1;
                     }
                 }
-                String exe = Files.readSymbolicLink(Path.of("/proc/self/exe")).toString();
-                Path cwd = Files.readSymbolicLink(Path.of("/proc/self/cwd"));
+                String exe = Files.readSymbolicLink(proc.resolve("exe")).toString();
+                Path cwd = Files.readSymbolicLink(proc.resolve("cwd"));
                 return parse(exe, raw, cwd);
             }
-            ProcessHandle.Info info = ProcessHandle.current().info();
-            Optional<String> command = info.command();
-            Optional<String[]> args = info.arguments();
+            Optional<ProcessHandle.Info> info = ProcessHandle.of(pid).map(ProcessHandle::info);
+            Optional<String> command = info.flatMap(ProcessHandle.Info::command);
+            Optional<String[]> args = info.flatMap(ProcessHandle.Info::arguments);
             if (command.isPresent() && args.isPresent()) {
                 List<String> raw = new ArrayList<>();
                 raw.add(command.get());
@@ -85,11 +102,11 @@ public final class JvmCommandLine {
                 return parse(command.get(), raw, Path.of("").toAbsolutePath());
             }
         } catch (IOException e) {
-            throw new DaemonException("cannot read this JVM's command line from /proc/self: " + e
-                    + "; daemon mode needs /proc mounted", ExitStatus.UNSUPPORTED, e);
+            throw new DaemonException("cannot read the command line of process " + pid + " from "
+                    + proc + ": " + e + "; daemon mode needs /proc mounted", ExitStatus.UNSUPPORTED, e);
         }
-        throw new DaemonException("cannot read this JVM's command line: no /proc/self/cmdline and "
-                + "the OS does not report the arguments; daemon mode needs /proc mounted",
+        throw new DaemonException("cannot read the command line of process " + pid + ": no " + proc
+                + "/cmdline and the OS does not report the arguments; daemon mode needs /proc mounted",
                 ExitStatus.UNSUPPORTED);
     }
 
@@ -148,8 +165,9 @@ public final class JvmCommandLine {
                 break;
             }
         }
+        int serviceArgsStart = out.size();
         out.addAll(in.subList(i, in.size()));
-        return new JvmCommandLine(out);
+        return new JvmCommandLine(out, serviceArgsStart);
     }
 
     private static String valueOf(String option, String value, Path cwd) {

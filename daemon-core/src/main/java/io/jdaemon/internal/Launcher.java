@@ -84,7 +84,7 @@ public final class Launcher {
         argv.add("--umask");
         argv.add(Integer.toOctalString(options.umask()));
         argv.add("--sighup");
-        argv.add(options.sighup() == DaemonOptions.Sighup.IGNORE ? "ignore" : "inherit");
+        argv.add(helperSighup(options.sighup()));
         argv.add("--");
         argv.addAll(jvm);
         Process helperProcess;
@@ -124,6 +124,21 @@ public final class Launcher {
                     status == 1 && pid == 0 ? ExitStatus.NOT_CONFIGURED : ExitStatus.FAILED);
         }
         return pid;
+    }
+
+    /**
+     * The helper's SIGHUP disposition: under {@code default} a HUP ignored by the launcher (nohup)
+     * stays ignored; {@code reload} needs it at its default so the JVM can handle it.
+     */
+    private static String helperSighup(DaemonOptions.Sighup policy) {
+        switch (policy) {
+            case IGNORE:
+                return "ignore";
+            case RELOAD:
+                return "default";
+            default:
+                return "inherit";
+        }
     }
 
     /** Waits for the outcome, watching for the daemon's death before it connects and the timeout. */

@@ -38,11 +38,13 @@ public final class PidFile {
         private final boolean exists;
         private final boolean locked;
         private final long pid;
+        private final long holder;
 
-        State(boolean exists, boolean locked, long pid) {
+        State(boolean exists, boolean locked, long pid, long holder) {
             this.exists = exists;
             this.locked = locked;
             this.pid = pid;
+            this.holder = holder;
         }
 
         /** Whether a file is at the path. */
@@ -58,6 +60,17 @@ public final class PidFile {
         /** The PID in the file, if its content is a PID. */
         public OptionalLong pid() {
             return pid > 0 ? OptionalLong.of(pid) : OptionalLong.empty();
+        }
+
+        /**
+         * The PID of the process holding the lock: from {@code /proc/locks} where there is one (so
+         * a file whose content is wrong or was reused cannot mislead), else the file's content.
+         */
+        public OptionalLong holder() {
+            if (!locked) {
+                return OptionalLong.empty();
+            }
+            return holder > 0 ? OptionalLong.of(holder) : pid();
         }
     }
 
@@ -150,10 +163,10 @@ public final class PidFile {
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ,
                     LinkOption.NOFOLLOW_LINKS)) {
                 boolean locked = isLockedByOther(ch, true);
-                return new State(true, locked, parse(read(ch)));
+                return new State(true, locked, parse(read(ch)), locked ? lockHolder(path) : 0);
             }
         } catch (NoSuchFileException e) {
-            return new State(false, false, 0);
+            return new State(false, false, 0, 0);
         } catch (IOException e) {
             throw new DaemonException("cannot read pidfile " + path + ": " + reason(e)
                     + "; check its permissions", ExitStatus.NOT_CONFIGURED, e);
@@ -189,6 +202,52 @@ public final class PidFile {
         }
         long pid = Long.parseLong(s);
         return pid <= Integer.MAX_VALUE ? pid : 0;
+    }
+
+    /**
+     * Deletes a stale pidfile: one that no process holds. Safe against a start that replaces it
+     * meanwhile (that new file is left alone).
+     *
+     * @throws HeldException if a live process holds it
+     */
+    public static void removeStale(Path path) throws HeldException {
+        try {
+            removeIfStale(path);
+        } catch (IOException e) {
+            throw new DaemonException("cannot remove stale pidfile " + path + ": " + reason(e)
+                    + "; remove it by hand", ExitStatus.NOT_CONFIGURED, e);
+        }
+    }
+
+    /**
+     * The PID that holds a POSIX lock on the file, from {@code /proc/locks}; 0 where that is not
+     * known (no /proc, no such lock).
+     */
+    static long lockHolder(Path path) {
+        Path locks = Path.of("/proc/locks");
+        if (!Files.isReadable(locks)) {
+            return 0;
+        }
+        try {
+            long inode = ((Number) Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS))
+                    .longValue();
+            long dev = ((Number) Files.getAttribute(path, "unix:dev", LinkOption.NOFOLLOW_LINKS))
+                    .longValue();
+            // Linux's encoding of st_dev: /proc/locks shows it as MAJOR:MINOR in hex.
+            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+            String file = String.format("%02x:%02x:%d", major, minor, inode);
+            for (String line : Files.readAllLines(locks, StandardCharsets.US_ASCII)) {
+                String[] f = line.trim().split("\\s+");
+                // "1: POSIX  ADVISORY  WRITE 5234 fe:00:2146440 0 EOF"; blocked waiters have "->"
+                if (f.length >= 6 && f[1].equals("POSIX") && f[5].equals(file)) {
+                    return Long.parseLong(f[4]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unknown: the caller falls back to the file's content
+        }
+        return 0;
     }
 
     /** Deletes a pidfile nobody holds; returns normally if it is gone or was replaced meanwhile. */

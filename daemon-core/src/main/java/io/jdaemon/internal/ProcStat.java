@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** What {@code /proc/PID/stat} says of a process (ProcessHandle where there is no /proc). */
 public final class ProcStat {
@@ -12,7 +13,11 @@ public final class ProcStat {
     private ProcStat() {
     }
 
-    /** Whether the process exists and is not a zombie waiting to be reaped. */
+    /**
+     * Whether the process exists and has not finished exiting. A zombie waiting to be reaped has
+     * finished; but the thread-group leader shows as a zombie while the other threads are still
+     * exiting (and still hold the process's files and locks), so that counts as alive.
+     */
     public static boolean isAlive(long pid) {
         Path stat = Path.of("/proc", Long.toString(pid), "stat");
         if (!Files.isDirectory(Path.of("/proc/self"))) {
@@ -23,7 +28,12 @@ public final class ProcStat {
             // Field 3, the state, follows the command name in parentheses, which may hold spaces.
             int close = s.lastIndexOf(')');
             char state = close >= 0 && close + 2 < s.length() ? s.charAt(close + 2) : '?';
-            return state != 'Z' && state != 'X';
+            if (state != 'Z' && state != 'X') {
+                return true;
+            }
+            try (Stream<Path> tasks = Files.list(stat.resolveSibling("task"))) {
+                return tasks.limit(2).count() > 1;
+            }
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {

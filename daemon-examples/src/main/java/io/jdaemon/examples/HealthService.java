@@ -15,9 +15,10 @@ import java.nio.charset.StandardCharsets;
  * {@code GET /pid} answers the serving process's PID. Runs in the foreground, or as a daemon with
  * {@code --daemon}; it signals readiness once it is listening.
  *
- * <p>Its own flags: {@code --port=N} (0, the default, picks a free port; the port is printed)
- * and {@code --fail-before-ready} (throws before it is ready, to show how a failed start is
- * reported).
+ * <p>Its own flags: {@code --port=N} (0, the default, picks a free port; the port is printed),
+ * {@code --fail-before-ready} (throws before it is ready, to show how a failed start is
+ * reported) and {@code --slow-stop=SECONDS} (its shutdown takes that long, to show a stop that
+ * times out). On a reload ({@code --sighup=reload} and SIGHUP) it prints a line.
  */
 public final class HealthService {
 
@@ -28,15 +29,18 @@ public final class HealthService {
         args = Daemon.detachIfRequested(args, DaemonOptions.builder().explicitReady(true).build());
 
         int port = 0;
+        int slowStop = 0;
         boolean failBeforeReady = false;
         for (String arg : args) {
             if (arg.startsWith("--port=")) {
                 port = Integer.parseInt(arg.substring("--port=".length()));
+            } else if (arg.startsWith("--slow-stop=")) {
+                slowStop = Integer.parseInt(arg.substring("--slow-stop=".length()));
             } else if (arg.equals("--fail-before-ready")) {
                 failBeforeReady = true;
             } else {
                 System.err.println("daemon-examples: unknown argument " + arg
-                        + "; use --port=N or --fail-before-ready");
+                        + "; use --port=N, --slow-stop=SECONDS or --fail-before-ready");
                 System.exit(2);
             }
         }
@@ -50,12 +54,23 @@ public final class HealthService {
         server.createContext("/pid", exchange ->
                 answer(exchange, Long.toString(ProcessHandle.current().pid())));
         server.start();
+        long stopDelay = slowStop * 1000L;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("daemon-examples stopping");
+            sleep(stopDelay);
             server.stop(0);
         }, "health-service-stop"));
+        Daemon.onReload(() -> System.out.println("daemon-examples reloaded"));
         System.out.println("daemon-examples listening on port " + server.getAddress().getPort());
         Daemon.ready();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void answer(HttpExchange exchange, String body) throws IOException {

@@ -110,13 +110,16 @@ final class Example implements AutoCloseable {
         }
     }
 
-    /** The port the example printed to its log. */
+    /** The port the example printed to its log last. */
     int port() {
         Pattern p = Pattern.compile("listening on port (\\d+)");
         awaitTrue(() -> p.matcher(logText()).find(), "port in log " + log);
         Matcher m = p.matcher(logText());
-        m.find();
-        return Integer.parseInt(m.group(1));
+        int port = 0;
+        while (m.find()) {
+            port = Integer.parseInt(m.group(1));
+        }
+        return port;
     }
 
     /** GET http://127.0.0.1:PORT/PATH, or null if nothing answers. */

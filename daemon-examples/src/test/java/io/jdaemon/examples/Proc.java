@@ -26,10 +26,16 @@ final class Proc {
         return Path.of("/proc", Long.toString(pid));
     }
 
+    /** Not yet exited: a zombie leader whose other threads still exit counts as alive. */
     boolean alive() {
         try {
-            return stat().get(0).charAt(0) != 'Z';
-        } catch (UncheckedIOException e) {
+            if (stat().get(0).charAt(0) != 'Z') {
+                return true;
+            }
+            try (Stream<Path> tasks = Files.list(dir().resolve("task"))) {
+                return tasks.count() > 1;
+            }
+        } catch (UncheckedIOException | IOException e) {
             return false;
         }
     }
