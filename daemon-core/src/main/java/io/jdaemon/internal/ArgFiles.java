@@ -8,7 +8,8 @@ import java.util.List;
  * {@code java} launcher does: white space separates, {@code #} at the start of an argument begins
  * a comment to the end of the line, single or double quotes keep white space, and inside quotes a
  * backslash escapes the next character ({@code \n}, {@code \t}, {@code \r}, {@code \f}) or, at the
- * end of a line, continues the argument on the next line without its leading white space.
+ * end of a line, continues the argument on the next line without its leading white space. As in
+ * the JDK, a quote left open ends with its line.
  */
 final class ArgFiles {
 
@@ -25,6 +26,10 @@ final class ArgFiles {
             if (quote != 0) {
                 if (c == quote) {
                     quote = 0;
+                } else if (c == '\n' || c == '\r') {
+                    quote = 0;
+                    out.add(token.toString());
+                    token = null;
                 } else if (c == '\\' && i + 1 < n) {
                     char e = text.charAt(++i);
                     if (e == '\n' || e == '\r') {

@@ -55,7 +55,13 @@ public final class JvmCommandLine {
         List<String> out = new ArrayList<>(argv.size() + 1);
         out.add(argv.get(0));
         out.add("-D" + property + "=" + value);
-        out.addAll(argv.subList(1, argv.size()));
+        for (int i = 1; i < argv.size(); i++) {
+            String arg = argv.get(i);
+            if (i >= serviceArgsStart
+                    || !(arg.equals("-D" + property) || arg.startsWith("-D" + property + "="))) {
+                out.add(arg);
+            }
+        }
         return out;
     }
 
@@ -116,43 +122,30 @@ public final class JvmCommandLine {
      * arguments (after the main class, {@code -jar FILE} or {@code -m MODULE}) stay verbatim.
      */
     static JvmCommandLine parse(String exe, List<String> raw, Path cwd) throws IOException {
-        List<String> in = new ArrayList<>(raw.subList(Math.min(1, raw.size()), raw.size()));
-        List<String> out = new ArrayList<>(in.size() + 1);
+        Tokens in = new Tokens(raw.subList(Math.min(1, raw.size()), raw.size()), cwd);
+        List<String> out = new ArrayList<>(raw.size() + 1);
         out.add(exe);
-        boolean argFiles = true;
-        int i = 0;
-        while (i < in.size()) {
-            String arg = in.get(i++);
-            if (argFiles && arg.startsWith("@") && !arg.startsWith("@@")) {
-                Path file = resolve(cwd, arg.substring(1));
-                in.addAll(i, ArgFiles.tokens(Files.readString(file, nativeCharset())));
-                continue;
-            }
-            if (arg.startsWith("@@")) {
-                arg = arg.substring(1);
-            }
+        while (in.hasNext()) {
+            String arg = in.next();
             if (arg.startsWith("-D" + DaemonSide.MARKER + "=")) {
                 continue;
             }
             if (arg.equals("--disable-@files")) {
-                argFiles = false;
                 out.add(arg);
+                in.expand = false;
             } else if (arg.equals("-jar")) {
-                String jar = absolute(cwd, in.get(i++));
                 out.add(arg);
-                out.add(jar);
+                out.add(absolute(cwd, in.next()));
                 break;
             } else if (arg.equals("-m") || arg.equals("--module") || arg.startsWith("--module=")) {
-                String module = arg.startsWith("--module=") ? arg.substring(9) : in.get(i++);
-                out.add(arg);
+                out.add(in.escape(arg));
                 if (!arg.startsWith("--module=")) {
-                    out.add(module);
+                    out.add(in.escape(in.next()));
                 }
                 break;
             } else if (SPACED.contains(arg)) {
-                String value = in.get(i++);
                 out.add(arg);
-                out.add(valueOf(arg, value, cwd));
+                out.add(in.escape(valueOf(arg, in.next(), cwd)));
             } else if (arg.startsWith("--") && arg.indexOf('=') > 0
                     && SPACED.contains(arg.substring(0, arg.indexOf('=')))) {
                 String name = arg.substring(0, arg.indexOf('='));
@@ -161,13 +154,61 @@ public final class JvmCommandLine {
                 out.add(prefixedPath(arg, cwd));
             } else {
                 // The main class, or a source file in source-file mode.
-                out.add(arg.endsWith(".java") ? absolute(cwd, arg) : arg);
+                out.add(in.escape(arg.endsWith(".java") ? absolute(cwd, arg) : arg));
                 break;
             }
         }
         int serviceArgsStart = out.size();
-        out.addAll(in.subList(i, in.size()));
+        out.addAll(in.rest());
         return new JvmCommandLine(out, serviceArgsStart);
+    }
+
+    /**
+     * The launcher's arguments as the {@code java} launcher reads them: an argument {@code @FILE}
+     * (an option or an option's value) is replaced by the arguments in FILE, {@code @@x} stands
+     * for a literal {@code @x}, until {@code --disable-@files}.
+     */
+    private static final class Tokens {
+        private final List<String> list;
+        private final Path cwd;
+        private int next;
+        boolean expand = true;
+
+        Tokens(List<String> raw, Path cwd) {
+            this.list = new ArrayList<>(raw);
+            this.cwd = cwd;
+        }
+
+        boolean hasNext() throws IOException {
+            while (next < list.size() && expand && isArgFile(list.get(next))) {
+                String file = list.remove(next).substring(1);
+                list.addAll(next, ArgFiles.tokens(Files.readString(resolve(cwd, file), nativeCharset())));
+            }
+            return next < list.size();
+        }
+
+        String next() throws IOException {
+            if (!hasNext()) {
+                throw new IOException("the command line ends where an option needs a value: "
+                        + list);
+            }
+            String arg = list.get(next++);
+            return expand && arg.startsWith("@@") ? arg.substring(1) : arg;
+        }
+
+        /** A literal argument, written so that the launcher reading it again keeps it literal. */
+        String escape(String arg) {
+            return expand && arg.startsWith("@") ? "@" + arg : arg;
+        }
+
+        /** The service's arguments: never expanded by the launcher. */
+        List<String> rest() {
+            return list.subList(next, list.size());
+        }
+
+        private static boolean isArgFile(String arg) {
+            return arg.startsWith("@") && !arg.startsWith("@@");
+        }
     }
 
     private static String valueOf(String option, String value, Path cwd) {

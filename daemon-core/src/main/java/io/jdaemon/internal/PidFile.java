@@ -18,6 +18,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pidfile: {@code PID\n}, mode 0644, created atomically (written under a temporary name,
@@ -29,7 +31,8 @@ import java.util.OptionalLong;
  * daemon is unlocked and is replaced by the next start.
  *
  * <p>POSIX locks belong to the process and are released when the process closes <em>any</em>
- * descriptor of the file: code in the daemon must not open the pidfile itself.
+ * descriptor of the file. So {@link #inspect} does not open a pidfile this JVM holds, and code in
+ * the daemon must not open its pidfile itself.
  */
 public final class PidFile {
 
@@ -93,12 +96,17 @@ public final class PidFile {
     /** Longest content a pidfile may have: a PID and a newline. */
     private static final int MAX_LENGTH = 32;
 
+    /** The pidfiles this JVM holds. */
+    private static final Set<PidFile> HELD = ConcurrentHashMap.newKeySet();
+
     private final Path path;
+    private final long pid;
     private final FileChannel channel;
     private final Object key;
 
-    private PidFile(Path path, FileChannel channel, Object key) {
+    private PidFile(Path path, long pid, FileChannel channel, Object key) {
         this.path = path;
+        this.pid = pid;
         this.channel = channel;
         this.key = key;
     }
@@ -132,7 +140,9 @@ public final class PidFile {
                 try {
                     Files.createLink(path, tmp);
                     done = true;
-                    return new PidFile(path, channel, key);
+                    PidFile held = new PidFile(path, pid, channel, key);
+                    HELD.add(held);
+                    return held;
                 } catch (FileAlreadyExistsException e) {
                     if (attempt >= 100) {
                         throw e;
@@ -160,6 +170,11 @@ public final class PidFile {
         try {
             BasicFileAttributes attrs = attributes(path);
             refuseOddFile(path, attrs);
+            for (PidFile held : HELD) {
+                if (Objects.equals(held.key, attrs.fileKey())) {
+                    return new State(true, true, held.pid, held.pid); // opening would drop the lock
+                }
+            }
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ,
                     LinkOption.NOFOLLOW_LINKS)) {
                 boolean locked = isLockedByOther(ch, true);
@@ -181,6 +196,7 @@ public final class PidFile {
         if (!channel.isOpen()) {
             return;
         }
+        HELD.remove(this);
         try {
             if (Objects.equals(attributes(path).fileKey(), key)) {
                 Files.delete(path);
