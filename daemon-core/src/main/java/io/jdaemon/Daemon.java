@@ -5,6 +5,7 @@ import io.jdaemon.internal.DaemonSide;
 import io.jdaemon.internal.ExitStatus;
 import io.jdaemon.internal.Flags;
 import io.jdaemon.internal.Launcher;
+import io.jdaemon.internal.SdNotify;
 import io.jdaemon.internal.Signals;
 import java.io.File;
 import java.nio.file.Path;
@@ -75,8 +76,14 @@ public final class Daemon {
                 DaemonSide.complete(launcher);
                 return parsed.serviceArgs();
             }
+            DaemonOptions options = parsed.options();
+            SdNotify notify = SdNotify.fromEnvironment();
             if (parsed.action() == Flags.Action.NONE) {
-                Signals.install(parsed.options().sighup(), null);
+                if (notify != null) {
+                    DaemonSide.supervised(options, false, notify);
+                } else {
+                    Signals.install(options.sighup(), null, null);
+                }
                 return parsed.serviceArgs();
             }
             if (File.separatorChar != '/') {
@@ -84,10 +91,16 @@ public final class Daemon {
                         + System.getProperty("os.name") + ": run the service in the foreground "
                         + "under the system's service manager", ExitStatus.UNSUPPORTED);
             }
-            int exit = parsed.action() == Flags.Action.START
-                    ? new Launcher(parsed.options(), name).start()
-                    : new Control(defaults, parsed.options(), name).run(parsed.action(), parsed.force());
-            System.exit(exit);
+            if (parsed.action() == Flags.Action.START) {
+                String stay = DaemonSide.reasonToStayInForeground(notify);
+                if (stay != null) {
+                    System.err.println(name + ": " + stay);
+                    DaemonSide.supervised(options, true, notify);
+                    return parsed.serviceArgs();
+                }
+                System.exit(new Launcher(options, name).start());
+            }
+            System.exit(new Control(defaults, options, name).run(parsed.action(), parsed.force()));
         } catch (DaemonException e) {
             System.err.println(name + ": " + e.getMessage());
             System.exit(e.exitCode());
@@ -102,6 +115,14 @@ public final class Daemon {
      */
     public static void ready() {
         DaemonSide.ready();
+    }
+
+    /**
+     * Sends a one-line status to systemd ({@code STATUS=...}, shown by {@code systemctl status})
+     * when the service runs under {@code Type=notify}; does nothing otherwise.
+     */
+    public static void reportStatus(String text) {
+        DaemonSide.status(java.util.Objects.requireNonNull(text, "text"));
     }
 
     /**

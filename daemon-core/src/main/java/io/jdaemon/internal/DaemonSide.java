@@ -6,12 +6,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The re-executed side: this JVM was started by the helper with the marker property, already
- * detached (new session, no terminal), in its working directory, with its umask, signal
- * dispositions and stdio set. Here the daemon connects back to the launcher, takes the settings
- * the launcher resolved, creates and locks the pidfile, puts the SIGHUP policy in force, and
- * reports readiness: at once, or when the service calls {@code Daemon.ready()}. The pidfile's
- * lock lasts as long as the process; the file is deleted after the shutdown hooks have run.
+ * The side that runs the service, once it is settled where it will run.
+ *
+ * <p>Either the re-executed daemon: this JVM was started by the helper with the marker property,
+ * already detached (new session, no terminal), in its working directory, with its umask, signal
+ * dispositions and stdio set. Here it connects back to the launcher and takes the settings the
+ * launcher resolved. Or a supervised foreground service: systemd's {@code Type=notify}, or PID 1
+ * of a container, where detaching would be wrong.
+ *
+ * <p>Both then create and lock the pidfile (the lock lasts as long as the process; the file is
+ * deleted after the shutdown hooks have run), put the SIGHUP policy in force and report
+ * readiness, to the launcher or to systemd: at once, or when the service calls
+ * {@code Daemon.ready()}.
  */
 public final class DaemonSide {
 
@@ -21,19 +27,23 @@ public final class DaemonSide {
     private static volatile DaemonSide current;
 
     private final Readiness.Reporter reporter;
+    private final SdNotify notify;
     private final Thread mainThread;
     private final Thread.UncaughtExceptionHandler previousHandler;
     private final Thread.UncaughtExceptionHandler failStart = this::uncaught;
+    private boolean ready;
 
-    private DaemonSide(Readiness.Reporter reporter) {
+    private DaemonSide(Readiness.Reporter reporter, SdNotify notify) {
         this.reporter = reporter;
+        this.notify = notify;
         this.mainThread = Thread.currentThread();
         this.previousHandler = Thread.getDefaultUncaughtExceptionHandler();
     }
 
     /**
-     * Finishes the daemon's setup. Returns when the daemon goes on to run the service; exits
-     * the JVM when it must not (another daemon holds the pidfile, the setup failed).
+     * Finishes the re-executed daemon's setup. Returns when the daemon goes on to run the
+     * service; exits the JVM when it must not (another daemon holds the pidfile, the setup
+     * failed).
      *
      * @param address the marker property's value
      */
@@ -62,22 +72,81 @@ public final class DaemonSide {
             reporter.failed(String.valueOf(e.getMessage()));
             System.exit(ExitStatus.FAILED);
         }
+        try {
+            start(new DaemonSide(reporter, null), pidFile,
+                    DaemonOptions.Sighup.valueOf(settings.sighup()), settings.logFile(),
+                    settings.explicitReady());
+        } catch (RuntimeException e) {
+            if (pidFile != null) {
+                pidFile.release();
+            }
+            reporter.failed("cannot set up the daemon: " + e);
+            System.exit(ExitStatus.FAILED);
+        }
+    }
+
+    /**
+     * Why {@code --daemon} must not detach here, or null if it should: under systemd's
+     * {@code Type=notify} (systemd supervises the process it started, and a fork would confuse
+     * it), or as PID 1 of a PID namespace (the kernel ends the namespace when its init exits).
+     * A parent that is PID 1 is no reason: that is how systemd's {@code Type=forking} runs us.
+     */
+    public static String reasonToStayInForeground(SdNotify notify) {
+        if (notify != null) {
+            return "NOTIFY_SOCKET is set (systemd Type=notify): staying in the foreground, "
+                    + "systemd supervises this process";
+        }
+        if (ProcessHandle.current().pid() == 1) {
+            return "running as PID 1 of its PID namespace (a container's init): staying in the "
+                    + "foreground, since the namespace ends when its init exits";
+        }
+        return null;
+    }
+
+    /**
+     * Sets up a service that stays in the foreground under a supervisor: the SIGHUP policy,
+     * readiness and stop notifications to systemd (if {@code notify}); and, when {@code --daemon}
+     * was asked for, the pidfile (if given) and stdout and stderr to the log (if one other than
+     * {@code /dev/null} is given; otherwise they stay with the supervisor, e.g. the journal). The
+     * working directory and umask are the supervisor's to set. Exits with 0 if another instance
+     * holds the pidfile.
+     */
+    public static void supervised(DaemonOptions options, boolean asDaemon, SdNotify notify) {
+        String log = asDaemon && !options.logFile().toString().equals("/dev/null")
+                ? options.logFile().toString() : null;
+        if (log != null) {
+            LibC.redirectStdoutAndStderr(log);
+        }
+        PidFile pidFile = null;
+        if (asDaemon && options.pidFile() != null) {
+            try {
+                pidFile = PidFile.acquire(options.pidFile(), ProcessHandle.current().pid());
+            } catch (PidFile.HeldException e) {
+                System.out.println("already running, pid " + e.pid());
+                System.exit(ExitStatus.OK);
+            }
+        }
+        start(new DaemonSide(null, notify), pidFile, options.sighup(), log,
+                options.explicitReady());
+    }
+
+    private static void start(DaemonSide side, PidFile pidFile, DaemonOptions.Sighup policy,
+            String logFile, boolean explicitReady) {
         if (pidFile != null) {
             // Deleted after every shutdown hook has run: the pidfile is the last thing to go.
             pidFile.path().toFile().deleteOnExit();
         }
-        Signals.install(DaemonOptions.Sighup.valueOf(settings.sighup()), settings.logFile());
-        DaemonSide side = new DaemonSide(reporter);
+        Signals.install(policy, logFile, side.notify);
         current = side;
         Runtime.getRuntime().addShutdownHook(new Thread(side::exiting, "jdaemon-exit"));
-        if (settings.explicitReady()) {
+        if (explicitReady) {
             Thread.setDefaultUncaughtExceptionHandler(side.failStart);
         } else {
             side.signalReady();
         }
     }
 
-    /** Reports readiness to the launcher, once; a no-op outside a daemon being started. */
+    /** Reports readiness, once; a no-op when nobody waits for it. */
     public static void ready() {
         DaemonSide side = current;
         if (side != null) {
@@ -85,15 +154,27 @@ public final class DaemonSide {
         }
     }
 
-    private void signalReady() {
-        synchronized (reporter) {
-            if (reporter.done()) {
-                return;
-            }
-            if (Thread.getDefaultUncaughtExceptionHandler() == failStart) {
-                Thread.setDefaultUncaughtExceptionHandler(previousHandler);
-            }
+    /** Sends a status line to systemd under {@code Type=notify}; a no-op otherwise. */
+    public static void status(String text) {
+        DaemonSide side = current;
+        if (side != null && side.notify != null) {
+            side.notify.status(text);
+        }
+    }
+
+    private synchronized void signalReady() {
+        if (ready) {
+            return;
+        }
+        ready = true;
+        if (Thread.getDefaultUncaughtExceptionHandler() == failStart) {
+            Thread.setDefaultUncaughtExceptionHandler(previousHandler);
+        }
+        if (reporter != null) {
             reporter.ready();
+        }
+        if (notify != null) {
+            notify.ready();
         }
     }
 
@@ -105,14 +186,25 @@ public final class DaemonSide {
             System.err.print("Exception in thread \"" + thread.getName() + "\" ");
             error.printStackTrace();
         }
-        if (thread == mainThread && !reporter.done()) {
-            reporter.failed(error.toString());
+        boolean failsStart;
+        synchronized (this) {
+            failsStart = thread == mainThread && !ready;
+        }
+        if (failsStart) {
+            if (reporter != null) {
+                reporter.failed(error.toString());
+            }
             System.exit(ExitStatus.FAILED);
         }
     }
 
-    /** Shutdown hook: a daemon leaving before readiness reports it. */
+    /** Shutdown hook: tells the launcher if the daemon was never ready, systemd that it stops. */
     private void exiting() {
-        reporter.failed("the daemon exited before it was ready");
+        if (reporter != null) {
+            reporter.failed("the daemon exited before it was ready");
+        }
+        if (notify != null) {
+            notify.stopping();
+        }
     }
 }

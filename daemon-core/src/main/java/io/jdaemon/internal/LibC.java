@@ -4,6 +4,9 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Every native call the Java side makes, and nothing else. Loaded lazily (JNA's first load costs
@@ -25,8 +28,22 @@ public final class LibC {
     private static final int O_NOFOLLOW = Platform.isMac() ? 0x100
             : Platform.isARM() ? 0100000 : 0400000;
 
+    private static final int AF_UNIX = 1;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_CLOEXEC = 02000000;
+    private static final int MSG_NOSIGNAL = 0x4000;
+    /** sizeof(struct sockaddr_un) on Linux: a 2-byte family and 108 bytes of path. */
+    private static final int SOCKADDR_UN_SIZE = 110;
+
     private interface C extends Library {
         int kill(int pid, int signal) throws LastErrorException;
+
+        int socket(int domain, int type, int protocol) throws LastErrorException;
+
+        int sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrlen)
+                throws LastErrorException;
+
+        int unsetenv(String name) throws LastErrorException;
 
         int open(String path, int flags, int mode) throws LastErrorException;
 
@@ -45,6 +62,48 @@ public final class LibC {
     /** kill(2). */
     public static void kill(long pid, int signal) {
         Holder.C.kill(Math.toIntExact(pid), signal);
+    }
+
+    /** Loads the C library now, so that a later call does not pay for it. */
+    public static void load() {
+        Holder.C.hashCode();
+    }
+
+    /**
+     * Removes a variable from this process's native environment, which child processes started
+     * with an untouched {@code ProcessBuilder} environment inherit. ({@code System.getenv()} keeps
+     * the snapshot the JVM took at start.)
+     */
+    public static void unsetenv(String name) {
+        Holder.C.unsetenv(name);
+    }
+
+    /**
+     * Sends one datagram to an AF_UNIX socket: a path, or an abstract address written with a
+     * leading {@code @} (Linux). Used for sd_notify, which systemd accepts only from the service's
+     * own process, so it cannot be delegated to a helper.
+     */
+    public static void sendDatagram(String address, byte[] message) {
+        byte[] path = address.getBytes(StandardCharsets.UTF_8);
+        boolean isAbstract = address.startsWith("@");
+        if (path.length >= SOCKADDR_UN_SIZE - 2) {
+            throw new IllegalArgumentException("socket address too long: " + address);
+        }
+        ByteBuffer addr = ByteBuffer.allocate(SOCKADDR_UN_SIZE).order(ByteOrder.nativeOrder());
+        addr.putShort((short) AF_UNIX);
+        if (isAbstract) {
+            addr.put((byte) 0).put(path, 1, path.length - 1);
+        } else {
+            addr.put(path);
+        }
+        // An abstract address is exactly as long as its name; a path one ends with a NUL.
+        int length = 2 + path.length + (isAbstract ? 0 : 1);
+        int fd = Holder.C.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        try {
+            Holder.C.sendto(fd, message, message.length, MSG_NOSIGNAL, addr.array(), length);
+        } finally {
+            Holder.C.close(fd);
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ public final class Signals {
 
     private static final List<Runnable> RELOAD_CALLBACKS = new CopyOnWriteArrayList<>();
     private static volatile String logFile;
+    private static volatile SdNotify notify;
 
     private Signals() {
     }
@@ -34,14 +35,16 @@ public final class Signals {
      * Puts the policy in force in this JVM.
      *
      * @param log the log file to reopen on reload, or null when stdout is not a log (foreground)
+     * @param sdNotify systemd's notifier, told about reloads; null when not under Type=notify
      */
-    public static void install(DaemonOptions.Sighup policy, String log) {
+    public static void install(DaemonOptions.Sighup policy, String log, SdNotify sdNotify) {
         switch (policy) {
             case IGNORE:
                 Signal.handle(new Signal("HUP"), SignalHandler.SIG_IGN);
                 break;
             case RELOAD:
                 logFile = log == null || log.equals("/dev/null") ? null : log;
+                notify = sdNotify;
                 Signal.handle(new Signal("HUP"), signal -> reload());
                 break;
             default:
@@ -52,6 +55,10 @@ public final class Signals {
     /** What SIGHUP does under the reload policy. */
     static void reload() {
         Logger log = LoggerFactory.getLogger(Signals.class);
+        SdNotify sdNotify = notify;
+        if (sdNotify != null) {
+            sdNotify.reloading();
+        }
         String file = logFile;
         if (file != null) {
             try {
@@ -66,6 +73,9 @@ public final class Signals {
             } catch (Exception e) {
                 log.error("reload callback {} failed", callback, e);
             }
+        }
+        if (sdNotify != null) {
+            sdNotify.reloaded();
         }
     }
 }

@@ -61,8 +61,10 @@ public final class HealthService {
             server.stop(0);
         }, "health-service-stop"));
         Daemon.onReload(() -> System.out.println("daemon-examples reloaded"));
-        System.out.println("daemon-examples listening on port " + server.getAddress().getPort());
+        int boundPort = server.getAddress().getPort();
+        System.out.println("daemon-examples listening on port " + boundPort);
         Daemon.ready();
+        Daemon.reportStatus("serving on port " + boundPort);
     }
 
     private static void sleep(long millis) {
