@@ -107,6 +107,15 @@ class DetachIT {
     }
 
     @Test
+    void byDefaultTheWorkingDirectoryIsRootAndTheUmask022() throws Exception {
+        try (Example plain = new Example(Files.createDirectory(dir.resolve("defaults")))) {
+            Proc d = new Proc(plain.startDaemon());
+            assertThat(d.cwd()).isEqualTo("/");
+            assertThat(d.status("Umask")).isEqualTo("0022");
+        }
+    }
+
+    @Test
     void signalsResetNotInherited() {
         long hupIntTerm = 0x1 | 0x2 | 0x4000;
         assertThat(Proc.mask(daemon.status("SigBlk"))).isZero();
