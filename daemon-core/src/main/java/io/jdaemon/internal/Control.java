@@ -6,6 +6,7 @@ import io.jdaemon.DaemonStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -102,7 +103,7 @@ public final class Control {
                 break;
         }
         long pid = status.pid().getAsLong();
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        signal(pid, false);
         if (!awaitExit(pid, timeout)) {
             if (!force) {
                 throw new DaemonException("pid " + pid + " did not stop within "
@@ -110,7 +111,7 @@ public final class Control {
                         + "longer with --stop-timeout=SECONDS or kill it with --force",
                         ExitStatus.FAILED);
             }
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            signal(pid, true);
             if (!awaitExit(pid, Duration.ofSeconds(10))) {
                 throw new DaemonException("pid " + pid + " survived SIGKILL for 10 s",
                         ExitStatus.FAILED);
@@ -122,6 +123,31 @@ public final class Control {
             // a new daemon started meanwhile: its file stays
         }
         return OptionalLong.of(pid);
+    }
+
+    /**
+     * SIGTERM, or SIGKILL if {@code kill}: through ProcessHandle (no native library), or kill(2)
+     * where ProcessHandle cannot see the process (no /proc).
+     *
+     * @throws DaemonException at once if this user may not signal it
+     */
+    private static void signal(long pid, boolean kill) {
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        boolean denied;
+        if (handle.isPresent()) {
+            boolean sent = kill ? handle.get().destroyForcibly() : handle.get().destroy();
+            denied = !sent && handle.get().isAlive();
+        } else {
+            denied = LibC.kill(pid, kill ? LibC.SIGKILL : LibC.SIGTERM) == LibC.EPERM;
+        }
+        if (denied) {
+            throw noPermission(pid);
+        }
+    }
+
+    private static DaemonException noPermission(long pid) {
+        return new DaemonException("no permission to signal pid " + pid + " (it runs as another "
+                + "user); run this as that user or as root", ExitStatus.NO_PERMISSION);
     }
 
     private int printStatus(DaemonStatus status) {
@@ -169,6 +195,9 @@ public final class Control {
             return NOT_RUNNING;
         }
         long pid = status.pid().getAsLong();
+        if (LibC.kill(pid, 0) == LibC.EPERM) {
+            throw noPermission(pid);
+        }
         DaemonOptions.Sighup policy = policyOf(pid);
         if (policy != DaemonOptions.Sighup.RELOAD) {
             throw new DaemonException("pid " + pid + " runs with --sighup="
@@ -176,7 +205,9 @@ public final class Control {
                     + (policy == DaemonOptions.Sighup.DEFAULT ? "stop it" : "be ignored")
                     + "; not sent. Start it with --sighup=reload to reload it", ExitStatus.UNSUPPORTED);
         }
-        LibC.kill(pid, LibC.SIGHUP);
+        if (LibC.kill(pid, LibC.SIGHUP) == LibC.EPERM) {
+            throw noPermission(pid);
+        }
         System.out.println(name + " reloading, pid " + pid);
         return ExitStatus.OK;
     }

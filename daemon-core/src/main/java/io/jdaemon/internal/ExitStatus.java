@@ -11,6 +11,8 @@ public final class ExitStatus {
     public static final int USAGE = 2;
     /** This platform or configuration cannot do what was asked. */
     public static final int UNSUPPORTED = 3;
+    /** Not permitted: the daemon runs as another user. */
+    public static final int NO_PERMISSION = 4;
     /** The helper is missing for this platform or cannot be executed. */
     public static final int NOT_INSTALLED = 5;
     /** A configured path is unusable: a missing directory, a symlink, no permission. */

@@ -171,10 +171,11 @@ public final class HelperBinary {
     }
 
     private static boolean isOwnedByMe(Path path, PosixFileAttributes attrs) throws IOException {
+        // /proc/self is a symlink owned by root; the directory it names belongs to this process.
         Path self = Path.of("/proc/self");
         if (Files.isDirectory(self)) {
             return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)
-                    .equals(Files.getAttribute(self, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+                    .equals(Files.getAttribute(self, "unix:uid"));
         }
         return attrs.owner().getName().equals(System.getProperty("user.name"));
     }

@@ -44,7 +44,7 @@ public final class Launcher {
             checkPidFile(pidFile);
             PidFile.State state = PidFile.inspect(pidFile);
             if (state.locked()) {
-                System.out.println(name + " already running, pid " + state.pid().orElse(0));
+                System.out.println(name + " already running, pid " + state.holder().orElse(0));
                 return ExitStatus.OK;
             }
         }
@@ -111,8 +111,8 @@ public final class Launcher {
         long pid = 0;
         List<String> problems = new ArrayList<>();
         for (String line : output.split("\n")) {
-            if (line.startsWith("pid ")) {
-                pid = Long.parseLong(line.substring(4).trim());
+            if (pid == 0 && line.matches("pid [0-9]{1,10}")) {
+                pid = Long.parseLong(line.substring(4));
             } else if (!line.isBlank()) {
                 problems.add(line.replaceFirst("^jdaemon-helper: ", ""));
             }

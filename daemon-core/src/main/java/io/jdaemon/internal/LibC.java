@@ -59,9 +59,21 @@ public final class LibC {
     private LibC() {
     }
 
-    /** kill(2). */
-    public static void kill(long pid, int signal) {
-        Holder.C.kill(Math.toIntExact(pid), signal);
+    /** SIGTERM. */
+    public static final int SIGTERM = 15;
+    /** SIGKILL. */
+    public static final int SIGKILL = 9;
+    /** errno: no permission to signal the process. */
+    public static final int EPERM = 1;
+
+    /** kill(2): 0 when sent, else the errno (ESRCH: no such process, EPERM: not permitted). */
+    public static int kill(long pid, int signal) {
+        try {
+            Holder.C.kill(Math.toIntExact(pid), signal);
+            return 0;
+        } catch (LastErrorException e) {
+            return e.getErrorCode();
+        }
     }
 
     /** Loads the C library now, so that a later call does not pay for it. */

@@ -292,7 +292,8 @@ public final class PidFile {
                     return;
                 }
                 if (look >= 5) {
-                    throw new HeldException(parse(read(ch)));
+                    long holder = lockHolder(path);
+                    throw new HeldException(holder > 0 ? holder : parse(read(ch)));
                 }
                 sleep(10);
             }

@@ -10,6 +10,9 @@ import java.util.stream.Stream;
 /** What {@code /proc/PID/stat} says of a process (ProcessHandle where there is no /proc). */
 public final class ProcStat {
 
+    /** errno: no such process. */
+    private static final int ESRCH = 3;
+
     private ProcStat() {
     }
 
@@ -21,7 +24,8 @@ public final class ProcStat {
     public static boolean isAlive(long pid) {
         Path stat = Path.of("/proc", Long.toString(pid), "stat");
         if (!Files.isDirectory(Path.of("/proc/self"))) {
-            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            // No /proc (macOS, or not mounted): ProcessHandle may not see it, kill(2) does.
+            return LibC.kill(pid, 0) != ESRCH;
         }
         try {
             String s = Files.readString(stat, StandardCharsets.ISO_8859_1);

@@ -23,6 +23,7 @@ import java.nio.file.Path;
  */
 public final class Readiness {
 
+    private static final String DIRECTORY_PREFIX = "jdaemon-";
     private static final String HELLO = "HELLO";
     private static final String READY = "READY";
     private static final String FAILED = "FAILED";
@@ -56,7 +57,7 @@ public final class Readiness {
 
         /** Opens a listener in a new private directory under {@code java.io.tmpdir}. */
         public static Listener open() throws IOException {
-            Path dir = Files.createTempDirectory("jdaemon-"); // mode 0700 on POSIX
+            Path dir = Files.createTempDirectory(DIRECTORY_PREFIX); // mode 0700 on POSIX
             Path socket = dir.resolve("ready");
             try {
                 ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -138,11 +139,13 @@ public final class Readiness {
     /** The daemon's end. */
     public static final class Reporter {
         private final SocketChannel channel;
+        private final Path socket;
         private final DataOutputStream out;
         private boolean done;
 
-        private Reporter(SocketChannel channel) {
+        private Reporter(SocketChannel channel, Path socket) {
             this.channel = channel;
+            this.socket = socket;
             this.out = new DataOutputStream(Channels.newOutputStream(channel));
         }
 
@@ -155,7 +158,7 @@ public final class Readiness {
                 ch.close();
                 throw e;
             }
-            return new Reporter(ch);
+            return new Reporter(ch, Path.of(address));
         }
 
         /** Says hello with this daemon's PID and receives the launcher's settings. */
@@ -182,6 +185,22 @@ public final class Readiness {
             finish(RUNNING, null, pid);
         }
 
+        /**
+         * Removes the launcher's socket and its private directory, which a launcher that was
+         * killed could not remove. Harmless otherwise: the connection is established.
+         */
+        private void removeSocket() {
+            try {
+                Files.deleteIfExists(socket);
+                Path dir = socket.getParent();
+                if (dir != null && dir.getFileName().toString().startsWith(DIRECTORY_PREFIX)) {
+                    Files.deleteIfExists(dir);
+                }
+            } catch (IOException ignored) {
+                // the launcher removes them too
+            }
+        }
+
         /** Whether an outcome was reported. */
         public synchronized boolean done() {
             return done;
@@ -203,6 +222,7 @@ public final class Readiness {
             } catch (IOException e) {
                 // The launcher is gone (killed, or its terminal hung up): carry on without it.
             }
+            removeSocket();
             if (!FAILED.equals(kind)) {
                 try {
                     channel.close();

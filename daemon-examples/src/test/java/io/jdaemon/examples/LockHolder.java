@@ -1,0 +1,43 @@
+package io.jdaemon.examples;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Test program run in a JVM of its own: writes {@code CONTENT} ({@code \n} for a newline) into the
+ * file {@code PATH}, takes an fcntl write lock on it (as a daemon holds its pidfile), prints
+ * {@code locked PID} and sleeps until it is killed. A process that holds a pidfile whose content
+ * does not name it.
+ */
+public final class LockHolder {
+
+    private LockHolder() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        ch.write(ByteBuffer.wrap(args[1].replace("\\n", "\n").getBytes(StandardCharsets.US_ASCII)));
+        ch.lock();
+        System.out.println("locked " + ProcessHandle.current().pid());
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    /** {@code java -cp TEST_CLASSES io.jdaemon.examples.LockHolder PATH CONTENT}. */
+    static List<String> command(Path file, String content) {
+        try {
+            String classes = Path.of(LockHolder.class.getProtectionDomain().getCodeSource().getLocation()
+                    .toURI()).toString();
+            return new ArrayList<>(List.of(Example.JAVA, "-cp", classes, LockHolder.class.getName(),
+                    file.toString(), content));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
