@@ -7,10 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,23 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the value or path and how to fix it, a distinct non-zero exit status, no stack trace, and
  * nothing half-started: no process, no pidfile, no stray file.
  */
-class BadInputIT {
+class BadInputIT extends WithExample {
 
     private static final String NAME = "daemon-examples";
-
-    @TempDir
-    Path dir;
-    Example example;
-
-    @BeforeEach
-    void setUp() {
-        example = new Example(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        example.close();
-    }
 
     private void assertNothingLeft(String... expectedEntries) {
         assertThat(example.processes()).as("processes left behind").isEmpty();

@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,27 +22,22 @@ import org.junit.jupiter.params.provider.ValueSource;
  * racing the daemon's own exit, or another stop, reports nothing worse than "not running" and
  * signals nobody else.
  */
-class ConcurrencyIT {
+class ConcurrencyIT extends WithExample {
 
     private static final String NAME = "daemon-examples";
     private static final int N = 20;
     /** Generous: 40 JVMs start at once on a small machine; this bounds the wait, it times nothing. */
     private static final String START_TIMEOUT = "--start-timeout=600";
 
-    @TempDir
-    Path dir;
-    Example example;
     Process unrelated;
 
     @BeforeEach
     void setUp() throws Exception {
-        example = new Example(dir);
         unrelated = new ProcessBuilder("sleep", "600").start();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        example.close();
         unrelated.destroyForcibly().waitFor();
     }
 

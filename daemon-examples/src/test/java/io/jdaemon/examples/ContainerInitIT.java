@@ -11,22 +11,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * As PID 1 of a PID namespace (a container's init) the service must not detach: the kernel ends
  * the namespace when its init exits. {@code unshare --pid --fork --mount-proc} makes one.
  */
-class ContainerInitIT {
+class ContainerInitIT extends WithExample {
 
-    @TempDir
-    Path dir;
-    Example example;
     Process container;
 
     @BeforeEach
     void setUp() throws Exception {
-        example = new Example(dir);
         Process probe = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "true")
                 .redirectErrorStream(true).start();
         boolean done = probe.waitFor(30, TimeUnit.SECONDS);
@@ -39,7 +34,6 @@ class ContainerInitIT {
         if (container != null) {
             container.destroyForcibly();
         }
-        example.close();
     }
 
     @Test

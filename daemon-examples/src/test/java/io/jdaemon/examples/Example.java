@@ -188,13 +188,18 @@ final class Example implements AutoCloseable {
         }
     }
 
-    private static CompletableFuture<String> readAsync(InputStream in) {
+    /** Reads a stream to its end on a thread of its own (many may block at once). */
+    static CompletableFuture<String> readAsync(InputStream in) {
         return CompletableFuture.supplyAsync(() -> {
             try (in) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 return "";
             }
+        }, task -> {
+            Thread t = new Thread(task, "example-output-reader");
+            t.setDaemon(true);
+            t.start();
         });
     }
 }

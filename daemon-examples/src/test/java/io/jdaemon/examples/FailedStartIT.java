@@ -6,30 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A start that fails makes the launcher exit non-zero with the reason on its stderr, and leaves
  * no process and no pidfile behind.
  */
-class FailedStartIT {
-
-    @TempDir
-    Path dir;
-    Example example;
-
-    @BeforeEach
-    void setUp() {
-        example = new Example(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        example.close();
-    }
+class FailedStartIT extends WithExample {
 
     @Test
     void aServiceThatThrowsBeforeReadyFailsTheLauncher() {

@@ -5,33 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults (issue #5): a daemon killed with SIGKILL, a launcher killed while it waits, a daemon JVM
  * that dies or hangs before it is ready, a helper that fails, a log deleted under the daemon. The
  * helper stand-ins wrap the real helper (see {@link Hostile#wrappedHelper}).
  */
-class FaultsIT {
+class FaultsIT extends WithExample {
 
     private static final String NAME = "daemon-examples";
-
-    @TempDir
-    Path dir;
-    Example example;
-
-    @BeforeEach
-    void setUp() {
-        example = new Example(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        example.close();
-    }
 
     private List<String> withHelper(Path helper, String... more) {
         return Hostile.daemonCommand(example, List.of("-Djdaemon.helper=" + helper), more);

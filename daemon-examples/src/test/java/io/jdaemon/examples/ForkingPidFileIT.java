@@ -4,30 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * systemd's {@code Type=forking} reads {@code PIDFile=} the moment the launcher exits: the file
  * must then be complete and name the serving process, every time.
  */
-class ForkingPidFileIT {
-
-    @TempDir
-    Path dir;
-    Example example;
-
-    @BeforeEach
-    void setUp() {
-        example = new Example(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        example.close();
-    }
+class ForkingPidFileIT extends WithExample {
 
     @Test
     void thePidFileIsCompleteWhenTheLauncherExits() throws Exception {

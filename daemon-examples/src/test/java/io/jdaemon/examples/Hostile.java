@@ -306,7 +306,8 @@ final class Hostile {
         try {
             Process p = pb.directory(example.dir.toFile()).start();
             p.getOutputStream().close();
-            return new Running(p, readAsync(p.getInputStream()), readAsync(p.getErrorStream()));
+            return new Running(p, Example.readAsync(p.getInputStream()),
+                    Example.readAsync(p.getErrorStream()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -341,18 +342,4 @@ final class Hostile {
         return results;
     }
 
-    private static CompletableFuture<String> readAsync(InputStream in) {
-        // A thread of its own per stream: many readers block at once, more than a pool has.
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "";
-            }
-        }, task -> {
-            Thread t = new Thread(task, "hostile-reader");
-            t.setDaemon(true);
-            t.start();
-        });
-    }
 }

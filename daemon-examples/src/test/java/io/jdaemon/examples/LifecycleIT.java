@@ -10,31 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The control commands an operator runs with the same command line: status, stop, restart,
  * reload, with their LSB exit codes, the Java API that does the same, and Debian's
  * start-stop-daemon driving the daemon from its pidfile.
  */
-class LifecycleIT {
-
-    @TempDir
-    Path dir;
-    Example example;
-
-    @BeforeEach
-    void setUp() {
-        example = new Example(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        example.close();
-    }
+class LifecycleIT extends WithExample {
 
     private Example.Result control(String action, String... more) {
         List<String> cmd = example.command("--daemon=" + action, "--pidfile=" + example.pidFile,

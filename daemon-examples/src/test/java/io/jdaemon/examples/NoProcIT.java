@@ -3,10 +3,8 @@ package io.jdaemon.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher and the control commands on a system without /proc (issue #5): each runs in a
@@ -15,25 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
  * pidfile's lock alone; stop must either stop the daemon or fail, never claim to have stopped it.
  * Skipped where mount namespaces are not permitted.
  */
-class NoProcIT {
+class NoProcIT extends WithExample {
 
     private static final String NAME = "daemon-examples";
 
-    java.nio.file.Path dir;
-    Example example;
-
     @BeforeEach
-    void setUp(@TempDir java.nio.file.Path dir) {
+    void setUp() {
         Hostile.assumeCanHideProc();
-        this.dir = dir;
-        example = new Example(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (example != null) {
-            example.close();
-        }
     }
 
     private Example.Result withoutProc(List<String> cmd) {

@@ -9,26 +9,21 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Paths the user may not use, and daemons that belong to another user (issue #5). Root bypasses
  * permission bits, so these run the launcher as user {@code nobody} (setpriv), or use a read-only
  * mount, which binds root too. Skipped, with the reason, where neither is possible.
  */
-class PermissionsIT {
+class PermissionsIT extends WithExample {
 
     private static final String NAME = "daemon-examples";
 
-    @TempDir
-    Path dir;
-    Example example;
     Path readOnly;
     Path mount;
 
     @BeforeEach
     void setUp() throws Exception {
-        example = new Example(dir);
         // nobody must be able to enter the test's directory, but not write it
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         readOnly = Files.createDirectory(dir.resolve("read-only"));
@@ -37,7 +32,6 @@ class PermissionsIT {
 
     @AfterEach
     void tearDown() {
-        example.close();
         Hostile.unmount(mount);
     }
 

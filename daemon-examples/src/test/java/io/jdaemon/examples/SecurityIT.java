@@ -11,11 +11,9 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,27 +23,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the umasks; the helper runs only from a private directory and a tampered copy there is replaced
  * before it could run; the environment does not end up in logs.
  */
-class SecurityIT {
+class SecurityIT extends WithExample {
 
     private static final String NAME = "daemon-examples";
 
-    @TempDir
-    Path dir;
-    Example example;
     Path target;
     FileTime targetTime;
 
     @BeforeEach
     void setUp() throws Exception {
-        example = new Example(dir);
         target = Files.writeString(dir.resolve("precious"), "do not touch\n");
         targetTime = FileTime.fromMillis(1_000_000_000_000L);
         Files.setLastModifiedTime(target, targetTime);
-    }
-
-    @AfterEach
-    void tearDown() {
-        example.close();
     }
 
     private void assertTargetUntouched() throws Exception {

@@ -6,27 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What SIGHUP does to the daemon under each --sighup policy. */
-class SighupPolicyIT {
-
-    @TempDir
-    Path dir;
-    Example example;
-
-    @BeforeEach
-    void setUp() {
-        example = new Example(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        example.close();
-    }
+class SighupPolicyIT extends WithExample {
 
     @Test
     void byDefaultSighupRunsTheShutdownHooksAndEndsTheDaemon() {

@@ -8,33 +8,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Under systemd's {@code Type=notify} ({@code NOTIFY_SOCKET} set) the service stays in the
  * foreground even with {@code --daemon} and speaks sd_notify: the test plays systemd with its own
  * datagram socket and checks every message's sender PID as the kernel reports it.
  */
-class SystemdNotifyIT {
+class SystemdNotifyIT extends WithExample {
 
-    @TempDir
-    Path dir;
-    Example example;
     Process service;
-
-    @BeforeEach
-    void setUp() {
-        example = new Example(dir);
-    }
 
     @AfterEach
     void tearDown() {
         if (service != null) {
             service.destroyForcibly();
         }
-        example.close();
     }
 
     private Process start(String notifySocket, String watchdogUsec, String... more) throws IOException {

@@ -11,9 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The problem this library exists for: a service started from a terminal dies when that terminal
@@ -21,24 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
  * runs inside a real pseudo-terminal made by {@code script}; killing {@code script} closes the
  * terminal's master side, and the kernel sends SIGHUP to the terminal's foreground processes.
  */
-class TerminalHangupIT {
+class TerminalHangupIT extends WithExample {
 
-    @TempDir
-    Path dir;
-    Example example;
     Process terminal;
-
-    @BeforeEach
-    void setUp() {
-        example = new Example(dir);
-    }
 
     @AfterEach
     void tearDown() {
         if (terminal != null) {
             terminal.destroyForcibly();
         }
-        example.close();
     }
 
     @Test
