@@ -29,6 +29,11 @@ import java.util.OptionalLong;
  * stderr, if the daemon failed). In the re-executed JVM the call finishes the setup (pidfile,
  * readiness) and returns the service's arguments, so {@code main} goes on as the daemon.
  *
+ * <p>Where detaching would be wrong, {@code --daemon} stays in the foreground and says why in one
+ * line: under systemd's {@code Type=notify} ({@code NOTIFY_SOCKET} set; the service then sends
+ * sd_notify messages, also without {@code --daemon}) and as PID 1 of a PID namespace (a
+ * container's init).
+ *
  * <p>Operators control a running daemon with the same command line and an action:
  * {@code --daemon=stop|restart|status|reload}, from the pidfile. These run in the launching JVM,
  * print one line and exit with an LSB code; the service's {@code main} never runs for them.
