@@ -157,8 +157,8 @@ public final class Control {
                 break;
             case DEAD:
                 System.out.println(name + " is not running, but pidfile " + options.pidFile()
-                        + " remains" + status.pid().stream().mapToObj(p -> " (pid " + p + ")")
-                                .findFirst().orElse(""));
+                        + " remains" + (status.pid().isPresent()
+                                ? " (pid " + status.pid().getAsLong() + ")" : ""));
                 break;
             case NOT_RUNNING:
                 System.out.println(name + " is not running");

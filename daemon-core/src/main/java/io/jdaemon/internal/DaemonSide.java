@@ -30,7 +30,12 @@ public final class DaemonSide {
     private final SdNotify notify;
     private final Thread mainThread;
     private final Thread.UncaughtExceptionHandler previousHandler;
-    private final Thread.UncaughtExceptionHandler failStart = this::uncaught;
+    private final Thread.UncaughtExceptionHandler failStart = new Thread.UncaughtExceptionHandler() {
+        @Override
+        public void uncaughtException(Thread thread, Throwable error) {
+            uncaught(thread, error);
+        }
+    };
     private boolean ready;
 
     private DaemonSide(Readiness.Reporter reporter, SdNotify notify) {
@@ -51,7 +56,7 @@ public final class DaemonSide {
         System.clearProperty(MARKER);
         Readiness.Reporter reporter;
         Readiness.Settings settings;
-        long pid = ProcessHandle.current().pid();
+        long pid = ProcStat.selfPid();
         try {
             reporter = Readiness.Reporter.connect(address);
             settings = reporter.hello(pid);
@@ -97,7 +102,7 @@ public final class DaemonSide {
             return "NOTIFY_SOCKET is set (systemd Type=notify): staying in the foreground, "
                     + "systemd supervises this process";
         }
-        if (ProcessHandle.current().pid() == 1) {
+        if (ProcStat.selfPid() == 1) {
             return "running as PID 1 of its PID namespace (a container's init): staying in the "
                     + "foreground, since the namespace ends when its init exits";
         }
@@ -121,7 +126,7 @@ public final class DaemonSide {
         PidFile pidFile = null;
         if (asDaemon && options.pidFile() != null) {
             try {
-                pidFile = PidFile.acquire(options.pidFile(), ProcessHandle.current().pid());
+                pidFile = PidFile.acquire(options.pidFile(), ProcStat.selfPid());
             } catch (PidFile.HeldException e) {
                 System.out.println("already running, pid " + e.pid());
                 System.exit(ExitStatus.OK);
@@ -139,7 +144,12 @@ public final class DaemonSide {
         }
         Signals.install(policy, logFile, side.notify);
         current = side;
-        Runtime.getRuntime().addShutdownHook(new Thread(side::exiting, "jdaemon-exit"));
+        Runtime.getRuntime().addShutdownHook(new Thread("jdaemon-exit") {
+            @Override
+            public void run() {
+                side.exiting();
+            }
+        });
         if (explicitReady) {
             Thread.setDefaultUncaughtExceptionHandler(side.failStart);
         } else {

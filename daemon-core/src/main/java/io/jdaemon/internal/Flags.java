@@ -182,11 +182,34 @@ public final class Flags {
     }
 
     static int umask(String value) {
-        if (!value.matches("0?[0-7]{1,3}")) {
+        if (!isOctalMask(value)) {
             throw usage("--umask=" + value + " is not an octal mask; use up to 3 octal digits, "
                     + "such as 022 or 027");
         }
         return Integer.parseInt(value, 8);
+    }
+
+    private static boolean isDigits(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Up to three octal digits, or four with a leading 0: {@code 0?[0-7]{1,3}}. */
+    private static boolean isOctalMask(String value) {
+        String digits = value.length() == 4 && value.charAt(0) == '0' ? value.substring(1) : value;
+        if (digits.isEmpty() || digits.length() > 3) {
+            return false;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (digits.charAt(i) < '0' || digits.charAt(i) > '7') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static DaemonOptions.Sighup sighup(String value) {
@@ -204,7 +227,7 @@ public final class Flags {
     }
 
     private static Duration seconds(String name, String value) {
-        if (!value.matches("[0-9]{1,9}") || Long.parseLong(value) == 0) {
+        if (value.isEmpty() || value.length() > 9 || !isDigits(value) || Long.parseLong(value) == 0) {
             throw usage(name + "=" + value + " is not a whole number of seconds above 0; "
                     + "use, for example, " + name + "=60");
         }

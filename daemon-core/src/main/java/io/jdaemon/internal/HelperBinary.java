@@ -13,13 +13,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.CRC32;
 
 /**
  * Finds the native helper: the path named by {@value #HELPER_PROPERTY} if set, otherwise the
@@ -71,7 +69,7 @@ public final class HelperBinary {
 
     /** Places {@code content} in {@code dir} as the helper, unless an identical copy is there. */
     static Path extract(byte[] content, Path dir) {
-        Path file = dir.resolve(Platform.HELPER_NAME + "-" + hash(content));
+        Path file = dir.resolve(fileName(content));
         try {
             if (!isIdenticalCopy(file, content)) {
                 Path tmp = Files.createTempFile(dir, ".helper", ".tmp");
@@ -191,12 +189,17 @@ public final class HelperBinary {
         }
     }
 
-    private static String hash(byte[] content) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content);
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /**
+     * The cached helper's file name: {@code jdaemon-helper-CRC32-SIZE}, to tell versions apart.
+     * Not a security check: that is the byte-for-byte comparison before every use. (A
+     * cryptographic digest would set up the JCA providers, tens of milliseconds on the path from
+     * launch to ready.)
+     */
+    public static String fileName(byte[] content) {
+        CRC32 crc = new CRC32();
+        crc.update(content, 0, content.length);
+        String hex = Long.toHexString(crc.getValue());
+        return Platform.HELPER_NAME + "-" + "00000000".substring(hex.length()) + hex + "-"
+                + content.length;
     }
 }

@@ -71,7 +71,7 @@ public final class JvmCommandLine {
      * @throws DaemonException if the platform does not show it
      */
     public static JvmCommandLine current() {
-        return of(ProcessHandle.current().pid());
+        return of(ProcStat.selfPid());
     }
 
     /**

@@ -23,6 +23,8 @@ import java.util.List;
  */
 public final class Launcher {
 
+    private static final String HELPER_PREFIX = "jdaemon-helper: ";
+
     private final DaemonOptions options;
     private final String name;
 
@@ -111,10 +113,12 @@ public final class Launcher {
         long pid = 0;
         List<String> problems = new ArrayList<>();
         for (String line : output.split("\n")) {
-            if (pid == 0 && line.matches("pid [0-9]{1,10}")) {
-                pid = Long.parseLong(line.substring(4));
+            long announced = line.startsWith("pid ") ? PidFile.parse(line.substring(4)) : 0;
+            if (pid == 0 && announced > 0) {
+                pid = announced;
             } else if (!line.isBlank()) {
-                problems.add(line.replaceFirst("^jdaemon-helper: ", ""));
+                problems.add(line.startsWith(HELPER_PREFIX)
+                        ? line.substring(HELPER_PREFIX.length()) : line);
             }
         }
         if (status != 0 || pid == 0 || !problems.isEmpty()) {
@@ -145,23 +149,26 @@ public final class Launcher {
     private Readiness.Outcome await(Readiness.Listener listener, long pid) throws IOException {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         String[] why = new String[1];
-        Thread watchdog = new Thread(() -> {
-            while (true) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                boolean dead = !listener.connected() && !ProcStat.isAlive(pid);
-                boolean late = System.nanoTime() - deadline > 0;
-                if (dead || late) {
-                    why[0] = dead ? "died" : "late";
+        Thread watchdog = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                while (true) {
                     try {
-                        listener.close();
-                    } catch (IOException ignored) {
-                        // the waiting thread sees the channel closed either way
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
                     }
-                    return;
+                    boolean dead = !listener.connected() && !ProcStat.isAlive(pid);
+                    boolean late = System.nanoTime() - deadline > 0;
+                    if (dead || late) {
+                        why[0] = dead ? "died" : "late";
+                        try {
+                            listener.close();
+                        } catch (IOException ignored) {
+                            // the waiting thread sees the channel closed either way
+                        }
+                        return;
+                    }
                 }
             }
         }, "jdaemon-launcher-watchdog");

@@ -213,8 +213,13 @@ public final class PidFile {
      */
     public static long parse(String content) {
         String s = content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
-        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+        if (s.isEmpty() || s.length() > 10) {
             return 0;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return 0;
+            }
         }
         long pid = Long.parseLong(s);
         return pid <= Integer.MAX_VALUE ? pid : 0;
@@ -252,9 +257,9 @@ public final class PidFile {
             // Linux's encoding of st_dev: /proc/locks shows it as MAJOR:MINOR in hex.
             long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
             long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
-            String file = String.format("%02x:%02x:%d", major, minor, inode);
+            String file = hex2(major) + ":" + hex2(minor) + ":" + inode;
             for (String line : Files.readAllLines(locks, StandardCharsets.US_ASCII)) {
-                String[] f = line.trim().split("\\s+");
+                String[] f = fields(line);
                 // "1: POSIX  ADVISORY  WRITE 5234 fe:00:2146440 0 EOF"; blocked waiters have "->"
                 if (f.length >= 6 && f[1].equals("POSIX") && f[5].equals(file)) {
                     return Long.parseLong(f[4]);
@@ -264,6 +269,27 @@ public final class PidFile {
             // unknown: the caller falls back to the file's content
         }
         return 0;
+    }
+
+    private static String hex2(long n) {
+        String hex = Long.toHexString(n);
+        return hex.length() < 2 ? "0" + hex : hex;
+    }
+
+    /** The white-space separated fields of a line. */
+    private static String[] fields(String line) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int start = -1;
+        for (int i = 0; i <= line.length(); i++) {
+            boolean space = i == line.length() || Character.isWhitespace(line.charAt(i));
+            if (space && start >= 0) {
+                out.add(line.substring(start, i));
+                start = -1;
+            } else if (!space && start < 0) {
+                start = i;
+            }
+        }
+        return out.toArray(new String[0]);
     }
 
     /** Deletes a pidfile nobody holds; returns normally if it is gone or was replaced meanwhile. */

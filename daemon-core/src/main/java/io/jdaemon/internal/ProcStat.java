@@ -17,6 +17,22 @@ public final class ProcStat {
     }
 
     /**
+     * This process's PID, from the {@code /proc/self} link where there is one (cheaper at
+     * start-up than ProcessHandle, whose first use costs milliseconds).
+     */
+    public static long selfPid() {
+        try {
+            long pid = PidFile.parse(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+            if (pid > 0) {
+                return pid;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // no /proc
+        }
+        return ProcessHandle.current().pid();
+    }
+
+    /**
      * Whether the process exists and has not finished exiting. A zombie waiting to be reaped has
      * finished; but the thread-group leader shows as a zombie while the other threads are still
      * exiting (and still hold the process's files and locks), so that counts as alive.

@@ -45,7 +45,12 @@ public final class Signals {
             case RELOAD:
                 logFile = log == null || log.equals("/dev/null") ? null : log;
                 notify = sdNotify;
-                Signal.handle(new Signal("HUP"), signal -> reload());
+                Signal.handle(new Signal("HUP"), new SignalHandler() {
+                    @Override
+                    public void handle(Signal signal) {
+                        reload();
+                    }
+                });
                 break;
             default:
                 break;

@@ -71,7 +71,7 @@ class HelperBinaryTest {
         byte[] content = "#!/bin/sh\necho helper\n".getBytes();
         Path file = HelperBinary.extract(content, dir);
         assertThat(file.getParent()).isEqualTo(dir);
-        assertThat(file.getFileName().toString()).matches("jdaemon-helper-[0-9a-f]{16}");
+        assertThat(file.getFileName().toString()).matches("jdaemon-helper-[0-9a-f]{8}-[0-9]+");
         assertThat(Files.readAllBytes(file)).isEqualTo(content);
         assertThat(mode(file)).isEqualTo("r-x------");
         assertThat(list(dir)).containsExactly(file.getFileName().toString());

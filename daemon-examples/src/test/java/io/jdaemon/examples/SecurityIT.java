@@ -2,14 +2,13 @@ package io.jdaemon.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jdaemon.internal.HelperBinary;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -269,8 +268,7 @@ class SecurityIT extends WithExample {
     }
 
     private static String helperName() throws Exception {
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(Hostile.packagedHelper());
-        return "jdaemon-helper-" + HexFormat.of().formatHex(digest, 0, 8);
+        return HelperBinary.fileName(Hostile.packagedHelper());
     }
 
     private static String mode(Path path) throws Exception {
