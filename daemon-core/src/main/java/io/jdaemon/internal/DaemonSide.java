@@ -61,9 +61,9 @@ public final class DaemonSide {
             reporter = Readiness.Reporter.connect(address);
             settings = reporter.hello(pid);
         } catch (IOException | RuntimeException e) {
-            throw new DaemonException("no daemon launcher is waiting at " + address + ": it was "
-                    + "killed before the daemon started, or -D" + MARKER + " was set by hand (only "
-                    + "the --daemon launcher sets it; remove it from the command line)",
+            throw new DaemonException("no daemon launcher is waiting at " + address + " (" + e
+                    + "): it was killed before the daemon started, or -D" + MARKER + " was set by "
+                    + "hand (only the --daemon launcher sets it; remove it from the command line)",
                     ExitStatus.USAGE, e);
         }
         PidFile pidFile = null;

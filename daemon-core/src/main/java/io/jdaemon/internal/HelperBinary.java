@@ -156,7 +156,7 @@ public final class HelperBinary {
             if (!attrs.isDirectory()) {
                 return dir + " is not a directory";
             }
-            if (!isOwnedByMe(dir, attrs)) {
+            if (!ProcStat.isOwnedByThisUser(dir, attrs)) {
                 return dir + " belongs to " + attrs.owner().getName() + ", not to this user";
             }
             if (!attrs.permissions().equals(PRIVATE_DIR)) {
@@ -168,15 +168,6 @@ public final class HelperBinary {
         }
     }
 
-    private static boolean isOwnedByMe(Path path, PosixFileAttributes attrs) throws IOException {
-        // /proc/self is a symlink owned by root; the directory it names belongs to this process.
-        Path self = Path.of("/proc/self");
-        if (Files.isDirectory(self)) {
-            return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)
-                    .equals(Files.getAttribute(self, "unix:uid"));
-        }
-        return attrs.owner().getName().equals(System.getProperty("user.name"));
-    }
 
     private static byte[] readResource(String resource) {
         ClassLoader loader = HelperBinary.class.getClassLoader();

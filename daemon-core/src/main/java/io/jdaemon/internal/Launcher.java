@@ -6,7 +6,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
-import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -55,9 +54,27 @@ public final class Launcher {
         Path helper = HelperBinary.locate();
         JvmCommandLine jvm = JvmCommandLine.current();
         long logStart = logSize();
-        try (Readiness.Listener listener = Readiness.Listener.open()) {
+        Readiness.Settings settings = new Readiness.Settings(
+                options.pidFile() == null ? "" : options.pidFile().toString(),
+                options.logFile().toString(), options.sighup().name(), options.explicitReady(),
+                ProcStat.selfPid());
+        try (Readiness.Listener listener = Readiness.Listener.open(settings)) {
             long pid = spawn(helper, jvm.withProperty(DaemonSide.MARKER, listener.address()));
+            // Ctrl-C or SIGTERM while waiting gives the start up: nothing is left half-started.
+            Thread abort = new Thread("jdaemon-abort-start") {
+                @Override
+                public void run() {
+                    try {
+                        kill(pid);
+                        listener.close();
+                    } catch (IOException | RuntimeException ignored) {
+                        // exiting anyway; the next status reports what is left
+                    }
+                }
+            };
+            Runtime.getRuntime().addShutdownHook(abort);
             Readiness.Outcome outcome = await(listener, pid);
+            Runtime.getRuntime().removeShutdownHook(abort);
             switch (outcome.kind()) {
                 case READY:
                     System.out.println(name + " started, pid " + pid);
@@ -145,50 +162,32 @@ public final class Launcher {
         }
     }
 
-    /** Waits for the outcome, watching for the daemon's death before it connects and the timeout. */
+    /**
+     * Waits for the daemon's outcome: polls for it every millisecond, and for the daemon's death
+     * every 20; a daemon that failed is waited for until it has exited. Bounded by the start
+     * timeout, past which the daemon is killed.
+     */
     private Readiness.Outcome await(Readiness.Listener listener, long pid) throws IOException {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
-        String[] why = new String[1];
-        Thread watchdog = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                while (true) {
-                    try {
-                        Thread.sleep(50);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    boolean dead = !listener.connected() && !ProcStat.isAlive(pid);
-                    boolean late = System.nanoTime() - deadline > 0;
-                    if (dead || late) {
-                        why[0] = dead ? "died" : "late";
-                        try {
-                            listener.close();
-                        } catch (IOException ignored) {
-                            // the waiting thread sees the channel closed either way
-                        }
-                        return;
-                    }
-                }
+        for (int tick = 1; ; tick++) {
+            Readiness.Outcome outcome = listener.poll(pid);
+            if (outcome != null && outcome.kind() != Readiness.Outcome.Kind.FAILED) {
+                return outcome;
             }
-        }, "jdaemon-launcher-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        Readiness.Settings settings = new Readiness.Settings(
-                options.pidFile() == null ? "" : options.pidFile().toString(),
-                options.logFile().toString(), options.sighup().name(), options.explicitReady());
-        try {
-            return listener.await(pid, settings);
-        } catch (ClosedChannelException e) {
-            if ("late".equals(why[0])) {
+            if (tick % 20 == 0 && !ProcStat.isAlive(pid)) {
+                outcome = listener.poll(pid); // written just before it died?
+                return outcome != null ? outcome : new Readiness.Outcome(Readiness.Outcome.Kind.DIED, "", pid);
+            }
+            if (System.nanoTime() - deadline > 0) {
                 kill(pid);
+                if (outcome != null) {
+                    return outcome; // failed, and now gone
+                }
                 throw new DaemonException("the daemon (pid " + pid + ") was not ready within "
                         + options.startTimeout().toSeconds() + " s and was killed; raise "
-                        + "--start-timeout or see " + options.logFile(), ExitStatus.FAILED, e);
+                        + "--start-timeout or see " + options.logFile(), ExitStatus.FAILED);
             }
-            return new Readiness.Outcome(Readiness.Outcome.Kind.DIED, "", pid);
-        } finally {
-            watchdog.interrupt();
+            sleep(1);
         }
     }
 

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.stream.Stream;
 
 /** What {@code /proc/PID/stat} says of a process (ProcessHandle where there is no /proc). */
@@ -30,6 +32,17 @@ public final class ProcStat {
             // no /proc
         }
         return ProcessHandle.current().pid();
+    }
+
+    /** Whether a file (not followed if a link) belongs to this process's effective user. */
+    public static boolean isOwnedByThisUser(Path path, PosixFileAttributes attrs) throws IOException {
+        // /proc/self is a symlink owned by root; the directory it names belongs to this process.
+        Path self = Path.of("/proc/self");
+        if (Files.isDirectory(self)) {
+            return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)
+                    .equals(Files.getAttribute(self, "unix:uid"));
+        }
+        return attrs.owner().getName().equals(System.getProperty("user.name"));
     }
 
     /**

@@ -1,36 +1,46 @@
 package io.jdaemon.internal;
 
-import java.io.Closeable;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * The readiness handshake between the launcher and the daemon it started, over an AF_UNIX stream
- * socket in a fresh directory only this user can enter (so nobody else can connect). The daemon
- * connects as soon as its JVM runs, says hello with its PID, receives the settings the launcher
- * resolved, and later reports exactly one outcome: ready, failed (with the reason) or already
- * running. The connection is the daemon's own descriptor, closed when the handshake ends, so the
- * daemon inherits nothing from the launcher; if the daemon dies, the launcher reads end-of-file.
+ * The readiness handshake between the launcher and the daemon it started, through files in a
+ * fresh directory only this user can enter (mode 0700, checked by the daemon). The launcher
+ * writes the settings it resolved; the daemon reads them as soon as its JVM runs, and later
+ * writes exactly one outcome (ready, failed with the reason, or already running), atomically by
+ * renaming. The launcher polls for the outcome every millisecond and for the daemon's death
+ * every few; nothing is inherited, so the daemon keeps no descriptor of the launcher's. A daemon
+ * whose launcher is gone before it read the settings gives up; one whose launcher goes later
+ * completes its start and runs.
+ *
+ * <p>Files rather than an AF_UNIX socket: on JDK 17 the first AF_UNIX channel, like
+ * {@code Files.createTempDirectory}, sets up {@code SecureRandom} and the JCA providers, tens of
+ * milliseconds in each JVM on the path from launch to ready.
  */
 public final class Readiness {
 
     private static final String DIRECTORY_PREFIX = "jdaemon-";
-    private static final String HELLO = "HELLO";
+    private static final String SETTINGS = "settings";
+    private static final String OUTCOME = "outcome";
     private static final String READY = "READY";
     private static final String FAILED = "FAILED";
     private static final String RUNNING = "RUNNING";
 
     /** What the launcher resolved and the daemon needs: absolute paths, the policy. */
-    public record Settings(String pidFile, String logFile, String sighup, boolean explicitReady) {
+    public record Settings(String pidFile, String logFile, String sighup, boolean explicitReady,
+            long launcherPid) {
     }
 
     /** The daemon's report. */
@@ -42,163 +52,144 @@ public final class Readiness {
     private Readiness() {
     }
 
-    /** The launcher's end: a listening socket, removed with its directory on close. */
-    public static final class Listener implements Closeable {
+    /** The launcher's end: the directory with the settings, removed on close. */
+    public static final class Listener implements AutoCloseable {
         private final Path dir;
-        private final Path socket;
-        private final ServerSocketChannel server;
-        private volatile SocketChannel connection;
 
-        private Listener(Path dir, Path socket, ServerSocketChannel server) {
+        private Listener(Path dir) {
             this.dir = dir;
-            this.socket = socket;
-            this.server = server;
         }
 
-        /** Opens a listener in a new private directory under {@code java.io.tmpdir}. */
-        public static Listener open() throws IOException {
-            Path dir = Files.createTempDirectory(DIRECTORY_PREFIX); // mode 0700 on POSIX
-            Path socket = dir.resolve("ready");
-            try {
-                ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                server.bind(UnixDomainSocketAddress.of(socket));
-                return new Listener(dir, socket, server);
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(socket);
-                Files.deleteIfExists(dir);
-                throw e;
+        /** Creates a private directory under {@code java.io.tmpdir} holding the settings. */
+        public static Listener open(Settings settings) throws IOException {
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+            String base = DIRECTORY_PREFIX + ProcStat.selfPid() + "-" + Long.toHexString(System.nanoTime());
+            for (int n = 0; ; n++) {
+                Path dir = tmp.resolve(base + "-" + n);
+                try {
+                    // mkdir never follows a link planted at the name: it fails, and we try another.
+                    Files.createDirectory(dir,
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } catch (FileAlreadyExistsException e) {
+                    if (n < 100) {
+                        continue;
+                    }
+                    throw e;
+                }
+                Listener listener = new Listener(dir);
+                try {
+                    write(dir, SETTINGS, encode(settings));
+                } catch (IOException | RuntimeException e) {
+                    listener.close();
+                    throw e;
+                }
+                return listener;
             }
         }
 
-        /** The address the daemon connects to (the marker property's value). */
+        /** The address the daemon reads from (the marker property's value). */
         public String address() {
-            return socket.toString();
+            return dir.toString();
         }
 
         /**
-         * Waits for the daemon with PID {@code pid} to connect, sends it the settings and returns
-         * its outcome. Blocks; {@link #close()} from another thread ends the wait with an
-         * exception.
+         * The outcome the daemon with PID {@code pid} reported, or null if none yet.
+         *
+         * @throws IOException if the outcome was written by another process
          */
-        public Outcome await(long pid, Settings settings) throws IOException {
-            SocketChannel ch = server.accept();
-            connection = ch;
-            DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
-            DataOutputStream out = new DataOutputStream(Channels.newOutputStream(ch));
+        public Outcome poll(long pid) throws IOException {
+            byte[] bytes;
             try {
-                if (!HELLO.equals(in.readUTF()) || in.readLong() != pid) {
-                    throw new IOException("a process other than the daemon connected to " + socket);
-                }
-                out.writeUTF(settings.pidFile());
-                out.writeUTF(settings.logFile());
-                out.writeUTF(settings.sighup());
-                out.writeBoolean(settings.explicitReady());
-                out.flush();
-                String kind = in.readUTF();
-                switch (kind) {
-                    case READY:
-                        return new Outcome(Outcome.Kind.READY, "", pid);
-                    case RUNNING:
-                        return new Outcome(Outcome.Kind.RUNNING, "", in.readLong());
-                    case FAILED:
-                        String message = in.readUTF();
-                        drain(in); // returns when the failed daemon has exited
-                        return new Outcome(Outcome.Kind.FAILED, message, pid);
-                    default:
-                        throw new IOException("unexpected message from the daemon: " + kind);
-                }
-            } catch (EOFException e) {
-                return new Outcome(Outcome.Kind.DIED, "", pid);
+                bytes = Files.readAllBytes(dir.resolve(OUTCOME));
+            } catch (NoSuchFileException e) {
+                return null;
             }
-        }
-
-        /** Whether the daemon has connected. */
-        public boolean connected() {
-            return connection != null;
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            String kind = in.readUTF();
+            long from = in.readLong();
+            if (from != pid) {
+                throw new IOException("an outcome from pid " + from + ", not the daemon's " + pid
+                        + ", in " + dir);
+            }
+            switch (kind) {
+                case READY:
+                    return new Outcome(Outcome.Kind.READY, "", pid);
+                case RUNNING:
+                    return new Outcome(Outcome.Kind.RUNNING, "", in.readLong());
+                case FAILED:
+                    return new Outcome(Outcome.Kind.FAILED, in.readUTF(), pid);
+                default:
+                    throw new IOException("unexpected outcome from the daemon: " + kind);
+            }
         }
 
         @Override
         public void close() throws IOException {
-            SocketChannel ch = connection;
-            if (ch != null) {
-                ch.close();
-            }
-            server.close();
-            Files.deleteIfExists(socket);
-            Files.deleteIfExists(dir);
-        }
-
-        private static void drain(DataInputStream in) throws IOException {
-            byte[] buf = new byte[256];
-            while (in.read(buf) >= 0) {
-                // until the daemon's end closes
-            }
+            removeDirectory(dir);
         }
     }
 
     /** The daemon's end. */
     public static final class Reporter {
-        private final SocketChannel channel;
-        private final Path socket;
-        private final DataOutputStream out;
+        private final Path dir;
+        private long pid;
+        private long launcherPid;
         private boolean done;
 
-        private Reporter(SocketChannel channel, Path socket) {
-            this.channel = channel;
-            this.socket = socket;
-            this.out = new DataOutputStream(Channels.newOutputStream(channel));
+        private Reporter(Path dir) {
+            this.dir = dir;
         }
 
-        /** Connects to the launcher at {@code address}. */
+        /**
+         * The launcher's directory at {@code address}: a directory of this user's that nobody
+         * else can enter, holding the settings.
+         *
+         * @throws IOException if there is none
+         */
         public static Reporter connect(String address) throws IOException {
-            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            try {
-                ch.connect(UnixDomainSocketAddress.of(address));
-            } catch (IOException | RuntimeException e) {
-                ch.close();
-                throw e;
+            Path dir = Path.of(address);
+            PosixFileAttributes attrs =
+                    Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attrs.isDirectory() || !ProcStat.isOwnedByThisUser(dir, attrs)
+                    || !attrs.permissions().equals(PosixFilePermissions.fromString("rwx------"))) {
+                throw new IOException(dir + " is not a private directory of this user's");
             }
-            return new Reporter(ch, Path.of(address));
+            if (!Files.isRegularFile(dir.resolve(SETTINGS), LinkOption.NOFOLLOW_LINKS)) {
+                throw new NoSuchFileException(dir.resolve(SETTINGS).toString());
+            }
+            return new Reporter(dir);
         }
 
-        /** Says hello with this daemon's PID and receives the launcher's settings. */
-        public Settings hello(long pid) throws IOException {
-            out.writeUTF(HELLO);
-            out.writeLong(pid);
-            out.flush();
-            DataInputStream in = new DataInputStream(Channels.newInputStream(channel));
-            return new Settings(in.readUTF(), in.readUTF(), in.readUTF(), in.readBoolean());
+        /**
+         * Takes the launcher's settings for the daemon with this PID.
+         *
+         * @throws IOException if the launcher is gone: a launcher that was killed before its
+         *     daemon ran means the start was given up, so the daemon must not go on
+         */
+        public Settings hello(long daemonPid) throws IOException {
+            Settings settings = decode(Files.readAllBytes(dir.resolve(SETTINGS)));
+            this.pid = daemonPid;
+            this.launcherPid = settings.launcherPid();
+            if (!ProcStat.isAlive(launcherPid)) {
+                removeDirectory(dir);
+                throw new IOException("the launcher, pid " + launcherPid + ", is gone");
+            }
+            return settings;
         }
 
-        /** Reports readiness and ends the handshake. */
+        /** Reports readiness. */
         public synchronized void ready() {
             finish(READY, null, 0);
         }
 
-        /** Reports a failure with its reason; the connection stays open until this JVM exits. */
+        /** Reports a failure with its reason. */
         public synchronized void failed(String reason) {
             finish(FAILED, reason, 0);
         }
 
-        /** Reports that another daemon holds the pidfile, and ends the handshake. */
-        public synchronized void running(long pid) {
-            finish(RUNNING, null, pid);
-        }
-
-        /**
-         * Removes the launcher's socket and its private directory, which a launcher that was
-         * killed could not remove. Harmless otherwise: the connection is established.
-         */
-        private void removeSocket() {
-            try {
-                Files.deleteIfExists(socket);
-                Path dir = socket.getParent();
-                if (dir != null && dir.getFileName().toString().startsWith(DIRECTORY_PREFIX)) {
-                    Files.deleteIfExists(dir);
-                }
-            } catch (IOException ignored) {
-                // the launcher removes them too
-            }
+        /** Reports that another daemon holds the pidfile. */
+        public synchronized void running(long holder) {
+            finish(RUNNING, null, holder);
         }
 
         /** Whether an outcome was reported. */
@@ -206,30 +197,61 @@ public final class Readiness {
             return done;
         }
 
-        private void finish(String kind, String message, long pid) {
+        private void finish(String kind, String message, long holder) {
             if (done) {
                 return;
             }
             done = true;
             try {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                DataOutputStream out = new DataOutputStream(bytes);
                 out.writeUTF(kind);
+                out.writeLong(pid);
                 if (FAILED.equals(kind)) {
                     out.writeUTF(message.length() > 16000 ? message.substring(0, 16000) : message);
                 } else if (RUNNING.equals(kind)) {
-                    out.writeLong(pid);
+                    out.writeLong(holder);
                 }
-                out.flush();
-            } catch (IOException e) {
-                // The launcher is gone (killed, or its terminal hung up): carry on without it.
-            }
-            removeSocket();
-            if (!FAILED.equals(kind)) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // nothing to do
+                write(dir, OUTCOME, bytes.toByteArray());
+                if (!ProcStat.isAlive(launcherPid)) {
+                    removeDirectory(dir); // a launcher that was killed cannot remove it
                 }
+            } catch (IOException | RuntimeException e) {
+                // The launcher is gone and removed its directory: carry on without it.
             }
         }
+    }
+
+    /** Writes a file in the directory atomically: under a temporary name, then renamed. */
+    private static void write(Path dir, String name, byte[] content) throws IOException {
+        Path tmp = dir.resolve(name + ".tmp-" + ProcStat.selfPid());
+        Files.write(tmp, content);
+        try {
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void removeDirectory(Path dir) throws IOException {
+        Files.deleteIfExists(dir.resolve(SETTINGS));
+        Files.deleteIfExists(dir.resolve(OUTCOME));
+        Files.deleteIfExists(dir);
+    }
+
+    private static byte[] encode(Settings settings) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeUTF(settings.pidFile());
+        out.writeUTF(settings.logFile());
+        out.writeUTF(settings.sighup());
+        out.writeBoolean(settings.explicitReady());
+        out.writeLong(settings.launcherPid());
+        return bytes.toByteArray();
+    }
+
+    private static Settings decode(byte[] bytes) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        return new Settings(in.readUTF(), in.readUTF(), in.readUTF(), in.readBoolean(), in.readLong());
     }
 }

@@ -55,9 +55,8 @@ class FaultsIT extends WithExample {
 
     /**
      * The launcher is SIGKILLed while its daemon has been spawned but its JVM has not run yet. When
-     * the daemon runs, nobody waits for it: it finds no launcher, says so in its log and exits. No
-     * daemon, no pidfile. (The launcher's socket directory stays behind in java.io.tmpdir: a
-     * SIGKILLed process cannot clean up.)
+     * the daemon runs, nobody waits for it: it finds its launcher gone, says so in its log and
+     * exits, removing the launcher's directory. No daemon, no pidfile.
      */
     @Test
     void aLauncherKilledBeforeItsDaemonRunsLeavesNoDaemon() throws Exception {
@@ -72,7 +71,7 @@ class FaultsIT extends WithExample {
         Example.signal(daemon, "CONT");
 
         Example.awaitGone(daemon);
-        // observed: "NAME: no daemon launcher is waiting at TMP/jdaemon-N/ready (...)"
+        // observed: "NAME: no daemon launcher is waiting at TMP/jdaemon-N-... (...is gone)..."
         assertThat(example.logText()).as("the daemon's log names the launcher it did not find")
                 .contains(NAME + ": ").contains(tmp.toString());
         assertThat(example.pidFile).doesNotExist();
@@ -80,19 +79,36 @@ class FaultsIT extends WithExample {
     }
 
     /**
-     * The launcher is SIGKILLed after its daemon connected to it. The daemon either goes on and
-     * runs normally (with its pidfile), or, if it had not yet received its settings, exits; it is
-     * never left running half-initialised.
+     * The launcher gets SIGTERM (or Ctrl-C's SIGINT) while it waits: it gives the start up, kills
+     * the daemon it spawned and exits 143. Nothing is left half-started.
      */
     @Test
-    void aLauncherKilledAfterItsDaemonConnectedLeavesARunningDaemonOrNone() throws Exception {
+    void aLauncherTerminatedWhileItWaitsGivesTheStartUp() throws Exception {
+        Path helper = Hostile.stoppingHelper(dir);
+        Hostile.Running launcher = Hostile.background(example, withHelper(helper));
+        long daemon = Hostile.awaitStopped(dir.resolve("stop-before-exec.sh").toString());
+
+        Example.signal(launcher.pid(), "TERM");
+        Example.Result r = launcher.await(60);
+
+        assertThat(r.exit()).isEqualTo(143);
+        Example.awaitGone(daemon);
+        assertNothingLeft();
+    }
+
+    /**
+     * The launcher is SIGKILLed after its daemon took its settings. The daemon goes on and runs
+     * normally (with its pidfile), or, if the kill came first, exits; it is never left running
+     * half-initialised.
+     */
+    @Test
+    void aLauncherKilledAfterItsDaemonTookItsSettingsLeavesARunningDaemonOrNone() throws Exception {
         Path helper = Hostile.stoppingHelper(dir);
         Hostile.Running launcher = Hostile.background(example, withHelper(helper));
         long daemon = Hostile.awaitStopped(dir.resolve("stop-before-exec.sh").toString());
         Example.signal(daemon, "CONT");
-        Example.awaitTrue(() -> !new Proc(daemon).alive()
-                || new Proc(daemon).fds().values().stream().anyMatch(t -> t.startsWith("socket:")),
-                "the daemon to connect to its launcher");
+        Example.awaitTrue(() -> !new Proc(daemon).alive() || Files.exists(example.pidFile),
+                "the daemon to take its settings and create its pidfile");
         Hostile.signalQuietly(daemon, "STOP");
 
         launcher.process().destroyForcibly();
