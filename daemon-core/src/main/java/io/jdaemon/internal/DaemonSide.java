@@ -21,7 +21,7 @@ import java.nio.file.Path;
  */
 public final class DaemonSide {
 
-    /** The marker system property: its value is the launcher's readiness socket. */
+    /** The marker system property: its value is the launcher's readiness directory. */
     public static final String MARKER = "jdaemon.launcher";
 
     private static volatile DaemonSide current;
