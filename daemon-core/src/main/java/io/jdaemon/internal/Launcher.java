@@ -59,20 +59,25 @@ public final class Launcher {
                 options.logFile().toString(), options.sighup().name(), options.explicitReady(),
                 ProcStat.selfPid());
         try (Readiness.Listener listener = Readiness.Listener.open(settings)) {
-            long pid = spawn(helper, jvm.withProperty(DaemonSide.MARKER, listener.address()));
-            // Ctrl-C or SIGTERM while waiting gives the start up: nothing is left half-started.
+            // Ctrl-C or SIGTERM while starting gives the start up: the daemon is killed if its
+            // PID is known, and without the settings directory a daemon not yet running gives up.
+            long[] spawned = new long[1];
             Thread abort = new Thread("jdaemon-abort-start") {
                 @Override
                 public void run() {
                     try {
-                        kill(pid);
                         listener.close();
+                        if (spawned[0] > 0) {
+                            kill(spawned[0]);
+                        }
                     } catch (IOException | RuntimeException ignored) {
                         // exiting anyway; the next status reports what is left
                     }
                 }
             };
             Runtime.getRuntime().addShutdownHook(abort);
+            long pid = spawn(helper, jvm.withProperty(DaemonSide.MARKER, listener.address()));
+            spawned[0] = pid;
             Readiness.Outcome outcome = await(listener, pid);
             Runtime.getRuntime().removeShutdownHook(abort);
             switch (outcome.kind()) {
