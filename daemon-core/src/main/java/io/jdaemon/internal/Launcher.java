@@ -111,6 +111,15 @@ public final class Launcher {
         argv.add(helperSighup(options.sighup()));
         argv.add("--");
         argv.addAll(jvm);
+        if (!Files.isExecutable(helper)) {
+            // access(X_OK) also fails on a noexec mount, where the execute bit is set.
+            throw new DaemonException("cannot execute the daemon helper " + helper + " (os.name="
+                    + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
+                    + "): permission denied, so its directory is probably on a noexec mount; set -D"
+                    + HelperBinary.CACHE_PROPERTY + "=DIR to another directory or -D"
+                    + HelperBinary.HELPER_PROPERTY + "=PATH to an executable helper",
+                    ExitStatus.NOT_INSTALLED);
+        }
         Process helperProcess;
         try {
             helperProcess = new ProcessBuilder(argv)
@@ -120,10 +129,8 @@ public final class Launcher {
         } catch (IOException e) {
             throw new DaemonException("cannot execute the daemon helper " + helper + " (os.name="
                     + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
-                    + "): " + e.getMessage() + "; if its directory is on a noexec mount, set -D"
-                    + HelperBinary.CACHE_PROPERTY + "=DIR to another directory or -D"
-                    + HelperBinary.HELPER_PROPERTY + "=PATH to an executable helper",
-                    ExitStatus.NOT_INSTALLED, e);
+                    + "): " + e.getMessage() + "; set -D" + HelperBinary.HELPER_PROPERTY
+                    + "=PATH to an executable helper", ExitStatus.NOT_INSTALLED, e);
         }
         // The helper's output ends when the daemon's exec succeeded or failed: the pipe's last
         // copy is close-on-exec in the daemon.
