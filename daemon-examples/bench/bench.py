@@ -555,6 +555,16 @@ class Bench:
         return None
 
     @staticmethod
+    def first_class_after(events, name, t_from):
+        """When class name was first loaded at or after t_from, or None."""
+        if t_from is None:
+            return None
+        for t, tags, n, _ in events:
+            if n == name and t >= t_from:
+                return t
+        return None
+
+    @staticmethod
     def classes_between(events, t_from, t_to):
         return [(name, src) for t, tags, name, src in events
                 if name is not None and t_from is not None and t_to is not None
@@ -593,21 +603,33 @@ class Bench:
         if daemon:
             L = self.read_xlog(r["launcher_log"])
             D = self.read_xlog(r["daemon_log"])
+            # The launcher builds Readiness$Settings and then opens Readiness$Listener (mkdir
+            # 0700, write the settings file, rename): the step starts at whichever loads first.
+            l_readiness = [t for t in (self.first_class(L, "io.jdaemon.internal.Readiness$Settings"),
+                                       self.first_class(L, "io.jdaemon.internal.Readiness$Listener"))
+                           if t is not None]
+            d_service = self.first_class(D, "com.sun.net.httpserver.HttpServer")
             mk = dict(
                 t0=r["t0"],
                 l_main=self.first_class(L, main),
                 l_launcher=self.first_class(L, "io.jdaemon.internal.Launcher"),
                 l_helper=self.first_class(L, "io.jdaemon.internal.HelperBinary"),
                 l_cmdline=self.first_class(L, "io.jdaemon.internal.JvmCommandLine"),
-                l_listener=self.first_class(L, "io.jdaemon.internal.Readiness$Listener"),
+                l_readiness=min(l_readiness) if l_readiness else None,
                 l_spawn=self.first_class(L, "java.lang.ProcessBuilder"),
                 d_first=D[0][0] if D else None,
                 d_main=self.first_class(D, main),
                 d_side=self.first_class(D, "io.jdaemon.internal.DaemonSide"),
+                # Reporter.connect: the directory's checks; Settings: decoded in hello, once
+                # the settings file has been read.
                 d_reporter=self.first_class(D, "io.jdaemon.internal.Readiness$Reporter"),
                 d_settings=self.first_class(D, "io.jdaemon.internal.Readiness$Settings"),
                 d_signals=self.first_class(D, "io.jdaemon.internal.Signals"),
-                d_service=self.first_class(D, "com.sun.net.httpserver.HttpServer"),
+                d_service=d_service,
+                # The daemon's first DataOutputStream after the service started: the Reporter
+                # encoding the outcome file (READY), then written and renamed.
+                d_ready=self.first_class_after(D, "java.io.DataOutputStream", d_service),
+                # Readiness$Outcome: built by the launcher's poll once it read the outcome file.
                 l_outcome=self.first_class(L, "io.jdaemon.internal.Readiness$Outcome"),
                 t_return=r["t_return"],
             )
@@ -908,11 +930,14 @@ class Bench:
         ("crc32", "`java.util.zip.CRC32` over 64 KiB"),
         ("hexformat", "`HexFormat.of().formatHex`"),
         ("securerandom", "`SecureRandom.getInstance(\"NativePRNGNonBlocking\")`"),
-        ("unix-socket", "AF_UNIX `ServerSocketChannel` bind (JDK 17 seeds a SecureRandom for it)"),
+        ("temp-dir", "`Files.createTempDirectory` (seeds a SecureRandom)"),
+        ("private-dir", "`Files.createDirectory` with a 0700 attribute, write a file, atomic rename, "
+                        "read it back"),
         ("tcp-socket", "loopback TCP `ServerSocketChannel` bind"),
         ("file-lock", "`FileChannel.open` + `tryLock`"),
         ("resource", "read a class-path resource from the jar"),
         ("pid", "`ProcessHandle.current().pid()`"),
+        ("proc-self", "`Files.readSymbolicLink(/proc/self)`"),
         ("process", "`ProcessBuilder(\"/bin/true\").start().waitFor()`"),
     ]
 
@@ -941,8 +966,9 @@ class Bench:
         w("")
         w("Each in a fresh JVM (`io.jdaemon.bench.peers.FirstUse NAME`), timed inside it around "
           "that one operation; medians of %d. The costs overlap (the first lambda, stream and "
-          "indy call share the method-handle infrastructure; SHA-256, SecureRandom and the AF_UNIX "
-          "socket share the JCA provider set-up), so they do not add up; they say what a start-up "
+          "indy call share the method-handle infrastructure; SHA-256, SecureRandom and "
+          "`Files.createTempDirectory` share the JCA provider set-up; the file operations share "
+          "the NIO file-channel classes), so they do not add up; they say what a start-up "
           "path pays for touching each one first." % self.args.first_use_runs)
         w("")
         w("| first use of | median | min–max |")
@@ -1104,25 +1130,42 @@ class Bench:
             ("launcher JVM boot (exec → main class loaded)", seg(ours, "t0", "l_main"), None),
             ("launcher: flags, options (main → Launcher)", seg(ours, "l_main", "l_launcher"), None),
             ("launcher: pidfile and log checks", seg(ours, "l_launcher", "l_helper"), None),
-            ("launcher: helper locate (extract/compare, SHA-256)",
-             seg(ours, "l_helper", "l_cmdline"), None),
-            ("launcher: JVM command line from /proc", seg(ours, "l_cmdline", "l_listener"), None),
-            ("launcher: readiness socket (AF_UNIX listener)", seg(ours, "l_listener", "l_spawn"),
-             None),
+            ("launcher: helper locate (read the resource, compare with the cached copy named by "
+             "CRC-32)", seg(ours, "l_helper", "l_cmdline"), None),
+            ("launcher: JVM command line from /proc", seg(ours, "l_cmdline", "l_readiness"), None),
+            ("launcher: readiness directory + settings (mkdir 0700, write, rename)",
+             seg(ours, "l_readiness", "l_spawn"), None),
             ("ProcessBuilder → daemon JVM alive (jspawnhelper, helper fork/setsid/fork/stdio/exec)",
              seg(ours, "l_spawn", "d_first"), seg(fg, "t0", "f_first")),
             ("service JVM boot (first log line → main class)", seg(ours, "d_first", "d_main"),
              seg(fg, "f_first", "f_main")),
             ("daemon: flags before setup", seg(ours, "d_main", "d_side"), None),
-            ("daemon setup: connect to launcher", seg(ours, "d_side", "d_reporter"), None),
-            ("daemon setup: hello, receive settings", seg(ours, "d_reporter", "d_settings"), None),
-            ("daemon setup: pidfile create+lock", seg(ours, "d_settings", "d_signals"), None),
+            ("daemon setup: DaemonSide linked, PID from /proc/self", seg(ours, "d_side", "d_reporter"),
+             None),
+            ("daemon setup: check the readiness directory (owner, 0700), read the settings",
+             seg(ours, "d_reporter", "d_settings"), None),
+            ("daemon setup: launcher still alive?, pidfile create+lock",
+             seg(ours, "d_settings", "d_signals"), None),
             ("daemon setup: signals, shutdown hook", seg(ours, "d_signals", "d_service"),
              seg(fg, "f_main", "f_service")),
-            ("service start → launcher has READY (incl. handshake)",
-             seg(ours, "d_service", "l_outcome"), seg(fg, "f_service", "t_health")),
+            ("service start → daemon writes READY (foreground: → first /health answer)",
+             seg(ours, "d_service", "d_ready"), seg(fg, "f_service", "t_health")),
+            ("READY written → launcher has read it (outcome file, polled every 1 ms)",
+             seg(ours, "d_ready", "l_outcome"), None),
             ("launcher: print, exit", seg(ours, "l_outcome", "t_return"), None),
-            ("**total**", seg(ours, "t0", "t_return"), seg(fg, "t0", "t_health")),
+        ]
+        chain = ("t0 l_main l_launcher l_helper l_cmdline l_readiness l_spawn d_first d_main "
+                 "d_side d_reporter d_settings d_signals d_service d_ready l_outcome "
+                 "t_return").split()
+        # Whether every run has every marker in order (a segment's median over fewer runs, or a
+        # negative segment, would make the rows stop adding up).
+        complete = sum(1 for r in ours if all(r["markers"].get(k) is not None for k in chain)
+                       and all(r["markers"][a] <= r["markers"][b] for a, b in zip(chain, chain[1:])))
+        rows += [
+            ("sum of the rows above (medians)", sum(x for _, x, _ in rows if x is not None),
+             sum(x for _, _, x in rows if x is not None)),
+            ("**total** (median of the runs' totals)", seg(ours, "t0", "t_return"),
+             seg(fg, "t0", "t_health")),
         ]
         w("| segment | ours | foreground |")
         w("|---|---:|---:|")
@@ -1132,7 +1175,15 @@ class Bench:
         w("In the foreground column \"ProcessBuilder → JVM alive\" is the harness's spawn → the "
           "JVM's first log line, the part of exec and JVM start-up before logging begins, which "
           "the daemon JVM has too; the foreground's \"signals\" row is main → HttpServer (flags "
-          "and the signal policy), and its service row ends at the first /health answer.")
+          "and the signal policy), and its service row ends at the first /health answer. The "
+          "markers (the first load of: the main class, `Launcher`, `HelperBinary`, "
+          "`JvmCommandLine`, `Readiness$Settings` in the launcher, `ProcessBuilder`; the daemon "
+          "JVM's first log line, its main class, `DaemonSide`, `Readiness$Reporter`, "
+          "`Readiness$Settings`, `Signals`, `HttpServer`, its first `DataOutputStream` after "
+          "that (the outcome file); `Readiness$Outcome` in the launcher; the launcher's exit) "
+          "were in order in %d of %d runs; a median of each row is not the row of the median "
+          "run, so the sum of the rows differs a little from the median total." % (
+              complete, len(ours)))
         w("")
         # helper alone
         ha = self.results.get("helper_alone")
@@ -1184,12 +1235,25 @@ class Bench:
             ("launcher: flags, options", r0["launcher_events"], mk["l_main"], mk["l_launcher"]),
             ("launcher: pidfile, log checks", r0["launcher_events"], mk["l_launcher"], mk["l_helper"]),
             ("launcher: helper locate", r0["launcher_events"], mk["l_helper"], mk["l_cmdline"]),
-            ("launcher: command line", r0["launcher_events"], mk["l_cmdline"], mk["l_listener"]),
-            ("launcher: readiness socket", r0["launcher_events"], mk["l_listener"], mk["l_spawn"]),
-            ("launcher: spawn, wait, exit", r0["launcher_events"], mk["l_spawn"], mk["t_return"]),
-            ("daemon: connect to launcher", r0["daemon_events"], mk["d_side"], mk["d_reporter"]),
-            ("daemon: hello", r0["daemon_events"], mk["d_reporter"], mk["d_settings"]),
-            ("daemon: pidfile", r0["daemon_events"], mk["d_settings"], mk["d_signals"]),
+            ("launcher: command line", r0["launcher_events"], mk["l_cmdline"], mk["l_readiness"]),
+            ("launcher: readiness directory + settings", r0["launcher_events"], mk["l_readiness"],
+             mk["l_spawn"]),
+            ("launcher: spawn (ProcessBuilder → daemon JVM alive)", r0["launcher_events"],
+             mk["l_spawn"], mk["d_first"]),
+            ("launcher: wait for READY", r0["launcher_events"], mk["d_first"], mk["l_outcome"]),
+            ("launcher: print, exit", r0["launcher_events"], mk["l_outcome"], mk["t_return"]),
+            ("daemon: JVM boot (first log line → main class)", r0["daemon_events"], mk["d_first"],
+             mk["d_main"]),
+            ("daemon: flags", r0["daemon_events"], mk["d_main"], mk["d_side"]),
+            ("daemon: DaemonSide, PID", r0["daemon_events"], mk["d_side"], mk["d_reporter"]),
+            ("daemon: readiness directory, settings", r0["daemon_events"], mk["d_reporter"],
+             mk["d_settings"]),
+            ("daemon: launcher alive?, pidfile", r0["daemon_events"], mk["d_settings"],
+             mk["d_signals"]),
+            ("daemon: signals, shutdown hook", r0["daemon_events"], mk["d_signals"],
+             mk["d_service"]),
+            ("daemon: service start → READY written", r0["daemon_events"], mk["d_service"],
+             mk["d_ready"]),
         ]
         w("What the classes of each step are (one run; top packages):")
         w("")
@@ -1208,7 +1272,7 @@ class Bench:
             ("java.lang.invoke.LambdaMetafactory", "first lambda"),
             ("java.security.MessageDigest", "MessageDigest (JCA)"),
             ("java.security.SecureRandom", "SecureRandom (JCA)"),
-            ("sun.nio.ch.UnixDomainSockets", "AF_UNIX sockets"),
+            ("java.nio.file.TempFileHelper", "`Files.createTemp*` (seeds a SecureRandom)"),
             ("java.util.stream.Stream", "streams"),
         ]
         w("First use of notable JDK facilities, ms after the main class was loaded (one run):")

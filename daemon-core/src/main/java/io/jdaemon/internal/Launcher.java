@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The launching side of {@code --daemon}: checks what can be checked before anything is spawned,
@@ -61,14 +62,14 @@ public final class Launcher {
         try (Readiness.Listener listener = Readiness.Listener.open(settings)) {
             // Ctrl-C or SIGTERM while starting gives the start up: the daemon is killed if its
             // PID is known, and without the settings directory a daemon not yet running gives up.
-            long[] spawned = new long[1];
+            AtomicLong spawned = new AtomicLong();
             Thread abort = new Thread("jdaemon-abort-start") {
                 @Override
                 public void run() {
                     try {
                         listener.close();
-                        if (spawned[0] > 0) {
-                            kill(spawned[0]);
+                        if (spawned.get() > 0) {
+                            kill(spawned.get());
                         }
                     } catch (IOException | RuntimeException ignored) {
                         // exiting anyway; the next status reports what is left
@@ -77,7 +78,7 @@ public final class Launcher {
             };
             Runtime.getRuntime().addShutdownHook(abort);
             long pid = spawn(helper, jvm.withProperty(DaemonSide.MARKER, listener.address()));
-            spawned[0] = pid;
+            spawned.set(pid);
             Readiness.Outcome outcome = await(listener, pid);
             Runtime.getRuntime().removeShutdownHook(abort);
             switch (outcome.kind()) {

@@ -4,14 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -72,14 +72,25 @@ public final class FirstUse {
                 return HexFormat.of().formatHex(new byte[8]);
             case "securerandom":
                 return SecureRandom.getInstance("NativePRNGNonBlocking").nextInt();
-            case "unix-socket": {
-                Path socket = tmp.resolve(Long.toString(System.nanoTime()));
-                try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    server.bind(UnixDomainSocketAddress.of(socket));
-                    return server;
-                } finally {
-                    Files.deleteIfExists(socket);
-                }
+            case "temp-dir": {
+                Path dir = Files.createTempDirectory(tmp, "t");
+                Files.delete(dir);
+                return dir;
+            }
+            case "private-dir": {
+                // What the readiness handshake does: a 0700 directory, a file written under a
+                // temporary name and renamed into place, read back.
+                Path dir = tmp.resolve(Long.toString(System.nanoTime()));
+                Files.createDirectory(dir,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Path part = dir.resolve("settings.tmp");
+                Path file = dir.resolve("settings");
+                Files.write(part, new byte[64]);
+                Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
+                byte[] back = Files.readAllBytes(file);
+                Files.delete(file);
+                Files.delete(dir);
+                return back;
             }
             case "tcp-socket": {
                 try (ServerSocketChannel server = ServerSocketChannel.open()) {
@@ -103,6 +114,8 @@ public final class FirstUse {
             }
             case "pid":
                 return ProcessHandle.current().pid();
+            case "proc-self":
+                return Files.readSymbolicLink(Path.of("/proc/self")).toString();
             case "process": {
                 Process p = new ProcessBuilder("/bin/true").start();
                 return p.waitFor();
