@@ -125,6 +125,11 @@ commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
     commit="$commit (with uncommitted changes)"
 fi
+# The work tree's commit says what was checked out when the run started, not what the jar was
+# built from (with --no-build, or if someone rebuilt it): the snapshot's hash identifies it.
+if command -v sha256sum >/dev/null; then
+    commit="$commit, daemon-examples.jar sha256 $(sha256sum "$work/jars/daemon-examples.jar" | cut -c1-12)"
+fi
 
 out="$here/target/results.md"
 mkdir -p "$here/target"
