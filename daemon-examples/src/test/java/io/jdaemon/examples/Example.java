@@ -10,6 +10,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,9 +48,23 @@ final class Example implements AutoCloseable {
         this.log = dir.resolve("example.log");
     }
 
-    /** {@code java -jar daemon-examples.jar ARGS}. */
+    /**
+     * {@code java -Djava.io.tmpdir=DIR/tmp -jar daemon-examples.jar ARGS}: the launcher's
+     * readiness directory, which a launcher killed by a test cannot remove, stays in the test's
+     * own directory. (World-writable, as /tmp is, for the tests that run it as another user.)
+     */
     List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+        Path tmp = dir.resolve("tmp");
+        try {
+            if (!Files.isDirectory(tmp)) {
+                Files.createDirectories(tmp);
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Djava.io.tmpdir=" + tmp, "-jar",
+                JAR.toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }

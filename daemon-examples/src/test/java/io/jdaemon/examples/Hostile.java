@@ -74,13 +74,29 @@ final class Hostile {
         return output.replaceAll("(?m)^\\[[0-9.]+s\\]\\[warning\\]\\[[^\\]]*\\].*\n", "");
     }
 
-    /** Names of the entries of a directory, sorted. */
+    /**
+     * Names of the entries of a directory, sorted; the launchers' {@code tmp} directory (see
+     * {@link Example#command}) is shown by its entries, {@code tmp/NAME}, so that a readiness
+     * directory left behind shows too.
+     */
     static List<String> list(Path dir) {
+        List<String> names = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String name = p.getFileName().toString();
+                if (name.equals("tmp") && Files.isDirectory(p)) {
+                    try (Stream<Path> t = Files.list(p)) {
+                        t.forEach(q -> names.add("tmp/" + q.getFileName()));
+                    }
+                } else {
+                    names.add(name);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        names.sort(null);
+        return names;
     }
 
     // ---- helper stand-ins --------------------------------------------------------------------
