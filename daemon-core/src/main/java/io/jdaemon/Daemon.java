@@ -103,7 +103,11 @@ public final class Daemon {
                     DaemonSide.supervised(options, true, notify);
                     return parsed.serviceArgs();
                 }
-                System.exit(new Launcher(options, name).start());
+                int status = new Launcher(options, name).start();
+                // The launching JVM ran nothing of the service: skip the JVM's teardown.
+                System.out.flush();
+                System.err.flush();
+                Runtime.getRuntime().halt(status);
             }
             System.exit(new Control(defaults, options, name).run(parsed.action(), parsed.force()));
         } catch (DaemonException e) {
