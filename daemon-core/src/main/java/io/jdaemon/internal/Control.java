@@ -18,9 +18,6 @@ import java.util.OptionalLong;
  */
 public final class Control {
 
-    /** LSB: the program is not running (for reload). */
-    private static final int NOT_RUNNING = 7;
-
     private final DaemonOptions defaults;
     private final DaemonOptions options;
     private final String name;
@@ -104,7 +101,7 @@ public final class Control {
         }
         long pid = status.pid().getAsLong();
         signal(pid, false);
-        if (!awaitExit(pid, timeout)) {
+        if (!ProcStat.awaitExit(pid, timeout)) {
             if (!force) {
                 throw new DaemonException("pid " + pid + " did not stop within "
                         + timeout.toSeconds() + " s after SIGTERM and is still running; wait "
@@ -112,7 +109,7 @@ public final class Control {
                         ExitStatus.FAILED);
             }
             signal(pid, true);
-            if (!awaitExit(pid, Duration.ofSeconds(10))) {
+            if (!ProcStat.awaitExit(pid, Duration.ofSeconds(10))) {
                 throw new DaemonException("pid " + pid + " survived SIGKILL for 10 s",
                         ExitStatus.FAILED);
             }
@@ -192,7 +189,7 @@ public final class Control {
         DaemonStatus status = status(pidFile);
         if (status.state() != DaemonStatus.State.RUNNING) {
             System.out.println(name + " is not running; nothing to reload");
-            return NOT_RUNNING;
+            return ExitStatus.NOT_RUNNING;
         }
         long pid = status.pid().getAsLong();
         if (LibC.kill(pid, 0) == LibC.EPERM) {
@@ -217,21 +214,5 @@ public final class Control {
         JvmCommandLine daemon = JvmCommandLine.of(pid);
         String[] args = daemon.serviceArgs().toArray(new String[0]);
         return Flags.parse(args, defaults).options().sighup();
-    }
-
-    private static boolean awaitExit(long pid, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (ProcStat.isAlive(pid)) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return !ProcStat.isAlive(pid);
-            }
-        }
-        return true;
     }
 }

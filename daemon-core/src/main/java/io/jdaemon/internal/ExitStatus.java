@@ -15,6 +15,8 @@ public final class ExitStatus {
     public static final int NO_PERMISSION = 4;
     /** The helper is missing for this platform or cannot be executed. */
     public static final int NOT_INSTALLED = 5;
+    /** The program is not running (for reload). */
+    public static final int NOT_RUNNING = 7;
     /** A configured path is unusable: a missing directory, a symlink, no permission. */
     public static final int NOT_CONFIGURED = 6;
 

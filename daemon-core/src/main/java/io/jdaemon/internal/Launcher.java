@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -207,18 +208,12 @@ public final class Launcher {
     /** Kills a daemon that was not ready in time, and removes the pidfile it may have written. */
     private void kill(long pid) {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        for (int i = 0; i < 100 && ProcStat.isAlive(pid); i++) {
-            sleep(20);
-        }
-        Path pidFile = options.pidFile();
-        if (pidFile != null) {
-            PidFile.State state = PidFile.inspect(pidFile);
-            if (!state.locked() && state.pid().orElse(0) == pid) {
-                try {
-                    Files.deleteIfExists(pidFile);
-                } catch (IOException ignored) {
-                    // reported as stale by the next status
-                }
+        ProcStat.awaitExit(pid, Duration.ofSeconds(2));
+        if (options.pidFile() != null) {
+            try {
+                PidFile.removeStale(options.pidFile());
+            } catch (PidFile.HeldException e) {
+                // another daemon holds it now: its file stays
             }
         }
     }

@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Duration;
 import java.util.stream.Stream;
 
 /** What {@code /proc/PID/stat} says of a process (ProcessHandle where there is no /proc). */
@@ -32,6 +33,23 @@ public final class ProcStat {
             // no /proc
         }
         return ProcessHandle.current().pid();
+    }
+
+    /** Waits until the process has exited, up to {@code timeout}; whether it has. */
+    public static boolean awaitExit(long pid, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (isAlive(pid)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !isAlive(pid);
+            }
+        }
+        return true;
     }
 
     /** Whether a file (not followed if a link) belongs to this process's effective user. */
