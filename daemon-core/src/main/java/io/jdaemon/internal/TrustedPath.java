@@ -1,0 +1,197 @@
+package io.jdaemon.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+
+/**
+ * The ownership rule for every directory this library creates files in or executes from (as
+ * OpenSSH's StrictModes, logrotate and start-stop-daemon do): the directory and each of its
+ * ancestors, and each symbolic link met on the way, must belong to root or to this process's
+ * user, and no directory may be writable by others, or by a group other than root's or this
+ * process's own, unless it has the sticky bit (as {@code /tmp}). Then no other local user can
+ * rename, replace or redirect anything on the path between a check and its use, so path
+ * operations on it are as safe as descriptor operations.
+ *
+ * <p>The walk resolves symbolic links itself (at most 40), checking each link's owner, so a link
+ * another user planted in a sticky directory is refused rather than followed.
+ */
+public final class TrustedPath {
+
+    private static final int MAX_LINKS = 40;
+
+    private TrustedPath() {
+    }
+
+    /**
+     * Why another user could change what {@code dir} names, or null if nobody but root and this
+     * user can: see the class comment. A directory that does not exist is reported as such.
+     *
+     * @param dir an absolute or relative path of a directory; relative paths are taken from the
+     *     working directory
+     */
+    public static String untrusted(Path dir) {
+        Identity self = Identity.current();
+        Deque<Path> pending = new ArrayDeque<>();
+        Path start = dir.toAbsolutePath().normalize();
+        for (Path name : start) {
+            pending.add(name);
+        }
+        Path current = start.getRoot();
+        String problem = check(current, self);
+        int links = 0;
+        while (problem == null && !pending.isEmpty()) {
+            Path name = pending.removeFirst();
+            if (name.toString().equals("..")) {
+                current = current.getParent() == null ? current : current.getParent();
+                continue;
+            }
+            if (name.toString().equals(".")) {
+                continue;
+            }
+            Path next = current.resolve(name);
+            PosixFileAttributes attrs;
+            try {
+                attrs = Files.readAttributes(next, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return next + " does not exist";
+            } catch (IOException | UnsupportedOperationException e) {
+                return "cannot check " + next + ": " + e;
+            }
+            if (attrs.isSymbolicLink()) {
+                if (!self.trustedOwner(next)) {
+                    return next + " is a symbolic link owned by " + attrs.owner().getName()
+                            + ", who could point it anywhere";
+                }
+                if (++links > MAX_LINKS) {
+                    return next + ": too many levels of symbolic links";
+                }
+                Path target;
+                try {
+                    target = Files.readSymbolicLink(next);
+                } catch (IOException e) {
+                    return "cannot read symbolic link " + next + ": " + e;
+                }
+                Deque<Path> spliced = new ArrayDeque<>();
+                for (Path part : target) {
+                    spliced.add(part);
+                }
+                while (!spliced.isEmpty()) {
+                    pending.addFirst(spliced.removeLast());
+                }
+                if (target.isAbsolute()) {
+                    current = target.getRoot();
+                    problem = check(current, self);
+                }
+                continue;
+            }
+            if (!attrs.isDirectory()) {
+                return next + " is not a directory";
+            }
+            current = next;
+            problem = check(current, self);
+        }
+        return problem;
+    }
+
+    /** The owner and write-permission rule for one directory; null if it holds. */
+    private static String check(Path dir, Identity self) {
+        PosixFileAttributes attrs;
+        int gid;
+        try {
+            attrs = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!self.trustedOwner(dir)) {
+                return dir + " belongs to " + attrs.owner().getName()
+                        + ", who could replace what is in it";
+            }
+            gid = ((Number) Files.getAttribute(dir, "unix:gid", LinkOption.NOFOLLOW_LINKS)).intValue();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "cannot check " + dir + ": " + e;
+        }
+        Set<PosixFilePermission> perms = attrs.permissions();
+        boolean sticky = isSticky(dir);
+        if (perms.contains(PosixFilePermission.OTHERS_WRITE) && !sticky) {
+            return dir + " is writable by every user and has no sticky bit";
+        }
+        if (perms.contains(PosixFilePermission.GROUP_WRITE) && !sticky && gid != 0 && gid != self.gid) {
+            return dir + " is writable by group " + attrs.group().getName()
+                    + " and has no sticky bit";
+        }
+        return null;
+    }
+
+    private static boolean isSticky(Path dir) {
+        try {
+            int mode = ((Number) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue();
+            return (mode & 01000) != 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** This process's effective user and group. */
+    static final class Identity {
+        final int uid;
+        final int gid;
+
+        private Identity(int uid, int gid) {
+            this.uid = uid;
+            this.gid = gid;
+        }
+
+        /**
+         * From {@code /proc/self}, whose directory belongs to the process's effective uid and
+         * gid; without /proc, from a file this process creates.
+         */
+        static Identity current() {
+            try {
+                Path self = Path.of("/proc/self");
+                return new Identity(((Number) Files.getAttribute(self, "unix:uid")).intValue(),
+                        ((Number) Files.getAttribute(self, "unix:gid")).intValue());
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return fromNewFile();
+            }
+        }
+
+        private static Identity fromNewFile() {
+            Path probe = null;
+            try {
+                probe = Files.createTempFile("jdaemon-id", null);
+                return new Identity(((Number) Files.getAttribute(probe, "unix:uid")).intValue(),
+                        ((Number) Files.getAttribute(probe, "unix:gid")).intValue());
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return new Identity(-1, -1); // unknown: only root-owned paths are trusted
+            } finally {
+                if (probe != null) {
+                    try {
+                        Files.deleteIfExists(probe);
+                    } catch (IOException ignored) {
+                        // a temp file
+                    }
+                }
+            }
+        }
+
+        /** Whether the path (not followed) belongs to root or to this user. */
+        boolean trustedOwner(Path path) {
+            try {
+                int owner = ((Number) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                        .intValue();
+                return owner == 0 || owner == uid;
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return false;
+            }
+        }
+
+        boolean isRoot() {
+            return uid == 0;
+        }
+    }
+}
