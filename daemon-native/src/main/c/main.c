@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "control.h"
 #include "detach.h"
 #include "report.h"
 #include "signals.h"
@@ -32,6 +33,10 @@ int main(int argc, char **argv)
     struct options opt;
     struct daemon_fds fds;
     int rc, errfd;
+
+    /* Control mode (see control.h): no fork, no exec. */
+    if (argc > 1 && strcmp(argv[1], "--control") == 0)
+        return control_main(argc - 1, argv + 1);
 
     /* ---- P1: single-threaded, before any fork; stdio is fine here. */
     rc = args_parse(argc, argv, &opt);

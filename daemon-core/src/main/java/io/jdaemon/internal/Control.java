@@ -6,7 +6,6 @@ import io.jdaemon.DaemonStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -66,54 +65,71 @@ public final class Control {
         if (!state.exists()) {
             return new DaemonStatus(DaemonStatus.State.NOT_RUNNING, 0, null);
         }
-        if (state.locked()) {
-            long pid = state.holder().orElse(0);
-            return pid > 0 ? new DaemonStatus(DaemonStatus.State.RUNNING, pid, null)
-                    : new DaemonStatus(DaemonStatus.State.UNKNOWN, 0, "pidfile " + pidFile
-                            + " is locked but names no PID");
+        if (!state.locked()) {
+            return new DaemonStatus(DaemonStatus.State.DEAD, state.pid().orElse(0), null);
         }
-        return new DaemonStatus(DaemonStatus.State.DEAD, state.pid().orElse(0), null);
+        String problem = state.problem() != null ? state.problem()
+                : DaemonIdentity.notTheDaemon(pidFile, state.holder().getAsLong());
+        if (problem != null) {
+            return new DaemonStatus(DaemonStatus.State.UNKNOWN, 0, problem
+                    + "; not touching it (remove the lock or choose another --pidfile)");
+        }
+        return new DaemonStatus(DaemonStatus.State.RUNNING, state.holder().getAsLong(), null);
     }
 
     /**
      * Stops the daemon behind a pidfile: SIGTERM, then waits until the process is gone, up to
      * {@code timeout}; past it, SIGKILL if {@code force}, else a failure. Removes a stale pidfile.
+     * Only a process proven to be the daemon is signalled (see {@link HelperControl}).
      *
      * @return the PID that was stopped, or empty if none was running
-     * @throws DaemonException if the daemon is still running after the timeout
+     * @throws DaemonException if the daemon is still running after the timeout, or the pidfile's
+     *     holder is not provably the daemon
      */
     public static OptionalLong stop(Path pidFile, Duration timeout, boolean force) {
-        DaemonStatus status = status(pidFile);
-        switch (status.state()) {
-            case UNKNOWN:
-                throw new DaemonException(status.detail(), ExitStatus.FAILED);
-            case NOT_RUNNING:
-                return OptionalLong.empty();
-            case DEAD:
-                try {
-                    PidFile.removeStale(pidFile);
-                } catch (PidFile.HeldException e) {
-                    return stop(pidFile, timeout, force); // started meanwhile
+        for (int attempt = 0; ; attempt++) {
+            DaemonStatus status = status(pidFile);
+            switch (status.state()) {
+                case UNKNOWN:
+                    throw new DaemonException(status.detail(), ExitStatus.FAILED);
+                case NOT_RUNNING:
+                    return OptionalLong.empty();
+                case DEAD:
+                    try {
+                        PidFile.removeStale(pidFile);
+                        return OptionalLong.empty();
+                    } catch (PidFile.HeldException e) {
+                        if (attempt >= 3) {
+                            throw new DaemonException("pidfile " + pidFile + " keeps changing "
+                                    + "between stale and locked; try again", ExitStatus.FAILED);
+                        }
+                        continue; // a daemon started meanwhile: stop that one
+                    }
+                default:
+                    break;
+            }
+            long pid = status.pid().getAsLong();
+            if (signal(pidFile, pid, "TERM") == HelperControl.Sent.GONE) {
+                return stoppedBy(pidFile, pid);
+            }
+            if (!ProcStat.awaitExit(pid, timeout)) {
+                if (!force) {
+                    throw new DaemonException("pid " + pid + " did not stop within "
+                            + timeout.toSeconds() + " s after SIGTERM and is still running; wait "
+                            + "longer with --stop-timeout=SECONDS or kill it with --force",
+                            ExitStatus.FAILED);
                 }
-                return OptionalLong.empty();
-            default:
-                break;
-        }
-        long pid = status.pid().getAsLong();
-        signal(pid, false);
-        if (!ProcStat.awaitExit(pid, timeout)) {
-            if (!force) {
-                throw new DaemonException("pid " + pid + " did not stop within "
-                        + timeout.toSeconds() + " s after SIGTERM and is still running; wait "
-                        + "longer with --stop-timeout=SECONDS or kill it with --force",
-                        ExitStatus.FAILED);
+                signal(pidFile, pid, "KILL");
+                if (!ProcStat.awaitExit(pid, Duration.ofSeconds(10))) {
+                    throw new DaemonException("pid " + pid + " survived SIGKILL for 10 s",
+                            ExitStatus.FAILED);
+                }
             }
-            signal(pid, true);
-            if (!ProcStat.awaitExit(pid, Duration.ofSeconds(10))) {
-                throw new DaemonException("pid " + pid + " survived SIGKILL for 10 s",
-                        ExitStatus.FAILED);
-            }
+            return stoppedBy(pidFile, pid);
         }
+    }
+
+    private static OptionalLong stoppedBy(Path pidFile, long pid) {
         try {
             PidFile.removeStale(pidFile); // left behind when the daemon could not remove it
         } catch (PidFile.HeldException e) {
@@ -123,23 +139,17 @@ public final class Control {
     }
 
     /**
-     * SIGTERM, or SIGKILL if {@code kill}: through ProcessHandle (no native library), or kill(2)
-     * where ProcessHandle cannot see the process (no /proc).
+     * Sends a signal through the helper, which checks once more that {@code pid} holds the
+     * pidfile and pins it with a pidfd before sending.
      *
      * @throws DaemonException at once if this user may not signal it
      */
-    private static void signal(long pid, boolean kill) {
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        boolean denied;
-        if (handle.isPresent()) {
-            boolean sent = kill ? handle.get().destroyForcibly() : handle.get().destroy();
-            denied = !sent && handle.get().isAlive();
-        } else {
-            denied = LibC.kill(pid, kill ? LibC.SIGKILL : LibC.SIGTERM) == LibC.EPERM;
-        }
-        if (denied) {
+    private static HelperControl.Sent signal(Path pidFile, long pid, String signal) {
+        HelperControl.Sent sent = HelperControl.signal(pidFile, pid, signal);
+        if (sent == HelperControl.Sent.DENIED) {
             throw noPermission(pid);
         }
+        return sent;
     }
 
     private static DaemonException noPermission(long pid) {
@@ -187,13 +197,17 @@ public final class Control {
 
     private int reload(Path pidFile) {
         DaemonStatus status = status(pidFile);
+        if (status.state() == DaemonStatus.State.UNKNOWN) {
+            throw new DaemonException("cannot reload: " + status.detail(), ExitStatus.FAILED);
+        }
         if (status.state() != DaemonStatus.State.RUNNING) {
             System.out.println(name + " is not running; nothing to reload");
             return ExitStatus.NOT_RUNNING;
         }
         long pid = status.pid().getAsLong();
-        if (LibC.kill(pid, 0) == LibC.EPERM) {
-            throw noPermission(pid);
+        if (signal(pidFile, pid, "0") == HelperControl.Sent.GONE) {
+            System.out.println(name + " is not running; nothing to reload");
+            return ExitStatus.NOT_RUNNING;
         }
         DaemonOptions.Sighup policy = policyOf(pid);
         if (policy != DaemonOptions.Sighup.RELOAD) {
@@ -202,8 +216,9 @@ public final class Control {
                     + (policy == DaemonOptions.Sighup.DEFAULT ? "stop it" : "be ignored")
                     + "; not sent. Start it with --sighup=reload to reload it", ExitStatus.UNSUPPORTED);
         }
-        if (LibC.kill(pid, LibC.SIGHUP) == LibC.EPERM) {
-            throw noPermission(pid);
+        if (signal(pidFile, pid, "HUP") == HelperControl.Sent.GONE) {
+            System.out.println(name + " is not running; nothing to reload");
+            return ExitStatus.NOT_RUNNING;
         }
         System.out.println(name + " reloading, pid " + pid);
         return ExitStatus.OK;

@@ -1,0 +1,238 @@
+/* Control mode: who holds a pidfile, and signalling the proven holder only. */
+#include "control.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
+
+#include "report.h"
+
+/* Exit statuses of "signal", after the LSB codes the Java side reports. */
+#define CONTROL_SENT 0
+#define CONTROL_REFUSED 1
+#define CONTROL_USAGE 2
+#define CONTROL_GONE 3
+#define CONTROL_DENIED 4
+
+struct lock_state {
+    const char *kind; /* none, posix, ofd, read */
+    long holder;      /* PID in this namespace; 0 unknown/none */
+    long content;     /* PID the file names; 0 if none */
+    long links;
+};
+
+/* ^[0-9]{1,10}\n?$ and at most INT_MAX, else 0 (as PidFile.parse). */
+static long parse_pid(const char *s, size_t len)
+{
+    long v = 0;
+    size_t i;
+
+    if (len > 0 && s[len - 1] == '\n')
+        len--;
+    if (len == 0 || len > 10)
+        return 0;
+    for (i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v <= INT_MAX ? v : 0;
+}
+
+/*
+ * Opens the pidfile without following a symlink and without blocking on a
+ * FIFO, and reads its lock and content. 0, or -1 with errno (ENOENT: no
+ * file) and, for a file that is not a regular one, errno EINVAL.
+ */
+static int inspect(const char *path, int *fd_out, struct lock_state *st)
+{
+    struct stat sb;
+    struct flock fl;
+    char buf[40];
+    ssize_t n;
+    int fd;
+
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    /* Ask which lock would stop a write lock over the whole file. An OFD
+     * lock reports l_pid -1; a holder outside this PID namespace 0. */
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    if (fcntl(fd, F_GETLK, &fl) != 0) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    if (fl.l_type == F_UNLCK) {
+        st->kind = "none";
+        st->holder = 0;
+    } else if (fl.l_pid < 0) {
+        st->kind = "ofd";
+        st->holder = 0;
+    } else if (fl.l_type == F_RDLCK) {
+        st->kind = "read";
+        st->holder = fl.l_pid;
+    } else {
+        st->kind = "posix";
+        st->holder = fl.l_pid;
+    }
+    n = pread(fd, buf, sizeof buf, 0);
+    st->content = n > 0 && (size_t)n < sizeof buf ? parse_pid(buf, (size_t)n) : 0;
+    st->links = (long)sb.st_nlink;
+    *fd_out = fd;
+    return 0;
+}
+
+static int query(const char *path)
+{
+    struct lock_state st;
+    int fd;
+
+    if (inspect(path, &fd, &st) != 0) {
+        if (errno == ENOENT) {
+            printf("absent 0 0 0\n");
+            return 0;
+        }
+        if (errno == EINVAL) {
+            fprintf(stderr, REPORT_PREFIX "pidfile %s is not a regular file\n", path);
+            return CONTROL_REFUSED;
+        }
+        fprintf(stderr, REPORT_PREFIX "cannot read pidfile %s: %s\n", path,
+                strerror(errno));
+        return CONTROL_REFUSED;
+    }
+    close(fd);
+    printf("%s %ld %ld %ld\n", st.kind, st.holder, st.content, st.links);
+    return 0;
+}
+
+static int signal_number(const char *name)
+{
+    if (strcmp(name, "HUP") == 0)
+        return SIGHUP;
+    if (strcmp(name, "TERM") == 0)
+        return SIGTERM;
+    if (strcmp(name, "KILL") == 0)
+        return SIGKILL;
+    if (strcmp(name, "0") == 0)
+        return 0;
+    return -1;
+}
+
+/* Why st does not prove that pid is the daemon behind path, or NULL. */
+static const char *not_the_daemon(const struct lock_state *st, long pid)
+{
+    if (strcmp(st->kind, "none") == 0 || strcmp(st->kind, "read") == 0)
+        return NULL; /* handled as "gone" by the caller */
+    if (strcmp(st->kind, "ofd") == 0)
+        return "is locked by an open file description lock, not by a daemon's process";
+    if (st->holder == 0)
+        return "is locked by a process outside this PID namespace";
+    if (st->holder != pid)
+        return "is locked by another process than the one expected";
+    if (st->content != pid)
+        return "names another PID than the process holding its lock";
+    if (st->links != 1)
+        return "has more than one hard link";
+    return NULL;
+}
+
+#if defined(__linux__) && defined(SYS_pidfd_open) && defined(SYS_pidfd_send_signal)
+#define HAVE_PIDFD 1
+#endif
+
+static int deliver(const char *path, long pid, int sig)
+{
+    struct lock_state st;
+    const char *why;
+    int fd, pidfd = -1, rc;
+
+    if (inspect(path, &fd, &st) != 0) {
+        if (errno == ENOENT) {
+            fprintf(stderr, REPORT_PREFIX "pidfile %s is gone\n", path);
+            return CONTROL_GONE;
+        }
+        fprintf(stderr, REPORT_PREFIX "cannot read pidfile %s: %s\n", path,
+                errno == EINVAL ? "not a regular file" : strerror(errno));
+        return CONTROL_REFUSED;
+    }
+#ifdef HAVE_PIDFD
+    /* Pin the process first, then check it holds the lock: if PID had been
+     * reused since the check, the new process would not hold our lock. */
+    pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+    if (pidfd < 0 && errno == ESRCH) {
+        close(fd);
+        return CONTROL_GONE;
+    }
+    if (pidfd >= 0) {
+        close(fd);
+        if (inspect(path, &fd, &st) != 0) {
+            close(pidfd);
+            return CONTROL_GONE;
+        }
+    }
+#endif
+    close(fd);
+    if (strcmp(st.kind, "none") == 0 || strcmp(st.kind, "read") == 0) {
+        if (pidfd >= 0)
+            close(pidfd);
+        return CONTROL_GONE;
+    }
+    why = not_the_daemon(&st, pid);
+    if (why != NULL) {
+        if (pidfd >= 0)
+            close(pidfd);
+        fprintf(stderr, REPORT_PREFIX "pidfile %s %s; not signalling pid %ld\n",
+                path, why, pid);
+        return CONTROL_REFUSED;
+    }
+#ifdef HAVE_PIDFD
+    if (pidfd >= 0) {
+        rc = (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+        close(pidfd);
+    } else
+#endif
+        rc = kill((pid_t)pid, sig); /* no pidfd: the check-to-kill window stays */
+    if (rc == 0)
+        return CONTROL_SENT;
+    if (errno == ESRCH)
+        return CONTROL_GONE;
+    if (errno == EPERM)
+        return CONTROL_DENIED;
+    fprintf(stderr, REPORT_PREFIX "cannot signal pid %ld: %s\n", pid, strerror(errno));
+    return CONTROL_REFUSED;
+}
+
+int control_main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "query") == 0)
+        return query(argv[2]);
+    if (argc == 5 && strcmp(argv[1], "signal") == 0) {
+        size_t len = strlen(argv[3]);
+        long pid = parse_pid(argv[3], len);
+        int sig = signal_number(argv[4]);
+        if (pid > 0 && argv[3][len - 1] != '\n' && sig >= 0)
+            return deliver(argv[2], pid, sig);
+    }
+    fprintf(stderr, REPORT_PREFIX "usage: --control query PIDFILE | "
+            "--control signal PIDFILE PID HUP|TERM|KILL|0\n");
+    return CONTROL_USAGE;
+}
