@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef __linux__
@@ -24,6 +25,46 @@
 
 /* Upper bound for the fcntl sweep when close_range is not available. */
 #define FD_SWEEP_CAP 65536
+
+/*
+ * What was opened must be what a log may be: /dev/null, or a regular file
+ * with one link owned by this user or root (else another user planted it,
+ * or it is someone else's file under a second name). Checked on the
+ * descriptor, so nothing can be swapped in between. Then the descriptor
+ * is made blocking again, as the daemon's stdout expects.
+ */
+static int check_log(const char *path, const struct daemon_fds *fds)
+{
+    struct stat log, null;
+    const char *problem = NULL;
+    int flags;
+
+    if (fstat(fds->log, &log) != 0 || fstat(fds->devnull, &null) != 0) {
+        fprintf(stderr, REPORT_PREFIX "cannot check log file %s: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    if (S_ISCHR(log.st_mode) && log.st_rdev == null.st_rdev)
+        problem = NULL;
+    else if (!S_ISREG(log.st_mode))
+        problem = "is not a regular file";
+    else if (log.st_nlink != 1)
+        problem = "has more than one hard link, so it is also another file";
+    else if (log.st_uid != geteuid() && log.st_uid != 0)
+        problem = "belongs to another user";
+    if (problem != NULL) {
+        fprintf(stderr, REPORT_PREFIX "log file %s %s; choose another --log\n",
+                path, problem);
+        return -1;
+    }
+    flags = fcntl(fds->log, F_GETFL);
+    if (flags < 0 || fcntl(fds->log, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        fprintf(stderr, REPORT_PREFIX "cannot set up log file %s: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}
 
 int stdio_open(const struct options *opt, struct daemon_fds *fds)
 {
@@ -61,16 +102,19 @@ int stdio_open(const struct options *opt, struct daemon_fds *fds)
 
     /* O_NOFOLLOW: refuse a symlink planted at the log path (it would let
      * whoever can write the log's directory redirect our writes).
-     * O_NOCTTY: never acquire a terminal should the path name one. */
+     * O_NOCTTY: never acquire a terminal should the path name one.
+     * O_NONBLOCK: a FIFO planted at the path must not block us in open(). */
     fds->log = open(opt->log_path,
                     O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC
-                        | O_NOCTTY,
+                        | O_NOCTTY | O_NONBLOCK,
                     0644);
     if (fds->log < 0) {
         fprintf(stderr, REPORT_PREFIX "cannot open log file %s: %s\n",
-                opt->log_path, strerror(errno));
+                opt->log_path, errno == ENXIO ? "it is a FIFO" : strerror(errno));
         return -1;
     }
+    if (check_log(opt->log_path, fds) != 0)
+        return -1;
 
     /* getrlimit is not on the async-signal-safe list, so compute the
      * sweep bound now. */

@@ -116,9 +116,12 @@ public final class Flags {
             }
             apply(options, name, value);
         }
-        // --force belongs to the library only where it means something: with stop and restart.
-        boolean force = (action == Action.STOP || action == Action.RESTART) && rest.remove(FORCE);
-        while (force && rest.remove(FORCE)) {
+        // --force belongs to the library only where it means something, with stop and restart,
+        // and only before "--": what follows it is the service's.
+        int separator = rest.indexOf("--");
+        List<String> own = separator < 0 ? rest : rest.subList(0, separator);
+        boolean force = (action == Action.STOP || action == Action.RESTART) && own.contains(FORCE);
+        while (force && own.remove(FORCE)) {
             // every occurrence
         }
         return new Parsed(action, options.build(), force, rest.toArray(new String[0]));

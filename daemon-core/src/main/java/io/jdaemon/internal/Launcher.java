@@ -47,8 +47,23 @@ public final class Launcher {
             checkPidFile(pidFile);
             PidFile.State state = PidFile.inspect(pidFile);
             if (state.locked()) {
-                System.out.println(name + " already running, pid " + state.holder().orElse(0));
+                if (state.problem() != null) {
+                    throw new DaemonException(state.problem() + "; not starting (remove the lock or "
+                            + "choose another --pidfile)", ExitStatus.FAILED);
+                }
+                System.out.println(name + " already running, pid " + state.holder().getAsLong());
                 return ExitStatus.OK;
+            }
+            if (state.exists()) {
+                try {
+                    PidFile.refuseForeignFile(pidFile); // before the daemon would refuse it
+                } catch (IOException e) {
+                    // gone meanwhile: the daemon creates it
+                }
+            }
+            if (!isDevNull(options.logFile()) && sameFile(pidFile, options.logFile())) {
+                throw new DaemonException("--pidfile and --log both name " + pidFile + "; give each "
+                        + "its own file", ExitStatus.USAGE);
             }
         }
         checkLog(options.logFile());
@@ -233,27 +248,50 @@ public final class Launcher {
 
     private void checkPidFile(Path pidFile) {
         Path dir = pidFile.getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
+        if (dir == null || pidFile.getFileName() == null) {
+            throw new DaemonException("--pidfile=" + pidFile + " is a directory, not a file path; "
+                    + "give a file path such as /run/NAME.pid", ExitStatus.NOT_CONFIGURED);
+        }
+        if (!Files.isDirectory(dir)) {
             throw new DaemonException("pidfile directory " + dir + " does not exist; create it or "
                     + "choose another --pidfile", ExitStatus.NOT_CONFIGURED);
         }
+        if (Files.isDirectory(pidFile, LinkOption.NOFOLLOW_LINKS)) {
+            throw new DaemonException("--pidfile=" + pidFile + " is a directory; give a file path "
+                    + "such as " + pidFile.resolve("NAME.pid"), ExitStatus.NOT_CONFIGURED);
+        }
+        PidFile.refuseUntrustedDirectory(pidFile);
         if (!Files.isWritable(dir)) {
             throw new DaemonException("pidfile directory " + dir + " is not writable by this user; "
                     + "choose another --pidfile or fix its permissions", ExitStatus.NOT_CONFIGURED);
         }
     }
 
+    /**
+     * The log's pre-checks; the helper checks again on the descriptor it opens (a regular file
+     * with one link, owned by this user or root, or /dev/null).
+     */
     private static void checkLog(Path log) {
         if (isDevNull(log)) {
             return;
         }
+        Path dir = log.getParent();
+        if (dir == null || log.getFileName() == null) {
+            throw new DaemonException("--log=" + log + " is a directory, not a file path; give a "
+                    + "file path such as /var/log/NAME.log", ExitStatus.NOT_CONFIGURED);
+        }
         BasicFileAttributes attrs = attributesOrNull(log);
+        if (attrs == null && !Files.isDirectory(dir)) {
+            throw new DaemonException("log directory " + dir + " does not exist; create it or "
+                    + "choose another --log", ExitStatus.NOT_CONFIGURED);
+        }
+        String untrusted = Files.isDirectory(dir) ? TrustedPath.untrusted(dir) : null;
+        if (untrusted != null) {
+            throw new DaemonException("log directory is unsafe: " + untrusted + "; another user could "
+                    + "replace the log. Choose a --log in a directory only root or this user can write "
+                    + "(or one with the sticky bit, as /tmp)", ExitStatus.NOT_CONFIGURED);
+        }
         if (attrs == null) {
-            Path dir = log.getParent();
-            if (dir == null || !Files.isDirectory(dir)) {
-                throw new DaemonException("log directory " + dir + " does not exist; create it or "
-                        + "choose another --log", ExitStatus.NOT_CONFIGURED);
-            }
             if (!Files.isWritable(dir)) {
                 throw new DaemonException("log directory " + dir + " is not writable by this user; "
                         + "choose another --log or fix its permissions", ExitStatus.NOT_CONFIGURED);
@@ -264,10 +302,28 @@ public final class Launcher {
         } else if (attrs.isDirectory()) {
             throw new DaemonException("log file " + log + " is a directory; give a file path with "
                     + "--log", ExitStatus.NOT_CONFIGURED);
-        } else if (!Files.isWritable(log)) {
-            throw new DaemonException("log file " + log + " is not writable by this user; fix its "
-                    + "permissions or choose another --log", ExitStatus.NOT_CONFIGURED);
+        } else if (!attrs.isRegularFile()) {
+            throw new DaemonException("log file " + log + " is not a regular file (a FIFO, socket or "
+                    + "device); give the path of a regular file with --log", ExitStatus.NOT_CONFIGURED);
+        } else {
+            String foreign = LogFile.foreign(log);
+            if (foreign != null) {
+                throw new DaemonException(foreign, ExitStatus.NOT_CONFIGURED);
+            }
+            if (!Files.isWritable(log)) {
+                throw new DaemonException("log file " + log + " is not writable by this user; fix its "
+                        + "permissions or choose another --log", ExitStatus.NOT_CONFIGURED);
+            }
         }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        BasicFileAttributes x = attributesOrNull(a);
+        BasicFileAttributes y = attributesOrNull(b);
+        return x != null && y != null && x.fileKey() != null && x.fileKey().equals(y.fileKey());
     }
 
     private static void checkWorkDir(Path dir) {

@@ -15,7 +15,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -42,12 +45,14 @@ public final class PidFile {
         private final boolean locked;
         private final long pid;
         private final long holder;
+        private final String problem;
 
-        State(boolean exists, boolean locked, long pid, long holder) {
+        State(boolean exists, boolean locked, long pid, long holder, String problem) {
             this.exists = exists;
             this.locked = locked;
             this.pid = pid;
             this.holder = holder;
+            this.problem = problem;
         }
 
         /** Whether a file is at the path. */
@@ -55,7 +60,7 @@ public final class PidFile {
             return exists;
         }
 
-        /** Whether a live process holds the file's lock: a daemon runs. */
+        /** Whether a live process holds a write lock on the file: a daemon, or an impostor. */
         public boolean locked() {
             return locked;
         }
@@ -66,14 +71,17 @@ public final class PidFile {
         }
 
         /**
-         * The PID of the process holding the lock: from {@code /proc/locks} where there is one (so
-         * a file whose content is wrong or was reused cannot mislead), else the file's content.
+         * The daemon holding the lock, as the kernel names it: a process of this PID namespace
+         * holding a POSIX write lock, named by the file. Empty when unlocked, or when the lock
+         * does not prove a daemon (then {@link #problem()} says why).
          */
         public OptionalLong holder() {
-            if (!locked) {
-                return OptionalLong.empty();
-            }
-            return holder > 0 ? OptionalLong.of(holder) : pid();
+            return holder > 0 ? OptionalLong.of(holder) : OptionalLong.empty();
+        }
+
+        /** Why the lock of a locked file does not prove a daemon; null otherwise. */
+        public String problem() {
+            return problem;
         }
     }
 
@@ -92,6 +100,10 @@ public final class PidFile {
             return pid;
         }
     }
+
+    /** The pidfile's mode, before the umask: 0644. */
+    private static final FileAttribute<Set<PosixFilePermission>> MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
 
     /** Longest content a pidfile may have: a PID and a newline. */
     private static final int MAX_LENGTH = 32;
@@ -128,14 +140,18 @@ public final class PidFile {
         FileChannel channel = null;
         boolean done = false;
         try {
-            Files.deleteIfExists(tmp); // only a dead process with our PID can have left it
-            channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS);
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            refuseUntrustedDirectory(path);
+            // In a directory only root and this user can change, a path names what it named when
+            // checked: only a dead process with our PID can have left this name.
+            Files.deleteIfExists(tmp);
+            // Created with its mode (less the umask) by open(2): no chmod by path afterwards.
+            channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), MODE);
             channel.lock();
+            Object key = attributes(tmp).fileKey();
+            chmodOpenFile(tmp, key); // 0644 whatever the umask: others may read it
             channel.write(ByteBuffer.wrap((pid + "\n").getBytes(StandardCharsets.US_ASCII)));
             channel.force(true);
-            Object key = attributes(tmp).fileKey();
             for (int attempt = 0; ; attempt++) {
                 try {
                     Files.createLink(path, tmp);
@@ -172,19 +188,35 @@ public final class PidFile {
             refuseOddFile(path, attrs);
             for (PidFile held : HELD) {
                 if (Objects.equals(held.key, attrs.fileKey())) {
-                    return new State(true, true, held.pid, held.pid); // opening would drop the lock
+                    // opening it would drop the lock
+                    return new State(true, true, held.pid, held.pid, null);
                 }
             }
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ,
                     LinkOption.NOFOLLOW_LINKS)) {
-                boolean locked = isLockedByOther(ch, true);
-                return new State(true, locked, parse(read(ch)), locked ? lockHolder(path) : 0);
+                long pid = parse(read(ch));
+                if (!isLockedByOther(ch, true)) {
+                    return new State(true, false, pid, 0, null);
+                }
             }
+            // Write-locked: who holds it is the kernel's answer (F_GETLK), through the helper.
+            HelperControl.Lock lock = HelperControl.query(path);
+            if (!lock.writeLocked()) {
+                return new State(true, false, parseOrZero(path), 0, null); // released meanwhile
+            }
+            String problem = lock.problem(path);
+            return new State(true, true, parseOrZero(path), problem == null ? lock.holder() : 0, problem);
         } catch (NoSuchFileException e) {
-            return new State(false, false, 0, 0);
+            return new State(false, false, 0, 0, null);
         } catch (IOException e) {
             throw new DaemonException("cannot read pidfile " + path + ": " + reason(e)
                     + "; check its permissions", ExitStatus.NOT_CONFIGURED, e);
+        }
+    }
+
+    private static long parseOrZero(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return parse(read(ch));
         }
     }
 
@@ -241,58 +273,11 @@ public final class PidFile {
     }
 
     /**
-     * The PID that holds a POSIX lock on the file, from {@code /proc/locks}; 0 where that is not
-     * known (no /proc, no such lock).
+     * Deletes a pidfile no daemon holds; returns normally if it is gone or was replaced meanwhile.
+     * Removers take the file's exclusive lock, so two of them never delete each other's new file;
+     * a file that only has read locks (nobody's daemon: a daemon holds a write lock from the
+     * moment its file exists) is stale too, and deleted without it.
      */
-    static long lockHolder(Path path) {
-        Path locks = Path.of("/proc/locks");
-        if (!Files.isReadable(locks)) {
-            return 0;
-        }
-        try {
-            long inode = ((Number) Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS))
-                    .longValue();
-            long dev = ((Number) Files.getAttribute(path, "unix:dev", LinkOption.NOFOLLOW_LINKS))
-                    .longValue();
-            // Linux's encoding of st_dev: /proc/locks shows it as MAJOR:MINOR in hex.
-            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
-            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
-            String file = hex2(major) + ":" + hex2(minor) + ":" + inode;
-            for (String line : Files.readAllLines(locks, StandardCharsets.US_ASCII)) {
-                String[] f = fields(line);
-                // "1: POSIX  ADVISORY  WRITE 5234 fe:00:2146440 0 EOF"; blocked waiters have "->"
-                if (f.length >= 6 && f[1].equals("POSIX") && f[5].equals(file)) {
-                    return Long.parseLong(f[4]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // unknown: the caller falls back to the file's content
-        }
-        return 0;
-    }
-
-    private static String hex2(long n) {
-        String hex = Long.toHexString(n);
-        return hex.length() < 2 ? "0" + hex : hex;
-    }
-
-    /** The white-space separated fields of a line. */
-    private static String[] fields(String line) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        int start = -1;
-        for (int i = 0; i <= line.length(); i++) {
-            boolean space = i == line.length() || Character.isWhitespace(line.charAt(i));
-            if (space && start >= 0) {
-                out.add(line.substring(start, i));
-                start = -1;
-            } else if (!space && start < 0) {
-                start = i;
-            }
-        }
-        return out.toArray(new String[0]);
-    }
-
-    /** Deletes a pidfile nobody holds; returns normally if it is gone or was replaced meanwhile. */
     private static void removeIfStale(Path path) throws IOException, HeldException {
         BasicFileAttributes before;
         try {
@@ -301,31 +286,103 @@ public final class PidFile {
             return;
         }
         refuseOddFile(path, before);
+        refuseForeignFile(path);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
             // A racing start that is itself removing the stale file holds the lock only for a
             // moment; a daemon holds it for good. Look several times before calling it running.
             for (int look = 0; ; look++) {
                 FileLock lock = tryLock(ch, false);
-                if (lock != null) {
+                if (lock != null || !isLockedByOther(ch, true)) {
                     if (Objects.equals(before.fileKey(), attributes(path).fileKey())) {
                         Files.delete(path);
                     }
-                    lock.release();
+                    if (lock != null) {
+                        lock.release();
+                    }
                     return;
                 }
                 if (!Objects.equals(before.fileKey(), keyOrNull(path))) {
                     return;
                 }
                 if (look >= 5) {
-                    long holder = lockHolder(path);
-                    throw new HeldException(holder > 0 ? holder : parse(read(ch)));
+                    throw new HeldException(parse(read(ch)));
                 }
                 sleep(10);
             }
         } catch (NoSuchFileException e) {
             // removed meanwhile
         }
+    }
+
+    /**
+     * Refuses a pidfile that another user could have planted or that is someone else's file
+     * under a second name: owned by a user other than root or this one, or with more than one
+     * hard link (the rules of logrotate and start-stop-daemon).
+     */
+    static void refuseForeignFile(Path path) throws IOException {
+        int links = ((Number) Files.getAttribute(path, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
+        if (links != 1) {
+            throw new DaemonException("pidfile " + path + " has " + links + " hard links, so it is "
+                    + "also another file; remove it or choose another --pidfile", ExitStatus.NOT_CONFIGURED);
+        }
+        if (!TrustedPath.Identity.current().trustedOwner(path)) {
+            throw new DaemonException("pidfile " + path + " belongs to "
+                    + Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName() + ", not to this user "
+                    + "or root; remove it or choose another --pidfile", ExitStatus.NOT_CONFIGURED);
+        }
+    }
+
+    /**
+     * Refuses a pidfile whose directory (or an ancestor, or a symlink on the way) another user
+     * could change: see {@link TrustedPath}.
+     */
+    static void refuseUntrustedDirectory(Path path) {
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new DaemonException("cannot create pidfile " + path + ": its directory does not "
+                    + "exist; create it or choose another --pidfile", ExitStatus.NOT_CONFIGURED);
+        }
+        String problem = TrustedPath.untrusted(dir);
+        if (problem != null) {
+            throw new DaemonException("pidfile " + path + " is in an unsafe place: " + problem
+                    + "; another user could replace it. Choose a --pidfile in a directory only root "
+                    + "or this user can write (or one with the sticky bit, as /tmp)",
+                    ExitStatus.NOT_CONFIGURED);
+        }
+    }
+
+    /**
+     * chmod on the open descriptor, not on the name: through {@code /proc/self/fd/N}, for the
+     * descriptor N that is open on the file named {@code name} (found by comparing the inode; if
+     * the name no longer names an open file of ours, it was swapped, and nothing is changed).
+     * Without /proc the name is used, which the trusted directory keeps safe.
+     */
+    private static void chmodOpenFile(Path name, Object key) throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            Files.setPosixFilePermissions(name, PosixFilePermissions.fromString("rw-r--r--"));
+            return;
+        }
+        String[] entries = fds.toFile().list();
+        int[] numbers = new int[entries == null ? 0 : entries.length];
+        for (int i = 0; i < numbers.length; i++) {
+            numbers[i] = (int) parse(entries[i]);
+        }
+        Arrays.sort(numbers);
+        for (int i = numbers.length - 1; i >= 0; i--) { // the newest descriptor first
+            Path open = fds.resolve(Integer.toString(numbers[i]));
+            try {
+                BasicFileAttributes attrs = Files.readAttributes(open, BasicFileAttributes.class);
+                if (attrs.isRegularFile() && Objects.equals(attrs.fileKey(), key)) {
+                    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
+                    return;
+                }
+            } catch (IOException e) {
+                // closed meanwhile, or not a file
+            }
+        }
+        throw new IOException(name + " was replaced while it was created");
     }
 
     private static Object keyOrNull(Path path) throws IOException {

@@ -112,6 +112,16 @@ class FlagsTest {
     }
 
     @Test
+    void forceAfterTheSeparatorIsTheServices() {
+        Flags.Parsed stop = parse("--daemon=stop", "--", "--force");
+        assertThat(stop.force()).isFalse();
+        assertThat(stop.serviceArgs()).containsExactly("--", "--force");
+        Flags.Parsed both = parse("--daemon=restart", "--force", "--", "--force", "x");
+        assertThat(both.force()).isTrue();
+        assertThat(both.serviceArgs()).containsExactly("--", "--force", "x");
+    }
+
+    @Test
     void serviceArgsAreAFreshCopy() {
         Flags.Parsed p = parse("a", "b");
         String[] first = p.serviceArgs();

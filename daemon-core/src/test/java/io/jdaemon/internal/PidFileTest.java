@@ -290,6 +290,35 @@ class PidFileTest {
         assertThat(list(dir)).containsExactly("svc.pid");
     }
 
+    /** A symlink at the temporary name is never followed: its target keeps its content and mode. */
+    @Test
+    void aSymlinkAtTheTemporaryNameIsNotFollowed() throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret"), "secret\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Path path = dir.resolve("svc.pid");
+        Files.createSymbolicLink(dir.resolve(".svc.pid.4242.tmp"), secret);
+
+        acquire(path, 4242);
+
+        assertThat(Files.readString(path)).isEqualTo("4242\n");
+        assertThat(Files.readString(secret)).isEqualTo("secret\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+    }
+
+    /** In a directory every user can write without the sticky bit, no pidfile is created. */
+    @Test
+    void aDirectoryOthersCanChangeIsRefused() throws Exception {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        DaemonException e = catchThrowableOfType(DaemonException.class,
+                () -> acquire(open.resolve("svc.pid"), 4242));
+
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("writable by every user");
+        assertThat(list(open)).isEmpty();
+    }
+
     @Test
     void missingDirectoryIsReported() {
         Path path = dir.resolve("no/such/dir/svc.pid");

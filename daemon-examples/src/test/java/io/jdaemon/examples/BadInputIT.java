@@ -70,7 +70,8 @@ class BadInputIT extends WithExample {
         String why = "pidfile " + example.pidFile + " is not a regular file; choose another --pidfile path";
 
         Example.Result start = example.run(example.daemonCommand());
-        Hostile.assertOneErrorLine(start, NAME + ": " + why, 6);
+        Hostile.assertOneErrorLine(start, NAME + ": --pidfile=" + example.pidFile + " is a directory; "
+                + "give a file path such as " + example.pidFile.resolve("NAME.pid"), 6);
 
         Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile));
         Hostile.assertOneErrorLine(stop, NAME + ": cannot stop: " + why, 1);
@@ -121,48 +122,57 @@ class BadInputIT extends WithExample {
     }
 
     /**
-     * A pidfile locked by a live process but with garbage content: the lock says a daemon runs, and
-     * /proc/locks says which. status names the holder; start must too (not "pid 0").
+     * A pidfile locked by a live process but with garbage content: the lock does not prove a
+     * daemon (a daemon's file names its holder), so status says unknown (4), and start and stop
+     * refuse in one line and signal nothing.
      */
     @Test
-    void aLockedPidFileWithGarbageNamesItsHolder() {
+    void aLockedPidFileWithGarbageIsNeitherTrustedNorSignalled() {
         Hostile.Running holder = Hostile.background(example, LockHolder.command(example.pidFile, "garbage"));
         Example.awaitTrue(() -> !new Proc(holder.pid()).locks().isEmpty(), "the holder's lock");
+        String why = "pidfile " + example.pidFile + " is locked by pid " + holder.pid() + " but names no PID";
 
         Example.Result status = example.run(example.command("--daemon=status", "--pidfile=" + example.pidFile));
-        assertThat(status.out()).isEqualTo(NAME + " is running, pid " + holder.pid() + "\n");
-        assertThat(status.exit()).isZero();
+        assertThat(status.out()).startsWith(NAME + ": status unknown: " + why);
+        assertThat(status.exit()).isEqualTo(4);
 
         Example.Result start = example.run(example.daemonCommand());
-        assertThat(start.exit()).as(start.err()).isZero();
-        assertThat(start.out()).isEqualTo(NAME + " already running, pid " + holder.pid() + "\n");
+        Hostile.assertOneErrorLine(start, NAME + ": " + why + "; not starting (remove the lock or "
+                + "choose another --pidfile)", 1);
+
+        Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile,
+                "--force", "--stop-timeout=1"));
+        assertThat(stop.exit()).isEqualTo(1);
+        assertThat(stop.err()).startsWith(NAME + ": cannot stop: " + why);
+        assertThat(new Proc(holder.pid()).alive()).as("the holder").isTrue();
         assertThat(example.processes()).as("no daemon started beside the holder")
                 .containsExactly(holder.pid());
     }
 
     /**
      * A locked pidfile whose content names another, unrelated process (a reused PID, a hand-edited
-     * file): start reports the holder, stop signals the holder and never the process named.
+     * file): neither start nor stop takes the file's word or the lock's; nothing is signalled.
      */
     @Test
-    void aLockedPidFileNamingAnUnrelatedProcessNamesAndStopsOnlyItsHolder() throws Exception {
+    void aLockedPidFileNamingAnUnrelatedProcessSignalsNobody() throws Exception {
         Process unrelated = new ProcessBuilder("sleep", "600").start();
         try {
             Hostile.Running holder = Hostile.background(example,
                     LockHolder.command(example.pidFile, unrelated.pid() + "\\n"));
             Example.awaitTrue(() -> !new Proc(holder.pid()).locks().isEmpty(), "the holder's lock");
+            String why = "pidfile " + example.pidFile + " is locked by pid " + holder.pid()
+                    + " but names pid " + unrelated.pid();
 
             Example.Result start = example.run(example.daemonCommand());
-            assertThat(start.exit()).as(start.err()).isZero();
+            Hostile.assertOneErrorLine(start, NAME + ": " + why + "; not starting (remove the lock or "
+                    + "choose another --pidfile)", 1);
 
             Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile,
-                    "--stop-timeout=10"));
-            assertThat(stop.out()).isEqualTo(NAME + " stopped, pid " + holder.pid() + "\n");
-            assertThat(new Proc(holder.pid()).alive()).isFalse();
+                    "--force", "--stop-timeout=1"));
+            assertThat(stop.exit()).isEqualTo(1);
+            assertThat(stop.err()).startsWith(NAME + ": cannot stop: " + why);
+            assertThat(new Proc(holder.pid()).alive()).as("the lock holder").isTrue();
             assertThat(unrelated.isAlive()).as("the process the pidfile names").isTrue();
-
-            assertThat(start.out()).as("start's report of the running daemon")
-                    .isEqualTo(NAME + " already running, pid " + holder.pid() + "\n");
         } finally {
             unrelated.destroyForcibly().waitFor();
         }

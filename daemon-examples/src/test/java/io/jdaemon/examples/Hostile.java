@@ -202,6 +202,9 @@ final class Hostile {
     static final List<String> NOBODY = List.of("setpriv", "--reuid=nobody", "--regid=nogroup",
             "--clear-groups");
 
+    /** The start of a shell command line that runs its next word (a quoted script) as nobody. */
+    static final String NOBODY_SHELL = "setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c";
+
     /** Skips unless this runs as root with setpriv, which can switch to nobody. */
     static void assumeCanRunAsNobody() {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),

@@ -12,7 +12,7 @@ import java.util.List;
  * Test program run in a JVM of its own: writes {@code CONTENT} ({@code \n} for a newline) into the
  * file {@code PATH}, takes an fcntl write lock on it (as a daemon holds its pidfile), prints
  * {@code locked PID} and sleeps until it is killed. A process that holds a pidfile whose content
- * does not name it.
+ * does not name it. With {@code --read-lock} as CONTENT it only takes a shared (read) lock.
  */
 public final class LockHolder {
 
@@ -20,6 +20,14 @@ public final class LockHolder {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[1].equals("--read-lock")) {
+            // A reader's shared lock, as any user who can read the file may take.
+            FileChannel reader = FileChannel.open(Path.of(args[0]), StandardOpenOption.READ);
+            reader.lock(0, Long.MAX_VALUE, true);
+            System.out.println("locked " + ProcessHandle.current().pid());
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
         FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         ch.write(ByteBuffer.wrap(args[1].replace("\\n", "\n").getBytes(StandardCharsets.US_ASCII)));
