@@ -112,7 +112,7 @@ public final class Control {
             if (signal(pidFile, pid, "TERM") == HelperControl.Sent.GONE) {
                 return stoppedBy(pidFile, pid);
             }
-            if (!ProcStat.awaitExit(pid, timeout)) {
+            if (!awaitExit(pidFile, pid, timeout)) {
                 if (!force) {
                     throw new DaemonException("pid " + pid + " did not stop within "
                             + timeout.toSeconds() + " s after SIGTERM and is still running; wait "
@@ -120,13 +120,36 @@ public final class Control {
                             ExitStatus.FAILED);
                 }
                 signal(pidFile, pid, "KILL");
-                if (!ProcStat.awaitExit(pid, Duration.ofSeconds(10))) {
+                if (!awaitExit(pidFile, pid, Duration.ofSeconds(10))) {
                     throw new DaemonException("pid " + pid + " survived SIGKILL for 10 s",
                             ExitStatus.FAILED);
                 }
             }
             return stoppedBy(pidFile, pid);
         }
+    }
+
+    /**
+     * Waits until the process has exited: seen in /proc where there is one; elsewhere, until it
+     * no longer holds the pidfile's lock (released as it exits), asked of the helper.
+     */
+    private static boolean awaitExit(Path pidFile, long pid, Duration timeout) {
+        if (ProcStat.hasProc()) {
+            return ProcStat.awaitExit(pid, timeout);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (HelperControl.signal(pidFile, pid, "0") != HelperControl.Sent.GONE) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static OptionalLong stoppedBy(Path pidFile, long pid) {

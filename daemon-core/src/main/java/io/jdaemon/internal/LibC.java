@@ -18,9 +18,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class LibC {
 
-    /** SIGHUP. */
-    public static final int SIGHUP = 1;
-
     private static final int O_WRONLY = 01;
     private static final int O_CREAT = Platform.isMac() ? 0x200 : 0100;
     private static final int O_APPEND = Platform.isMac() ? 0x8 : 02000;
@@ -36,8 +33,6 @@ public final class LibC {
     private static final int SOCKADDR_UN_SIZE = 110;
 
     private interface C extends Library {
-        int kill(int pid, int signal) throws LastErrorException;
-
         int socket(int domain, int type, int protocol) throws LastErrorException;
 
         int sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrlen)
@@ -57,23 +52,6 @@ public final class LibC {
     }
 
     private LibC() {
-    }
-
-    /** SIGTERM. */
-    public static final int SIGTERM = 15;
-    /** SIGKILL. */
-    public static final int SIGKILL = 9;
-    /** errno: no permission to signal the process. */
-    public static final int EPERM = 1;
-
-    /** kill(2): 0 when sent, else the errno (ESRCH: no such process, EPERM: not permitted). */
-    public static int kill(long pid, int signal) {
-        try {
-            Holder.C.kill(Math.toIntExact(pid), signal);
-            return 0;
-        } catch (LastErrorException e) {
-            return e.getErrorCode();
-        }
     }
 
     /** Loads the C library now, so that a later call does not pay for it. */

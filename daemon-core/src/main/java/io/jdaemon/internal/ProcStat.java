@@ -13,9 +13,6 @@ import java.util.stream.Stream;
 /** What {@code /proc/PID/stat} says of a process (ProcessHandle where there is no /proc). */
 public final class ProcStat {
 
-    /** errno: no such process. */
-    private static final int ESRCH = 3;
-
     private ProcStat() {
     }
 
@@ -33,6 +30,11 @@ public final class ProcStat {
             // no /proc
         }
         return ProcessHandle.current().pid();
+    }
+
+    /** Whether /proc is mounted here. */
+    public static boolean hasProc() {
+        return Files.isDirectory(Path.of("/proc/self"));
     }
 
     /** Waits until the process has exited, up to {@code timeout}; whether it has. */
@@ -70,9 +72,9 @@ public final class ProcStat {
      */
     public static boolean isAlive(long pid) {
         Path stat = Path.of("/proc", Long.toString(pid), "stat");
-        if (!Files.isDirectory(Path.of("/proc/self"))) {
-            // No /proc (macOS, or not mounted): ProcessHandle may not see it, kill(2) does.
-            return LibC.kill(pid, 0) != ESRCH;
+        if (!hasProc()) {
+            // No /proc (macOS, or not mounted): the JDK's own view, which needs no native library.
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
         try {
             String s = Files.readString(stat, StandardCharsets.ISO_8859_1);
