@@ -192,9 +192,10 @@ public final class PidFile {
                     return new State(true, true, held.pid, held.pid, null);
                 }
             }
+            long pid;
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ,
                     LinkOption.NOFOLLOW_LINKS)) {
-                long pid = parse(read(ch));
+                pid = parse(read(ch));
                 if (!isLockedByOther(ch, true)) {
                     return new State(true, false, pid, 0, null);
                 }
@@ -202,21 +203,15 @@ public final class PidFile {
             // Write-locked: who holds it is the kernel's answer (F_GETLK), through the helper.
             HelperControl.Lock lock = HelperControl.query(path);
             if (!lock.writeLocked()) {
-                return new State(true, false, parseOrZero(path), 0, null); // released meanwhile
+                return new State(true, false, pid, 0, null); // released meanwhile
             }
             String problem = lock.problem(path);
-            return new State(true, true, parseOrZero(path), problem == null ? lock.holder() : 0, problem);
+            return new State(true, true, pid, problem == null ? lock.holder() : 0, problem);
         } catch (NoSuchFileException e) {
             return new State(false, false, 0, 0, null);
         } catch (IOException e) {
             throw new DaemonException("cannot read pidfile " + path + ": " + reason(e)
                     + "; check its permissions", ExitStatus.NOT_CONFIGURED, e);
-        }
-    }
-
-    private static long parseOrZero(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            return parse(read(ch));
         }
     }
 
