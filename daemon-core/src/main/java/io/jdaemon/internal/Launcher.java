@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,6 +43,7 @@ public final class Launcher {
      * @throws DaemonException for a failure the operator can fix
      */
     public int start() {
+        UserAccount account = account();
         Path pidFile = options.pidFile();
         if (pidFile != null) {
             checkPidFile(pidFile);
@@ -53,6 +55,9 @@ public final class Launcher {
         }
         checkLog(options.logFile());
         checkWorkDir(options.workDir());
+        if (account != null) {
+            checkWritableBy(account);
+        }
         Path helper = HelperBinary.locate();
         JvmCommandLine jvm = JvmCommandLine.current();
         long logStart = logSize();
@@ -60,7 +65,8 @@ public final class Launcher {
                 options.pidFile() == null ? "" : options.pidFile().toString(),
                 options.logFile().toString(), options.sighup().name(), options.explicitReady(),
                 ProcStat.selfPid());
-        try (Readiness.Listener listener = Readiness.Listener.open(settings)) {
+        try (Readiness.Listener listener = account == null ? Readiness.Listener.open(settings, -1, -1)
+                : Readiness.Listener.open(settings, (int) account.uid(), (int) account.gid())) {
             // Ctrl-C or SIGTERM while starting gives the start up: the daemon is killed if its
             // PID is known, and without the settings directory a daemon not yet running gives up.
             AtomicLong spawned = new AtomicLong();
@@ -78,7 +84,7 @@ public final class Launcher {
                 }
             };
             Runtime.getRuntime().addShutdownHook(abort);
-            long pid = spawn(helper, jvm.withProperty(DaemonSide.MARKER, listener.address()));
+            long pid = spawn(helper, account, jvm.withProperty(DaemonSide.MARKER, listener.address()));
             spawned.set(pid);
             Readiness.Outcome outcome = await(listener, pid);
             Runtime.getRuntime().removeShutdownHook(abort);
@@ -99,9 +105,59 @@ public final class Launcher {
         }
     }
 
+    /**
+     * The account of {@code --user}, resolved before anything is spawned; null without it.
+     *
+     * @throws DaemonException if this launcher is not root, or the user or group is unknown
+     */
+    private UserAccount account() {
+        if (options.user() == null) {
+            return null;
+        }
+        if (!UserAccount.launcherIsRoot()) {
+            throw new DaemonException("--user=" + options.user() + " needs a root launcher (only "
+                    + "root can switch users); start it as root, or omit --user",
+                    ExitStatus.NO_PERMISSION);
+        }
+        return UserAccount.resolve(options.user());
+    }
+
+    /**
+     * The daemon creates its log and pidfile as {@code account}: their directories (or the
+     * existing log) must be writable by that user, as systemd's {@code LogsDirectory=} and
+     * {@code RuntimeDirectory=} make them.
+     */
+    private void checkWritableBy(UserAccount account) {
+        String owner = account.name() + ":" + account.gid();
+        Path pidFile = options.pidFile();
+        if (pidFile != null) {
+            String why = account.cannotWrite(pidFile.getParent());
+            if (why != null) {
+                throw new DaemonException("pidfile directory " + pidFile.getParent() + " is not "
+                        + "writable by the daemon's user: " + why + "; give it to that user (install "
+                        + "-d -o " + owner.replace(":", " -g ") + " " + pidFile.getParent()
+                        + ") or choose another --pidfile", ExitStatus.NOT_CONFIGURED);
+            }
+        }
+        Path log = options.logFile();
+        if (!isDevNull(log)) {
+            boolean exists = attributesOrNull(log) != null;
+            Path target = exists ? log : log.getParent();
+            String why = account.cannotWrite(target);
+            if (why != null) {
+                throw new DaemonException((exists ? "log file " : "log directory ") + target
+                        + " is not writable by the daemon's user: " + why + "; "
+                        + (exists ? "chown " + owner + " " + target
+                                : "give it to that user (install -d -o " + owner.replace(":", " -g ")
+                                        + " " + target + ")") + " or choose another --log",
+                        ExitStatus.NOT_CONFIGURED);
+            }
+        }
+    }
+
     /** Runs the helper and returns the daemon's PID once the daemon's JVM has been executed. */
-    private long spawn(Path helper, List<String> jvm) throws IOException {
-        List<String> argv = new ArrayList<>(jvm.size() + 10);
+    private long spawn(Path helper, UserAccount account, List<String> jvm) throws IOException {
+        List<String> argv = new ArrayList<>(jvm.size() + 22);
         argv.add(helper.toString());
         argv.add("--log");
         argv.add(options.logFile().toString());
@@ -111,6 +167,19 @@ public final class Launcher {
         argv.add(Integer.toOctalString(options.umask()));
         argv.add("--sighup");
         argv.add(helperSighup(options.sighup()));
+        if (account != null) {
+            // The helper switches in its first process, before it opens the log (see credentials.c).
+            Collections.addAll(argv, "--uid", Long.toString(account.uid()), "--gid",
+                    Long.toString(account.gid()), "--groups", join(account.groups()), "--home",
+                    account.home(), "--user-name", account.name());
+            List<Long> caps = new ArrayList<>();
+            for (String cap : options.keepCaps()) {
+                caps.add((long) Capabilities.number(cap));
+            }
+            if (!caps.isEmpty()) {
+                Collections.addAll(argv, "--caps", join(caps));
+            }
+        }
         argv.add("--");
         argv.addAll(jvm);
         if (!Files.isExecutable(helper)) {
@@ -155,8 +224,9 @@ public final class Launcher {
         if (status != 0 || pid == 0 || !problems.isEmpty()) {
             String reason = problems.isEmpty() ? "the helper exited with status " + status
                     : String.join("; ", problems);
-            throw new DaemonException("cannot start: " + reason,
-                    status == 1 && pid == 0 ? ExitStatus.NOT_CONFIGURED : ExitStatus.FAILED);
+            throw new DaemonException("cannot start: " + reason, status == 3 && pid == 0
+                    ? ExitStatus.UNSUPPORTED // credentials.h: CREDENTIALS_UNSUPPORTED
+                    : status == 1 && pid == 0 ? ExitStatus.NOT_CONFIGURED : ExitStatus.FAILED);
         }
         return pid;
     }
@@ -301,6 +371,14 @@ public final class Launcher {
         StringBuilder out = new StringBuilder();
         for (int i = Math.max(0, lines.length - 20); i < lines.length; i++) {
             out.append(out.length() == 0 ? "" : "\n").append("  ").append(lines[i]);
+        }
+        return out.toString();
+    }
+
+    private static String join(List<Long> ids) {
+        StringBuilder out = new StringBuilder();
+        for (long id : ids) {
+            out.append(out.length() == 0 ? "" : ",").append(id);
         }
         return out.toString();
     }
