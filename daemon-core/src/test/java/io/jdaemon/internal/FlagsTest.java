@@ -383,6 +383,15 @@ class FlagsTest {
     }
 
     @Test
+    void theBuilderKeepsCapabilitiesOnlyWithAUser() {
+        DaemonOptions.Builder b = DaemonOptions.builder().keepCaps(List.of("net_bind_service"));
+        assertThat(catchThrowableOfType(IllegalStateException.class, b::build)).isNotNull();
+        assertThat(b.user("svc").build().keepCaps()).containsExactly("net_bind_service");
+        assertThat(catchThrowableOfType(IllegalArgumentException.class,
+                () -> DaemonOptions.builder().keepCaps(List.of("setuid")))).isNotNull();
+    }
+
+    @Test
     void keptCapabilitiesNeedAUserAndKnownNames() {
         assertThat(usageError("--keep-caps=net_bind_service").getMessage())
                 .isEqualTo("--keep-caps needs --user: capabilities are kept only when the daemon runs "

@@ -189,7 +189,7 @@ class UserIT extends WithExample {
     void restartKeepsTheUser() {
         long first = startAsUser(daemon("--user=" + user, "--port=0"));
 
-        Example.Result restart = example.run(daemonRestart());
+        Example.Result restart = example.run(daemonRestart("--user=" + user, "--port=0"));
         assertThat(restart.exit()).as("stderr: %s", restart.err()).isZero();
         long second = restart.startedPid();
 
@@ -198,8 +198,25 @@ class UserIT extends WithExample {
         assertThat(new Proc(second).status("Uid").split("\t")).containsOnly(Long.toString(uid));
     }
 
-    private List<String> daemonRestart() {
-        List<String> cmd = daemon("--user=" + user, "--port=0");
+    /** A restart that forgets --user does not bring the daemon back as root. */
+    @Test
+    void restartWithoutTheFlagsKeepsTheRunningDaemonsUserAndCapabilities() {
+        assumePort80IsFree();
+        long first = startAsUser(daemon("--user=" + user, "--keep-caps=net_bind_service", "--port=80"));
+
+        Example.Result restart = example.run(daemonRestart("--port=80"));
+        assertThat(restart.exit()).as("stderr: %s", restart.err()).isZero();
+        long second = restart.startedPid();
+
+        assertThat(new Proc(first).alive()).isFalse();
+        Proc proc = new Proc(second);
+        assertThat(proc.status("Uid").split("\t")).containsOnly(Long.toString(uid));
+        assertThat(Proc.mask(proc.status("CapAmb"))).isEqualTo(CAP_NET_BIND_SERVICE);
+        assertThat(Example.get(80, "/pid")).isEqualTo(Long.toString(second));
+    }
+
+    private List<String> daemonRestart(String... more) {
+        List<String> cmd = daemon(more);
         cmd.set(cmd.indexOf("--daemon"), "--daemon=restart");
         return cmd;
     }
