@@ -112,6 +112,9 @@ class UserIT extends WithExample {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         run = Files.createDirectory(dir.resolve("run"));
         run(List.of("chown", user + ":" + primary, run.toString()));
+        Assumptions.assumeTrue(Hostile.quietly(List.of("setpriv", "--reuid=" + user, "--regid=" + primary,
+                "--clear-groups", "test", "-w", run.toString())) == 0,
+                "user " + user + " cannot reach " + run + " (a directory on the way is closed to it)");
     }
 
     /** {@code java JVM_OPTIONS -jar JAR ARGS}, with the readiness directory in the test's own. */
@@ -267,6 +270,28 @@ class UserIT extends WithExample {
         } catch (IOException e) {
             Assumptions.abort("port 80 on the loopback address is taken or cannot be bound: " + e);
         }
+    }
+
+    /**
+     * A kernel without ambient capabilities (before Linux 4.3), imitated by strace making prctl
+     * fail with EINVAL, as such a kernel does for PR_CAP_AMBIENT: one line, nothing started.
+     */
+    @Test
+    void aKernelWithoutAmbientCapabilitiesIsNamedAndNothingStarts() {
+        Assumptions.assumeTrue(Hostile.quietly(List.of("strace", "-o", "/dev/null", "true")) == 0,
+                "strace is not installed or cannot trace here");
+        Path helper = Hostile.script(dir.resolve("old-kernel-helper.sh"), "#!/bin/bash\n"
+                + "exec strace -f -o /dev/null -e trace=prctl -e inject=prctl:error=EINVAL "
+                + Hostile.realHelper(dir) + " \"$@\"\n");
+
+        Example.Result r = example.run(java(List.of("-Djdaemon.helper=" + helper), "--daemon",
+                "--user=" + user, "--keep-caps=net_bind_service", "--pidfile=" + run.resolve("x.pid"),
+                "--log=" + run.resolve("x.log"), "--port=0"));
+
+        Hostile.assertOneErrorLine(r, NAME + ": cannot start: this kernel has no ambient capabilities "
+                + "(Linux 4.3 or later is needed to keep capabilities)", 3);
+        assertThat(Hostile.list(run)).isEmpty();
+        assertThat(example.processes()).isEmpty();
     }
 
     // ---- refusals, before anything is spawned --------------------------------------------
