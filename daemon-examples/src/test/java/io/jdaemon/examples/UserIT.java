@@ -188,6 +188,31 @@ class UserIT extends WithExample {
         assertThat(run.resolve("x.pid")).doesNotExist();
     }
 
+    /**
+     * logrotate's {@code create 0640 USER GROUP}: root renames the log and makes a new one for the
+     * user in a directory of root's; the reload makes the daemon reopen it as the user.
+     */
+    @Test
+    void aLogRotatedWithCreateForTheUserIsReopenedOnReload() throws Exception {
+        Path logs = Files.createDirectory(dir.resolve("logs"));
+        Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path log = logs.resolve("x.log");
+        run(List.of("install", "-m", "0640", "-o", user, "-g", primary, "/dev/null", log.toString()));
+        long pid = startAsUser(java(List.of(), "--daemon", "--user=" + user, "--sighup=reload",
+                "--pidfile=" + run.resolve("x.pid"), "--log=" + log, "--port=0"));
+        Example.awaitTrue(() -> readQuietly(log).contains("listening on port"), "the port line in " + log);
+
+        Files.move(log, logs.resolve("x.log.1"));
+        run(List.of("install", "-m", "0640", "-o", user, "-g", primary, "/dev/null", log.toString()));
+        Example.Result reload = example.run(java(List.of(), "--daemon=reload", "--pidfile=" + run.resolve("x.pid")));
+
+        assertThat(reload.exit()).as("stderr: %s", reload.err()).isZero();
+        Example.awaitTrue(() -> readQuietly(log).contains("daemon-examples reloaded"), "the reload line in " + log);
+        assertThat(readQuietly(logs.resolve("x.log.1"))).doesNotContain("reloaded");
+        assertOwnedByUser(log);
+        assertThat(new Proc(pid).alive()).isTrue();
+    }
+
     @Test
     void restartKeepsTheUser() {
         long first = startAsUser(daemon("--user=" + user, "--port=0"));
