@@ -46,6 +46,95 @@ static int parse_sighup(const char *s, enum hup_mode *out)
     return 0;
 }
 
+/* Strict decimal id 0..2^32-2 (-1 means "unchanged" to setuid and friends). */
+static int parse_id(const char *s, unsigned long *out)
+{
+    unsigned long long v = 0;
+
+    if (*s == '\0')
+        return -1;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        v = v * 10 + (unsigned long long)(*s - '0');
+        if (v > 0xFFFFFFFEULL)
+            return -1;
+    }
+    *out = (unsigned long)v;
+    return 0;
+}
+
+/* Comma-separated group ids, at most ARGS_MAX_GROUPS; empty means none. */
+static gid_t group_storage[ARGS_MAX_GROUPS];
+
+static int parse_groups(const char *s, size_t *count)
+{
+    char id[16];
+    size_t n = 0, len;
+    unsigned long v;
+
+    *count = 0;
+    if (*s == '\0')
+        return 0;
+    for (;;) {
+        len = strcspn(s, ",");
+        if (len == 0 || len >= sizeof id || n >= ARGS_MAX_GROUPS)
+            return -1;
+        memcpy(id, s, len);
+        id[len] = '\0';
+        if (parse_id(id, &v) != 0)
+            return -1;
+        group_storage[n++] = (gid_t)v;
+        if (s[len] == '\0')
+            break;
+        s += len + 1;
+    }
+    *count = n;
+    return 0;
+}
+
+/* Comma-separated capability numbers 0..63 into a bit set; empty means none. */
+static int parse_caps(const char *s, uint64_t *out)
+{
+    uint64_t set = 0;
+    unsigned v;
+    int digits;
+
+    if (*s == '\0') {
+        *out = 0;
+        return 0;
+    }
+    for (;;) {
+        v = 0;
+        digits = 0;
+        for (; *s >= '0' && *s <= '9' && digits < 3; s++, digits++)
+            v = v * 10 + (unsigned)(*s - '0');
+        if (digits == 0 || v > 63)
+            return -1;
+        set |= (uint64_t)1 << v;
+        if (*s == '\0')
+            break;
+        if (*s++ != ',')
+            return -1;
+    }
+    *out = set;
+    return 0;
+}
+
+static int is_option(const char *a)
+{
+    static const char *const names[] = {
+        "--log", "--workdir", "--umask", "--sighup", "--uid", "--gid",
+        "--groups", "--caps", "--home", "--user-name", NULL
+    };
+    int i;
+
+    for (i = 0; names[i] != NULL; i++)
+        if (strcmp(a, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Whether "--" occurs at argv[from] or later (for a precise message). */
 static int has_separator(int argc, char **argv, int from)
 {
@@ -58,7 +147,10 @@ static int has_separator(int argc, char **argv, int from)
 int args_parse(int argc, char **argv, struct options *opt)
 {
     int i;
+    int have_gid = 0, have_groups = 0;
+    unsigned long id;
 
+    memset(opt, 0, sizeof *opt);
     opt->log_path = "/dev/null";
     opt->workdir = "/";
     opt->umask_value = 022;
@@ -71,8 +163,7 @@ int args_parse(int argc, char **argv, struct options *opt)
 
         if (strcmp(a, "--") == 0)
             break;
-        if (strcmp(a, "--log") != 0 && strcmp(a, "--workdir") != 0
-            && strcmp(a, "--umask") != 0 && strcmp(a, "--sighup") != 0) {
+        if (!is_option(a)) {
             if (a[0] == '-')
                 return usage_error("unknown option", a);
             if (!has_separator(argc, argv, i + 1))
@@ -93,13 +184,51 @@ int args_parse(int argc, char **argv, struct options *opt)
             if (parse_umask(value, &opt->umask_value) != 0)
                 return usage_error("invalid --umask (octal 0..0777 expected)",
                                    value);
-        } else {
+        } else if (strcmp(a, "--sighup") == 0) {
             if (parse_sighup(value, &opt->sighup) != 0)
                 return usage_error(
                     "invalid --sighup (inherit, ignore or default expected)",
                     value);
+        } else if (strcmp(a, "--uid") == 0) {
+            /* 0 would drop nothing, and the check that the drop cannot be
+             * undone would fail after the fact: refuse it here. */
+            if (parse_id(value, &id) != 0 || id == 0)
+                return usage_error("invalid --uid (a user id above 0 expected)",
+                                   value);
+            opt->switch_user = 1;
+            opt->uid = (uid_t)id;
+        } else if (strcmp(a, "--gid") == 0) {
+            if (parse_id(value, &id) != 0 || id == 0)
+                return usage_error("invalid --gid (a group id above 0 expected)",
+                                   value);
+            have_gid = 1;
+            opt->gid = (gid_t)id;
+        } else if (strcmp(a, "--groups") == 0) {
+            if (parse_groups(value, &opt->ngroups) != 0)
+                return usage_error("invalid --groups (comma-separated group ids "
+                                   "expected)", value);
+            have_groups = 1;
+            opt->groups = group_storage;
+        } else if (strcmp(a, "--caps") == 0) {
+            if (parse_caps(value, &opt->caps) != 0)
+                return usage_error("invalid --caps (comma-separated capability "
+                                   "numbers 0..63 expected)", value);
+        } else if (strcmp(a, "--home") == 0) {
+            opt->home = value;
+        } else {
+            opt->user_name = value;
         }
     }
+
+    /* The user switch is all or nothing: no half-configured identity. */
+    if (opt->switch_user && (!have_gid || !have_groups || opt->home == NULL
+                             || opt->user_name == NULL))
+        return usage_error("--uid needs --gid, --groups, --home and --user-name",
+                           NULL);
+    if (!opt->switch_user && (have_gid || have_groups || opt->caps != 0
+                              || opt->home != NULL || opt->user_name != NULL))
+        return usage_error("--gid, --groups, --caps, --home and --user-name "
+                           "need --uid", NULL);
 
     if (i >= argc)
         return usage_error("missing '--' before PROGRAM", NULL);

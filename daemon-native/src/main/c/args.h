@@ -1,12 +1,22 @@
 /*
  * Command line:
  *   jdaemon-helper [--log PATH] [--workdir DIR] [--umask OCTAL]
- *                  [--sighup inherit|ignore|default] -- PROGRAM [ARG...]
+ *                  [--sighup inherit|ignore|default]
+ *                  [--uid N --gid N --groups G,... --home DIR --user-name NAME
+ *                   [--caps N,...]] -- PROGRAM [ARG...]
+ *
+ * --uid and its companions switch to another user (see credentials.h); the
+ * Java launcher resolves names to numbers, the helper takes numbers only.
  */
 #ifndef JDAEMON_ARGS_H
 #define JDAEMON_ARGS_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+
+/* Linux's NGROUPS_MAX: the most supplementary groups a process can have. */
+#define ARGS_MAX_GROUPS 65536
 
 /* What the daemon's SIGHUP disposition becomes. */
 enum hup_mode {
@@ -20,6 +30,15 @@ struct options {
     const char *workdir;   /* default / */
     mode_t umask_value;    /* default 022 */
     enum hup_mode sighup;  /* default HUP_INHERIT */
+    /* The user to become; switch_user is 0 (stay who we are) unless --uid. */
+    int switch_user;
+    uid_t uid;
+    gid_t gid;
+    const gid_t *groups;   /* supplementary groups, ngroups of them */
+    size_t ngroups;
+    uint64_t caps;         /* capabilities kept, bit n = capability n */
+    const char *home;      /* HOME, USER and LOGNAME of the daemon */
+    const char *user_name;
     /* PROGRAM followed by its ARGs, NULL-terminated; points into argv. */
     char **program_argv;
 };

@@ -4,8 +4,9 @@
  * A JVM must not fork itself, so the Java launcher runs this helper, which
  * does the classic double fork and execs the program:
  *
- *   P1 (started by the launcher): parse arguments, open files, fork P2,
- *      wait for it, exit 0 if it succeeded, else 1.
+ *   P1 (started by the launcher): parse arguments, become the daemon's user
+ *      if asked (so every file below is opened as that user), open files,
+ *      fork P2, wait for it, exit 0 if it succeeded, else 1.
  *   P2: setsid(), fork P3, write "pid N" to stdout, exit.
  *   P3: prepare the process (umask, signals, stdio, descriptors) and exec
  *      the program, which keeps P3's pid. If exec fails, an error line goes
@@ -23,6 +24,7 @@
 
 #include "args.h"
 #include "control.h"
+#include "credentials.h"
 #include "detach.h"
 #include "report.h"
 #include "signals.h"
@@ -40,6 +42,12 @@ int main(int argc, char **argv)
 
     /* ---- P1: single-threaded, before any fork; stdio is fine here. */
     rc = args_parse(argc, argv, &opt);
+    if (rc != 0)
+        return rc;
+    /* Before the log is opened and the working directory entered: the
+     * daemon's user must own the log it creates and be able to enter the
+     * directory, and nothing is opened with root's rights. */
+    rc = credentials_drop(&opt);
     if (rc != 0)
         return rc;
     if (stdio_open(&opt, &fds) != 0)

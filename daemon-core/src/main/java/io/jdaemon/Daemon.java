@@ -41,7 +41,8 @@ import java.util.OptionalLong;
  * <p>Flags: {@code --daemon[=start|stop|restart|status|reload]}, {@code --pidfile=PATH},
  * {@code --log=PATH}, {@code --workdir=DIR}, {@code --umask=OCTAL},
  * {@code --sighup=default|ignore|reload}, {@code --start-timeout=SECONDS},
- * {@code --stop-timeout=SECONDS}, and {@code --force} with stop and restart; each valued flag
+ * {@code --stop-timeout=SECONDS}, {@code --user=USER[:GROUP]},
+ * {@code --keep-caps=NAME[,NAME...]}, and {@code --force} with stop and restart; each valued flag
  * also as {@code --name value}. See {@link DaemonOptions} for their defaults.
  */
 public final class Daemon {
@@ -87,6 +88,7 @@ public final class Daemon {
                 if (notify != null) {
                     DaemonSide.supervised(options, false, notify);
                 } else {
+                    DaemonSide.refuseUserSwitch(options, null);
                     Signals.install(options.sighup(), null, null);
                 }
                 return parsed.serviceArgs();
@@ -99,6 +101,7 @@ public final class Daemon {
             if (parsed.action() == Flags.Action.START) {
                 String stay = DaemonSide.reasonToStayInForeground(notify);
                 if (stay != null) {
+                    DaemonSide.refuseUserSwitch(options, notify);
                     System.err.println(name + ": " + stay);
                     DaemonSide.supervised(options, true, notify);
                     return parsed.serviceArgs();

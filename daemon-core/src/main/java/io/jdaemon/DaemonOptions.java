@@ -1,7 +1,10 @@
 package io.jdaemon;
 
+import io.jdaemon.internal.Capabilities;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -25,6 +28,10 @@ import java.util.Objects;
  *       <td>{@code --start-timeout=SECONDS}</td><td>60 seconds</td></tr>
  *   <tr><td>{@link Builder#stopTimeout(Duration) stopTimeout}</td>
  *       <td>{@code --stop-timeout=SECONDS}</td><td>30 seconds</td></tr>
+ *   <tr><td>{@link Builder#user(String) user}</td><td>{@code --user=USER[:GROUP]}</td>
+ *       <td>none: the daemon runs as the launching user</td></tr>
+ *   <tr><td>{@link Builder#keepCaps(List) keepCaps}</td>
+ *       <td>{@code --keep-caps=NAME[,NAME...]}</td><td>none: no capability is kept</td></tr>
  *   <tr><td>{@link Builder#explicitReady(boolean) explicitReady}</td><td>none</td>
  *       <td>{@code false}: ready when {@code detachIfRequested} returns</td></tr>
  *   <tr><td>{@link Builder#name(String) name}</td><td>none</td>
@@ -63,6 +70,8 @@ public final class DaemonOptions {
     private final Duration startTimeout;
     private final Duration stopTimeout;
     private final boolean explicitReady;
+    private final String user;
+    private final List<String> keepCaps;
 
     private DaemonOptions(Builder b) {
         this.name = b.name;
@@ -74,6 +83,8 @@ public final class DaemonOptions {
         this.startTimeout = b.startTimeout;
         this.stopTimeout = b.stopTimeout;
         this.explicitReady = b.explicitReady;
+        this.user = b.user;
+        this.keepCaps = List.copyOf(b.keepCaps);
     }
 
     /** The defaults listed in the class description. */
@@ -98,6 +109,8 @@ public final class DaemonOptions {
         b.startTimeout = startTimeout;
         b.stopTimeout = stopTimeout;
         b.explicitReady = explicitReady;
+        b.user = user;
+        b.keepCaps = new ArrayList<>(keepCaps);
         return b;
     }
 
@@ -146,12 +159,22 @@ public final class DaemonOptions {
         return explicitReady;
     }
 
+    /** The user the daemon runs as, {@code USER[:GROUP]}, or {@code null} for the launching user. */
+    public String user() {
+        return user;
+    }
+
+    /** The capabilities the daemon keeps as that user (normalized names), empty for none. */
+    public List<String> keepCaps() {
+        return keepCaps;
+    }
+
     @Override
     public String toString() {
         return "DaemonOptions[name=" + name + ", pidFile=" + pidFile + ", logFile=" + logFile
                 + ", workDir=" + workDir + ", umask=0" + Integer.toOctalString(umask)
                 + ", sighup=" + sighup + ", startTimeout=" + startTimeout + ", stopTimeout=" + stopTimeout
-                + ", explicitReady=" + explicitReady + "]";
+                + ", explicitReady=" + explicitReady + ", user=" + user + ", keepCaps=" + keepCaps + "]";
     }
 
     /** Builds {@link DaemonOptions}; starts from the defaults. */
@@ -165,6 +188,8 @@ public final class DaemonOptions {
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration stopTimeout = Duration.ofSeconds(30);
         private boolean explicitReady;
+        private String user;
+        private List<String> keepCaps = new ArrayList<>();
 
         private Builder() {
         }
@@ -240,8 +265,50 @@ public final class DaemonOptions {
             return this;
         }
 
-        /** The immutable options. */
+        /**
+         * The user the daemon runs as, {@code USER[:GROUP]} with names (from {@code /etc/passwd}
+         * and {@code /etc/group} only) or numeric ids; {@code null} for the launching user. Needs
+         * a root launcher; the JVM of the daemon never runs as root. Default: none.
+         */
+        public Builder user(String user) {
+            if (user != null && (user.isBlank() || user.indexOf('\0') >= 0)) {
+                throw new IllegalArgumentException("user must be USER or USER:GROUP, got " + user);
+            }
+            this.user = user;
+            return this;
+        }
+
+        /**
+         * Linux capabilities the daemon keeps as ambient capabilities when it runs as
+         * {@link #user(String) another user}, named as in capabilities(7) without {@code CAP_},
+         * such as {@code net_bind_service} (to bind ports below 1024). Needs {@code user}.
+         * Default: none.
+         *
+         * @throws IllegalArgumentException for an unknown name, or one that would undo the
+         *     switch ({@code setuid}, {@code setgid}, {@code setpcap}, {@code setfcap})
+         */
+        public Builder keepCaps(List<String> names) {
+            List<String> out = new ArrayList<>();
+            for (String name : names) {
+                String n = Capabilities.normalize(Objects.requireNonNull(name, "capability name"));
+                if (!out.contains(n)) {
+                    out.add(n);
+                }
+            }
+            this.keepCaps = out;
+            return this;
+        }
+
+        /**
+         * The immutable options.
+         *
+         * @throws IllegalStateException if capabilities are kept without a {@code user}
+         */
         public DaemonOptions build() {
+            if (!keepCaps.isEmpty() && user == null) {
+                throw new IllegalStateException("keepCaps needs user: capabilities are kept only "
+                        + "when the daemon runs as another user");
+            }
             return new DaemonOptions(this);
         }
     }

@@ -45,8 +45,9 @@ public final class Control {
             case STOP:
                 return stopAndPrint(pidFile, force);
             case RESTART:
+                DaemonOptions again = keepUser(pidFile);
                 int stopped = stopAndPrint(pidFile, force);
-                return stopped != ExitStatus.OK ? stopped : new Launcher(options, name).start();
+                return stopped != ExitStatus.OK ? stopped : new Launcher(again, name).start();
             case RELOAD:
                 return reload(pidFile);
             default:
@@ -245,6 +246,28 @@ public final class Control {
         }
         System.out.println(name + " reloading, pid " + pid);
         return ExitStatus.OK;
+    }
+
+    /**
+     * The options to start again with: this command's, and when it names no user, the running
+     * daemon's {@code --user} and {@code --keep-caps}, so that a restart never brings a daemon
+     * that ran as a user back as root.
+     */
+    private DaemonOptions keepUser(Path pidFile) {
+        DaemonStatus status = status(pidFile);
+        if (options.user() != null || status.state() != DaemonStatus.State.RUNNING) {
+            return options;
+        }
+        DaemonOptions running;
+        try {
+            String[] args = JvmCommandLine.of(status.pid().getAsLong()).serviceArgs()
+                    .toArray(new String[0]);
+            running = Flags.parse(args, defaults).options();
+        } catch (DaemonException e) {
+            return options; // its command line is not visible here: this command's flags alone
+        }
+        return running.user() == null ? options
+                : options.toBuilder().user(running.user()).keepCaps(running.keepCaps()).build();
     }
 
     /** The SIGHUP policy of a running daemon: its own flags over this service's defaults. */

@@ -118,6 +118,7 @@ public final class DaemonSide {
      * holds the pidfile.
      */
     public static void supervised(DaemonOptions options, boolean asDaemon, SdNotify notify) {
+        refuseUserSwitch(options, notify);
         String log = asDaemon && !options.logFile().toString().equals("/dev/null")
                 ? options.logFile().toString() : null;
         if (log != null) {
@@ -134,6 +135,34 @@ public final class DaemonSide {
         }
         start(new DaemonSide(null, notify), pidFile, options.sighup(), log,
                 options.explicitReady());
+    }
+
+    /**
+     * Refuses {@code --user} where this JVM stays in the foreground: only the helper, before the
+     * JVM starts, can switch users safely (a JVM has threads, and setuid(2) is per thread).
+     *
+     * @throws DaemonException with {@link ExitStatus#UNSUPPORTED}, pointing to the supervisor's
+     *     own way to run as a user
+     */
+    public static void refuseUserSwitch(DaemonOptions options, SdNotify notify) {
+        String user = options.user();
+        if (user == null) {
+            return;
+        }
+        String why;
+        if (notify != null) {
+            why = "under systemd's Type=notify (NOTIFY_SOCKET is set) the service stays in the "
+                    + "foreground; remove --user and --keep-caps and set User=" + user
+                    + " (and AmbientCapabilities=CAP_NET_BIND_SERVICE...) in the unit";
+        } else if (ProcStat.selfPid() == 1) {
+            why = "as PID 1 of a container the service stays in the foreground; run the container "
+                    + "as that user instead (docker run --user UID:GID, --cap-add for capabilities)";
+        } else {
+            why = "without --daemon the service runs in the foreground as this user; add --daemon, "
+                    + "or start it as that user (runuser, setpriv)";
+        }
+        throw new DaemonException("--user=" + user + " cannot be honoured: " + why,
+                ExitStatus.UNSUPPORTED);
     }
 
     private static void start(DaemonSide side, PidFile pidFile, DaemonOptions.Sighup policy,

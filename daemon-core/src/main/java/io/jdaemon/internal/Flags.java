@@ -68,7 +68,7 @@ public final class Flags {
     private static final String DAEMON = "--daemon";
     private static final String FORCE = "--force";
     private static final List<String> VALUED = List.of("--pidfile", "--log", "--workdir", "--umask",
-            "--sighup", "--start-timeout", "--stop-timeout");
+            "--sighup", "--start-timeout", "--stop-timeout", "--user", "--keep-caps");
 
     private Flags() {
     }
@@ -116,6 +116,13 @@ public final class Flags {
             }
             apply(options, name, value);
         }
+        DaemonOptions built;
+        try {
+            built = options.build();
+        } catch (IllegalStateException e) { // the only one: capabilities without a user
+            throw usage("--keep-caps needs --user: capabilities are kept only when the daemon runs "
+                    + "as another user (a root daemon has them all)");
+        }
         // --force belongs to the library only where it means something, with stop and restart,
         // and only before "--": what follows it is the service's.
         int separator = rest.indexOf("--");
@@ -124,7 +131,7 @@ public final class Flags {
         while (force && own.remove(FORCE)) {
             // every occurrence
         }
-        return new Parsed(action, options.build(), force, rest.toArray(new String[0]));
+        return new Parsed(action, built, force, rest.toArray(new String[0]));
     }
 
     private static Action action(String value) {
@@ -167,6 +174,15 @@ public final class Flags {
                 break;
             case "--stop-timeout":
                 options.stopTimeout(seconds(name, value));
+                break;
+            case "--user":
+                if (value.indexOf('\0') >= 0) {
+                    throw usage("--user value has a NUL character; give USER or USER:GROUP");
+                }
+                options.user(value);
+                break;
+            case "--keep-caps":
+                options.keepCaps(Capabilities.parseList(name, value));
                 break;
             default:
                 throw new IllegalStateException(name);
@@ -248,6 +264,10 @@ public final class Flags {
                 return "SECONDS";
             case "--workdir":
                 return "DIR";
+            case "--user":
+                return "USER[:GROUP]";
+            case "--keep-caps":
+                return "net_bind_service[,...]";
             default:
                 return "PATH";
         }

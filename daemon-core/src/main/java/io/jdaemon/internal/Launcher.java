@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,9 +43,13 @@ public final class Launcher {
      * @throws DaemonException for a failure the operator can fix
      */
     public int start() {
+        UserAccount account = account();
+        // Who opens the files: the daemon's user (the helper switches before it opens the log).
+        TrustedPath.Identity opener = account == null ? TrustedPath.Identity.current()
+                : TrustedPath.Identity.of(account.uid(), account.gid());
         Path pidFile = options.pidFile();
         if (pidFile != null) {
-            checkPidFile(pidFile);
+            checkPidFile(pidFile, opener);
             PidFile.State state = PidFile.inspect(pidFile);
             if (state.locked()) {
                 if (state.problem() != null) {
@@ -56,7 +61,7 @@ public final class Launcher {
             }
             if (state.exists()) {
                 try {
-                    PidFile.refuseForeignFile(pidFile); // before the daemon would refuse it
+                    PidFile.refuseForeignFile(pidFile, opener); // before the daemon would refuse it
                 } catch (IOException e) {
                     // gone meanwhile: the daemon creates it
                 }
@@ -66,8 +71,11 @@ public final class Launcher {
                         + "its own file", ExitStatus.USAGE);
             }
         }
-        checkLog(options.logFile());
+        checkLog(options.logFile(), opener);
         checkWorkDir(options.workDir());
+        if (account != null) {
+            checkWritableBy(account);
+        }
         Path helper = HelperBinary.locate();
         JvmCommandLine jvm = JvmCommandLine.current();
         long logStart = logSize();
@@ -75,7 +83,8 @@ public final class Launcher {
                 options.pidFile() == null ? "" : options.pidFile().toString(),
                 options.logFile().toString(), options.sighup().name(), options.explicitReady(),
                 ProcStat.selfPid());
-        try (Readiness.Listener listener = Readiness.Listener.open(settings)) {
+        try (Readiness.Listener listener = account == null ? Readiness.Listener.open(settings, -1, -1)
+                : Readiness.Listener.open(settings, (int) account.uid(), (int) account.gid())) {
             // Ctrl-C or SIGTERM while starting gives the start up: the daemon is killed if its
             // PID is known, and without the settings directory a daemon not yet running gives up.
             AtomicLong spawned = new AtomicLong();
@@ -93,7 +102,7 @@ public final class Launcher {
                 }
             };
             Runtime.getRuntime().addShutdownHook(abort);
-            long pid = spawn(helper, jvm.withProperty(DaemonSide.MARKER, listener.address()));
+            long pid = spawn(helper, account, jvm.withProperty(DaemonSide.MARKER, listener.address()));
             spawned.set(pid);
             Readiness.Outcome outcome = await(listener, pid);
             Runtime.getRuntime().removeShutdownHook(abort);
@@ -114,9 +123,59 @@ public final class Launcher {
         }
     }
 
+    /**
+     * The account of {@code --user}, resolved before anything is spawned; null without it.
+     *
+     * @throws DaemonException if this launcher is not root, or the user or group is unknown
+     */
+    private UserAccount account() {
+        if (options.user() == null) {
+            return null;
+        }
+        if (!UserAccount.launcherIsRoot()) {
+            throw new DaemonException("--user=" + options.user() + " needs a root launcher (only "
+                    + "root can switch users); start it as root, or omit --user",
+                    ExitStatus.NO_PERMISSION);
+        }
+        return UserAccount.resolve(options.user());
+    }
+
+    /**
+     * The daemon creates its log and pidfile as {@code account}: their directories (or the
+     * existing log) must be writable by that user, as systemd's {@code LogsDirectory=} and
+     * {@code RuntimeDirectory=} make them.
+     */
+    private void checkWritableBy(UserAccount account) {
+        String owner = account.name() + ":" + account.gid();
+        Path pidFile = options.pidFile();
+        if (pidFile != null) {
+            String why = account.cannotWrite(pidFile.getParent());
+            if (why != null) {
+                throw new DaemonException("pidfile directory " + pidFile.getParent() + " is not "
+                        + "writable by the daemon's user: " + why + "; give it to that user (install "
+                        + "-d -o " + owner.replace(":", " -g ") + " " + pidFile.getParent()
+                        + ") or choose another --pidfile", ExitStatus.NOT_CONFIGURED);
+            }
+        }
+        Path log = options.logFile();
+        if (!isDevNull(log)) {
+            boolean exists = attributesOrNull(log) != null;
+            Path target = exists ? log : log.getParent();
+            String why = account.cannotWrite(target);
+            if (why != null) {
+                throw new DaemonException((exists ? "log file " : "log directory ") + target
+                        + " is not writable by the daemon's user: " + why + "; "
+                        + (exists ? "chown " + owner + " " + target
+                                : "give it to that user (install -d -o " + owner.replace(":", " -g ")
+                                        + " " + target + ")") + " or choose another --log",
+                        ExitStatus.NOT_CONFIGURED);
+            }
+        }
+    }
+
     /** Runs the helper and returns the daemon's PID once the daemon's JVM has been executed. */
-    private long spawn(Path helper, List<String> jvm) throws IOException {
-        List<String> argv = new ArrayList<>(jvm.size() + 10);
+    private long spawn(Path helper, UserAccount account, List<String> jvm) throws IOException {
+        List<String> argv = new ArrayList<>(jvm.size() + 22);
         argv.add(helper.toString());
         argv.add("--log");
         argv.add(options.logFile().toString());
@@ -126,6 +185,19 @@ public final class Launcher {
         argv.add(Integer.toOctalString(options.umask()));
         argv.add("--sighup");
         argv.add(helperSighup(options.sighup()));
+        if (account != null) {
+            // The helper switches in its first process, before it opens the log (see credentials.c).
+            Collections.addAll(argv, "--uid", Long.toString(account.uid()), "--gid",
+                    Long.toString(account.gid()), "--groups", join(account.groups()), "--home",
+                    account.home(), "--user-name", account.name());
+            List<Long> caps = new ArrayList<>();
+            for (String cap : options.keepCaps()) {
+                caps.add((long) Capabilities.number(cap));
+            }
+            if (!caps.isEmpty()) {
+                Collections.addAll(argv, "--caps", join(caps));
+            }
+        }
         argv.add("--");
         argv.addAll(jvm);
         if (!Files.isExecutable(helper)) {
@@ -170,8 +242,9 @@ public final class Launcher {
         if (status != 0 || pid == 0 || !problems.isEmpty()) {
             String reason = problems.isEmpty() ? "the helper exited with status " + status
                     : String.join("; ", problems);
-            throw new DaemonException("cannot start: " + reason,
-                    status == 1 && pid == 0 ? ExitStatus.NOT_CONFIGURED : ExitStatus.FAILED);
+            throw new DaemonException("cannot start: " + reason, status == 3 && pid == 0
+                    ? ExitStatus.UNSUPPORTED // credentials.h: CREDENTIALS_UNSUPPORTED
+                    : status == 1 && pid == 0 ? ExitStatus.NOT_CONFIGURED : ExitStatus.FAILED);
         }
         return pid;
     }
@@ -246,7 +319,7 @@ public final class Launcher {
         return ExitStatus.FAILED;
     }
 
-    private void checkPidFile(Path pidFile) {
+    private void checkPidFile(Path pidFile, TrustedPath.Identity opener) {
         Path dir = pidFile.getParent();
         if (dir == null || pidFile.getFileName() == null) {
             throw new DaemonException("--pidfile=" + pidFile + " is a directory, not a file path; "
@@ -260,7 +333,7 @@ public final class Launcher {
             throw new DaemonException("--pidfile=" + pidFile + " is a directory; give a file path "
                     + "such as " + pidFile.resolve("NAME.pid"), ExitStatus.NOT_CONFIGURED);
         }
-        PidFile.refuseUntrustedDirectory(pidFile);
+        PidFile.refuseUntrustedDirectory(pidFile, opener);
         if (!Files.isWritable(dir)) {
             throw new DaemonException("pidfile directory " + dir + " is not writable by this user; "
                     + "choose another --pidfile or fix its permissions", ExitStatus.NOT_CONFIGURED);
@@ -271,7 +344,7 @@ public final class Launcher {
      * The log's pre-checks; the helper checks again on the descriptor it opens (a regular file
      * with one link, owned by this user or root, or /dev/null).
      */
-    private static void checkLog(Path log) {
+    private static void checkLog(Path log, TrustedPath.Identity opener) {
         if (isDevNull(log)) {
             return;
         }
@@ -285,7 +358,7 @@ public final class Launcher {
             throw new DaemonException("log directory " + dir + " does not exist; create it or "
                     + "choose another --log", ExitStatus.NOT_CONFIGURED);
         }
-        String untrusted = Files.isDirectory(dir) ? TrustedPath.untrusted(dir) : null;
+        String untrusted = Files.isDirectory(dir) ? TrustedPath.untrusted(dir, opener) : null;
         if (untrusted != null) {
             throw new DaemonException("log directory is unsafe: " + untrusted + "; another user could "
                     + "replace the log. Choose a --log in a directory only root or this user can write "
@@ -306,7 +379,7 @@ public final class Launcher {
             throw new DaemonException("log file " + log + " is not a regular file (a FIFO, socket or "
                     + "device); give the path of a regular file with --log", ExitStatus.NOT_CONFIGURED);
         } else {
-            String foreign = LogFile.foreign(log);
+            String foreign = LogFile.foreign(log, opener);
             if (foreign != null) {
                 throw new DaemonException(foreign, ExitStatus.NOT_CONFIGURED);
             }
@@ -357,6 +430,14 @@ public final class Launcher {
         StringBuilder out = new StringBuilder();
         for (int i = Math.max(0, lines.length - 20); i < lines.length; i++) {
             out.append(out.length() == 0 ? "" : "\n").append("  ").append(lines[i]);
+        }
+        return out.toString();
+    }
+
+    private static String join(List<Long> ids) {
+        StringBuilder out = new StringBuilder();
+        for (long id : ids) {
+            out.append(out.length() == 0 ? "" : ",").append(id);
         }
         return out.toString();
     }

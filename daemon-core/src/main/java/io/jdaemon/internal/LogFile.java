@@ -16,15 +16,15 @@ final class LogFile {
     private LogFile() {
     }
 
-    /** Why appending to the existing file {@code log} is refused, or null. */
-    static String foreign(Path log) {
+    /** Why {@code opener} must not append to the existing file {@code log}, or null. */
+    static String foreign(Path log, TrustedPath.Identity opener) {
         try {
             int links = ((Number) Files.getAttribute(log, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
             if (links != 1) {
                 return "log file " + log + " has " + links + " hard links, so it is also another "
                         + "file; remove it or choose another --log";
             }
-            if (!TrustedPath.Identity.current().trustedOwner(log)) {
+            if (!opener.trustedOwner(log)) {
                 return "log file " + log + " belongs to "
                         + Files.getOwner(log, LinkOption.NOFOLLOW_LINKS).getName()
                         + ", not to this user or root; remove it or choose another --log";

@@ -140,7 +140,7 @@ public final class PidFile {
         FileChannel channel = null;
         boolean done = false;
         try {
-            refuseUntrustedDirectory(path);
+            refuseUntrustedDirectory(path, TrustedPath.Identity.current());
             // In a directory only root and this user can change, a path names what it named when
             // checked: only a dead process with our PID can have left this name.
             Files.deleteIfExists(tmp);
@@ -281,7 +281,7 @@ public final class PidFile {
             return;
         }
         refuseOddFile(path, before);
-        refuseForeignFile(path);
+        refuseForeignFile(path, TrustedPath.Identity.current());
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
             // A racing start that is itself removing the stale file holds the lock only for a
@@ -315,13 +315,13 @@ public final class PidFile {
      * under a second name: owned by a user other than root or this one, or with more than one
      * hard link (the rules of logrotate and start-stop-daemon).
      */
-    static void refuseForeignFile(Path path) throws IOException {
+    static void refuseForeignFile(Path path, TrustedPath.Identity opener) throws IOException {
         int links = ((Number) Files.getAttribute(path, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
         if (links != 1) {
             throw new DaemonException("pidfile " + path + " has " + links + " hard links, so it is "
                     + "also another file; remove it or choose another --pidfile", ExitStatus.NOT_CONFIGURED);
         }
-        if (!TrustedPath.Identity.current().trustedOwner(path)) {
+        if (!opener.trustedOwner(path)) {
             throw new DaemonException("pidfile " + path + " belongs to "
                     + Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName() + ", not to this user "
                     + "or root; remove it or choose another --pidfile", ExitStatus.NOT_CONFIGURED);
@@ -332,13 +332,13 @@ public final class PidFile {
      * Refuses a pidfile whose directory (or an ancestor, or a symlink on the way) another user
      * could change: see {@link TrustedPath}.
      */
-    static void refuseUntrustedDirectory(Path path) {
+    static void refuseUntrustedDirectory(Path path, TrustedPath.Identity opener) {
         Path dir = path.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new DaemonException("cannot create pidfile " + path + ": its directory does not "
                     + "exist; create it or choose another --pidfile", ExitStatus.NOT_CONFIGURED);
         }
-        String problem = TrustedPath.untrusted(dir);
+        String problem = TrustedPath.untrusted(dir, opener);
         if (problem != null) {
             throw new DaemonException("pidfile " + path + " is in an unsafe place: " + problem
                     + "; another user could replace it. Choose a --pidfile in a directory only root "

@@ -60,8 +60,12 @@ public final class Readiness {
             this.dir = dir;
         }
 
-        /** Creates a private directory under {@code java.io.tmpdir} holding the settings. */
-        public static Listener open(Settings settings) throws IOException {
+        /**
+         * Creates a private directory under {@code java.io.tmpdir} holding the settings, owned by
+         * {@code ownerUid:ownerGid} (the daemon's user under {@code --user}), or by this user if
+         * they are -1.
+         */
+        public static Listener open(Settings settings, int ownerUid, int ownerGid) throws IOException {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
             String base = DIRECTORY_PREFIX + ProcStat.selfPid() + "-" + Long.toHexString(System.nanoTime());
             for (int n = 0; ; n++) {
@@ -78,7 +82,13 @@ public final class Readiness {
                 }
                 Listener listener = new Listener(dir);
                 try {
+                    if (ownerUid != -1) {
+                        chown(dir, ownerUid, ownerGid); // before anything is written into it
+                    }
                     write(dir, SETTINGS, encode(settings));
+                    if (ownerUid != -1) {
+                        chown(dir.resolve(SETTINGS), ownerUid, ownerGid);
+                    }
                 } catch (IOException | RuntimeException e) {
                     listener.close();
                     throw e;
@@ -231,6 +241,11 @@ public final class Readiness {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    private static void chown(Path path, int uid, int gid) throws IOException {
+        Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static void removeDirectory(Path dir) throws IOException {

@@ -38,7 +38,14 @@ public final class TrustedPath {
      *     working directory
      */
     public static String untrusted(Path dir) {
-        Identity self = Identity.current();
+        return untrusted(dir, Identity.current());
+    }
+
+    /**
+     * As {@link #untrusted(Path)}, for files that {@code self} will open: with {@code --user}, the
+     * daemon's user, whose own directories it may trust (it could change its files anyway).
+     */
+    public static String untrusted(Path dir, Identity self) {
         Deque<Path> pending = new ArrayDeque<>();
         Path start = dir.toAbsolutePath().normalize();
         for (Path name : start) {
@@ -136,8 +143,8 @@ public final class TrustedPath {
         }
     }
 
-    /** This process's effective user and group. */
-    static final class Identity {
+    /** A user and group that files are opened as: this process's, or the daemon's. */
+    public static final class Identity {
         final int uid;
         final int gid;
 
@@ -146,11 +153,16 @@ public final class TrustedPath {
             this.gid = gid;
         }
 
+        /** The user and group with these ids. */
+        public static Identity of(long uid, long gid) {
+            return new Identity((int) uid, (int) gid);
+        }
+
         /**
          * From {@code /proc/self}, whose directory belongs to the process's effective uid and
          * gid; without /proc, from a file this process creates.
          */
-        static Identity current() {
+        public static Identity current() {
             try {
                 Path self = Path.of("/proc/self");
                 return new Identity(((Number) Files.getAttribute(self, "unix:uid")).intValue(),

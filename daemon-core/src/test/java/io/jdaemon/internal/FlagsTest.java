@@ -382,6 +382,38 @@ class FlagsTest {
         assertThat(usageError("--log", "a\nb").getMessage()).contains("--log");
     }
 
+    @Test
+    void userAndKeptCapabilitiesAreTakenAndStripped() {
+        Flags.Parsed p = parse("a", "--user=svc:web", "--keep-caps", "CAP_NET_BIND_SERVICE,net_raw", "b");
+        assertThat(p.options().user()).isEqualTo("svc:web");
+        assertThat(p.options().keepCaps()).containsExactly("net_bind_service", "net_raw");
+        assertThat(p.serviceArgs()).containsExactly("a", "b");
+        assertThat(parse().options().user()).isNull();
+        assertThat(parse().options().keepCaps()).isEmpty();
+    }
+
+    @Test
+    void theBuilderKeepsCapabilitiesOnlyWithAUser() {
+        DaemonOptions.Builder b = DaemonOptions.builder().keepCaps(List.of("net_bind_service"));
+        assertThat(catchThrowableOfType(IllegalStateException.class, b::build)).isNotNull();
+        assertThat(b.user("svc").build().keepCaps()).containsExactly("net_bind_service");
+        assertThat(catchThrowableOfType(IllegalArgumentException.class,
+                () -> DaemonOptions.builder().keepCaps(List.of("setuid")))).isNotNull();
+    }
+
+    @Test
+    void keptCapabilitiesNeedAUserAndKnownNames() {
+        assertThat(usageError("--keep-caps=net_bind_service").getMessage())
+                .isEqualTo("--keep-caps needs --user: capabilities are kept only when the daemon runs "
+                        + "as another user (a root daemon has them all)");
+        assertThat(usageError("--user=svc", "--keep-caps=net_bind").getMessage())
+                .startsWith("--keep-caps: unknown capability net_bind;");
+        assertThat(usageError("--user=svc", "--keep-caps=setuid").getMessage())
+                .contains("become root again");
+        assertThat(usageError("--user").getMessage())
+                .isEqualTo("--user needs a value: --user=USER[:GROUP]");
+    }
+
     /**
      * Random mixes of valid library flags and service arguments: parsing never fails, the
      * service arguments come out in their order, and the last value of each flag wins.

@@ -32,7 +32,7 @@ class ReadinessTest {
 
     @BeforeEach
     void open() throws IOException {
-        listener = Readiness.Listener.open(SETTINGS);
+        listener = Readiness.Listener.open(SETTINGS, -1, -1);
     }
 
     @AfterEach
@@ -112,7 +112,7 @@ class ReadinessTest {
 
     @Test
     void eachListenerHasItsOwnDirectory() throws IOException {
-        try (Readiness.Listener other = Readiness.Listener.open(SETTINGS)) {
+        try (Readiness.Listener other = Readiness.Listener.open(SETTINGS, -1, -1)) {
             assertThat(other.address()).isNotEqualTo(listener.address());
         }
     }
@@ -122,7 +122,7 @@ class ReadinessTest {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         try (Readiness.Listener orphan = Readiness.Listener.open(new Readiness.Settings("", "/dev/null",
-                "DEFAULT", false, gone.pid()))) {
+                "DEFAULT", false, gone.pid()), -1, -1)) {
             Readiness.Reporter reporter = Readiness.Reporter.connect(orphan.address());
 
             assertThatThrownBy(() -> reporter.hello(PID)).isInstanceOf(IOException.class)
@@ -135,7 +135,7 @@ class ReadinessTest {
     void aReportToALauncherThatDiedMeanwhileRemovesItsDirectoryAndDoesNotFail() throws Exception {
         Process launcher = new ProcessBuilder("sleep", "600").start();
         try (Readiness.Listener orphan = Readiness.Listener.open(new Readiness.Settings("", "/dev/null",
-                "DEFAULT", false, launcher.pid()))) {
+                "DEFAULT", false, launcher.pid()), -1, -1)) {
             Readiness.Reporter reporter = Readiness.Reporter.connect(orphan.address());
             reporter.hello(PID);
             launcher.destroyForcibly().waitFor();

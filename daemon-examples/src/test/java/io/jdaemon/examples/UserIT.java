@@ -1,0 +1,456 @@
+package io.jdaemon.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --user} and {@code --keep-caps} (issue #11), with a real user and groups made for the
+ * test by useradd and groupadd (random names, removed afterwards) and checked from
+ * {@code /proc/PID/status}: the JVM of the daemon never runs as root. Skipped, with the reason,
+ * when not root.
+ */
+class UserIT extends WithExample {
+
+    private static final String NAME = "daemon-examples";
+    private static final long CAP_NET_BIND_SERVICE = 1L << 10;
+
+    private static String user;
+    private static String primary;
+    private static String supplementary;
+    private static long uid;
+    private static long gid;
+    private static long supplementaryGid;
+    /** The jar, where the test user can read it. */
+    private static Path jar;
+    private static Path jarCopyDir;
+
+    /** A directory of the test's, owned by the test user: where the daemon's files go. */
+    Path run;
+
+    @BeforeAll
+    static void createUserAndGroups() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "--user needs a root launcher, and creating a user needs root; this runs as "
+                        + System.getProperty("user.name"));
+        Assumptions.assumeTrue(Hostile.quietly(List.of("useradd", "--help")) == 0,
+                "useradd (passwd package) is not installed");
+        String tag = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFL);
+        primary = "jdg" + tag;
+        supplementary = "jds" + tag;
+        user = "jdu" + tag;
+        try {
+            run(List.of("groupadd", primary));
+            run(List.of("groupadd", supplementary));
+            run(List.of("useradd", "-M", "-N", "-d", "/home/" + user, "-s", "/usr/sbin/nologin",
+                    "-g", primary, "-G", supplementary, user));
+            uid = Long.parseLong(output(List.of("id", "-u", user)));
+            gid = Long.parseLong(output(List.of("id", "-g", user)));
+            supplementaryGid = Long.parseLong(output(List.of("getent", "group", supplementary))
+                    .split(":")[2]);
+            jar = readableJar();
+        } catch (Exception | AssertionError e) {
+            removeUserAndGroups();
+            throw e;
+        }
+    }
+
+    /** The example jar if the test user can read it where it is, else a world-readable copy. */
+    private static Path readableJar() throws IOException {
+        Path real = Example.JAR.toAbsolutePath();
+        if (Hostile.quietly(List.of("setpriv", "--reuid=" + user, "--regid=" + primary,
+                "--clear-groups", "test", "-r", real.toString())) == 0) {
+            return real;
+        }
+        jarCopyDir = Files.createTempDirectory("jdaemon-user-it-");
+        Files.setPosixFilePermissions(jarCopyDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path copy = Files.copy(real, jarCopyDir.resolve("daemon-examples.jar"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+        return copy;
+    }
+
+    @AfterAll
+    static void removeUserAndGroups() throws IOException {
+        if (user != null) {
+            Hostile.quietly(List.of("userdel", user));
+            Hostile.quietly(List.of("groupdel", primary));
+            Hostile.quietly(List.of("groupdel", supplementary));
+            assertThat(Hostile.quietly(List.of("id", user))).as("user %s removed", user).isNotZero();
+        }
+        if (jarCopyDir != null) {
+            Files.deleteIfExists(jarCopyDir.resolve("daemon-examples.jar"));
+            Files.deleteIfExists(jarCopyDir);
+        }
+    }
+
+    @BeforeEach
+    void directories() throws Exception {
+        // the test user must reach DIR/run and DIR/tmp (the launcher's readiness directory)
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        run = Files.createDirectory(dir.resolve("run"));
+        run(List.of("chown", user + ":" + primary, run.toString()));
+        Assumptions.assumeTrue(Hostile.quietly(List.of("setpriv", "--reuid=" + user, "--regid=" + primary,
+                "--clear-groups", "test", "-w", run.toString())) == 0,
+                "user " + user + " cannot reach " + run + " (a directory on the way is closed to it)");
+    }
+
+    /** {@code java JVM_OPTIONS -jar JAR ARGS}, with the readiness directory in the test's own. */
+    private List<String> java(List<String> jvmOptions, String... args) {
+        List<String> cmd = example.command(args);
+        int at = cmd.indexOf("-jar");
+        cmd.set(at + 1, jar.toString());
+        cmd.addAll(at, jvmOptions);
+        return cmd;
+    }
+
+    private List<String> daemon(String... more) {
+        List<String> args = new ArrayList<>(List.of("--daemon", "--pidfile=" + run.resolve("x.pid"),
+                "--log=" + run.resolve("x.log")));
+        args.addAll(Arrays.asList(more));
+        return java(List.of(), args.toArray(new String[0]));
+    }
+
+    private long startAsUser(List<String> command) {
+        Example.Result r = example.run(command);
+        assertThat(r.exit()).as("launcher stderr: %s", r.err()).isZero();
+        return r.startedPid();
+    }
+
+    // ---- who the daemon is --------------------------------------------------------------
+
+    @Test
+    void theDaemonIsTheUserWithItsGroupsNoCapabilitiesAndItsEnvironment() throws Exception {
+        long pid = startAsUser(java(List.of("-Xlog:gc:file=" + run.resolve("gc-%p.log")), "--daemon",
+                "--user=" + user, "--pidfile=" + run.resolve("x.pid"), "--log=" + run.resolve("x.log"),
+                "--port=0", "--umask=027"));
+        Proc proc = new Proc(pid);
+
+        assertThat(proc.status("Uid").split("\t")).containsOnly(Long.toString(uid)).hasSize(4);
+        assertThat(proc.status("Gid").split("\t")).containsOnly(Long.toString(gid)).hasSize(4);
+        assertThat(groups(proc)).containsExactlyInAnyOrder(gid, supplementaryGid);
+        for (String set : List.of("CapInh", "CapPrm", "CapEff", "CapAmb")) {
+            assertThat(Proc.mask(proc.status(set))).as(set).isZero();
+        }
+        Map<String, String> env = environment(proc);
+        assertThat(env).containsEntry("HOME", "/home/" + user).containsEntry("USER", user)
+                .containsEntry("LOGNAME", user);
+        assertThat(Example.get(portOf(run.resolve("x.log")), "/health")).isEqualTo("ok");
+        // every file of the daemon is the user's: the log, the pidfile, a file its JVM created
+        assertOwnedByUser(run.resolve("x.log"));
+        assertOwnedByUser(run.resolve("x.pid"));
+        Path gcLog = run.resolve("gc-" + pid + ".log");
+        assertOwnedByUser(gcLog);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(gcLog)))
+                .as("created under --umask=027").isEqualTo("rw-r-----");
+    }
+
+    @Test
+    void rootControlsTheUsersDaemon() throws Exception {
+        long pid = startAsUser(daemon("--user=" + user, "--port=0", "--sighup=reload"));
+        List<String> control = List.of("--pidfile=" + run.resolve("x.pid"));
+
+        Example.Result status = example.run(java(List.of(), "--daemon=status", control.get(0)));
+        assertThat(status.out()).isEqualTo(NAME + " is running, pid " + pid + "\n");
+        assertThat(status.exit()).isZero();
+
+        Example.Result reload = example.run(java(List.of(), "--daemon=reload", control.get(0)));
+        assertThat(reload.out()).isEqualTo(NAME + " reloading, pid " + pid + "\n");
+        Example.awaitTrue(() -> readQuietly(run.resolve("x.log")).contains("daemon-examples reloaded"),
+                "the reload line in the log");
+        assertThat(new Proc(pid).alive()).isTrue();
+
+        Example.Result stop = example.run(java(List.of(), "--daemon=stop", control.get(0)));
+        assertThat(stop.out()).isEqualTo(NAME + " stopped, pid " + pid + "\n");
+        assertThat(new Proc(pid).alive()).isFalse();
+        assertThat(run.resolve("x.pid")).doesNotExist();
+    }
+
+    /**
+     * logrotate's {@code create 0640 USER GROUP}: root renames the log and makes a new one for the
+     * user in a directory of root's; the reload makes the daemon reopen it as the user.
+     */
+    @Test
+    void aLogRotatedWithCreateForTheUserIsReopenedOnReload() throws Exception {
+        Path logs = Files.createDirectory(dir.resolve("logs"));
+        Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path log = logs.resolve("x.log");
+        run(List.of("install", "-m", "0640", "-o", user, "-g", primary, "/dev/null", log.toString()));
+        long pid = startAsUser(java(List.of(), "--daemon", "--user=" + user, "--sighup=reload",
+                "--pidfile=" + run.resolve("x.pid"), "--log=" + log, "--port=0"));
+        Example.awaitTrue(() -> readQuietly(log).contains("listening on port"), "the port line in " + log);
+
+        Files.move(log, logs.resolve("x.log.1"));
+        run(List.of("install", "-m", "0640", "-o", user, "-g", primary, "/dev/null", log.toString()));
+        Example.Result reload = example.run(java(List.of(), "--daemon=reload", "--pidfile=" + run.resolve("x.pid")));
+
+        assertThat(reload.exit()).as("stderr: %s", reload.err()).isZero();
+        Example.awaitTrue(() -> readQuietly(log).contains("daemon-examples reloaded"), "the reload line in " + log);
+        assertThat(readQuietly(logs.resolve("x.log.1"))).doesNotContain("reloaded");
+        assertOwnedByUser(log);
+        assertThat(new Proc(pid).alive()).isTrue();
+    }
+
+    @Test
+    void restartKeepsTheUser() {
+        long first = startAsUser(daemon("--user=" + user, "--port=0"));
+
+        Example.Result restart = example.run(daemonRestart("--user=" + user, "--port=0"));
+        assertThat(restart.exit()).as("stderr: %s", restart.err()).isZero();
+        long second = restart.startedPid();
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(new Proc(first).alive()).isFalse();
+        assertThat(new Proc(second).status("Uid").split("\t")).containsOnly(Long.toString(uid));
+    }
+
+    /** A restart that forgets --user does not bring the daemon back as root. */
+    @Test
+    void restartWithoutTheFlagsKeepsTheRunningDaemonsUserAndCapabilities() {
+        assumePort80IsFree();
+        long first = startAsUser(daemon("--user=" + user, "--keep-caps=net_bind_service", "--port=80"));
+
+        Example.Result restart = example.run(daemonRestart("--port=80"));
+        assertThat(restart.exit()).as("stderr: %s", restart.err()).isZero();
+        long second = restart.startedPid();
+
+        assertThat(new Proc(first).alive()).isFalse();
+        Proc proc = new Proc(second);
+        assertThat(proc.status("Uid").split("\t")).containsOnly(Long.toString(uid));
+        assertThat(Proc.mask(proc.status("CapAmb"))).isEqualTo(CAP_NET_BIND_SERVICE);
+        assertThat(Example.get(80, "/pid")).isEqualTo(Long.toString(second));
+    }
+
+    private List<String> daemonRestart(String... more) {
+        List<String> cmd = daemon(more);
+        cmd.set(cmd.indexOf("--daemon"), "--daemon=restart");
+        return cmd;
+    }
+
+    @Test
+    void anotherUnprivilegedUserCannotStopIt() {
+        Hostile.assumeCanRunAsNobody();
+        long pid = startAsUser(daemon("--user=" + user, "--port=0"));
+
+        Example.Result stop = example.run(Hostile.asNobody(java(List.of(), "--daemon=stop",
+                "--pidfile=" + run.resolve("x.pid"), "--stop-timeout=1")));
+
+        Hostile.assertOneErrorLine(stop, NAME + ": cannot stop: no permission to signal pid " + pid
+                + " (it runs as another user); run this as that user or as root", 4);
+        assertThat(new Proc(pid).alive()).isTrue();
+    }
+
+    // ---- ports below 1024 --------------------------------------------------------------
+
+    @Test
+    void withNetBindServiceTheUserBindsPort80AndKeepsExactlyThat() {
+        assumePort80IsFree();
+        long pid = startAsUser(daemon("--user=" + user, "--keep-caps=net_bind_service", "--port=80"));
+        Proc proc = new Proc(pid);
+
+        for (String set : List.of("CapInh", "CapPrm", "CapEff", "CapAmb")) {
+            assertThat(Proc.mask(proc.status(set))).as(set).isEqualTo(CAP_NET_BIND_SERVICE);
+        }
+        assertThat(proc.status("Uid").split("\t")).containsOnly(Long.toString(uid));
+        assertThat(Example.get(80, "/pid")).isEqualTo(Long.toString(pid));
+    }
+
+    @Test
+    void withoutTheCapabilityPort80IsRefusedAndTheLauncherSaysWhy() {
+        assumePort80IsFree();
+
+        Example.Result r = example.run(daemon("--user=" + user, "--port=80"));
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith(NAME + ": failed to start: java.net.BindException: Permission denied");
+        assertThat(run.resolve("x.pid")).doesNotExist();
+        assertThat(example.processes()).isEmpty();
+    }
+
+    private static void assumePort80IsFree() {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 80));
+        } catch (IOException e) {
+            Assumptions.abort("port 80 on the loopback address is taken or cannot be bound: " + e);
+        }
+    }
+
+    /**
+     * A kernel without ambient capabilities (before Linux 4.3), imitated by strace making prctl
+     * fail with EINVAL, as such a kernel does for PR_CAP_AMBIENT: one line, nothing started.
+     */
+    @Test
+    void aKernelWithoutAmbientCapabilitiesIsNamedAndNothingStarts() {
+        Assumptions.assumeTrue(Hostile.quietly(List.of("strace", "-o", "/dev/null", "true")) == 0,
+                "strace is not installed or cannot trace here");
+        Path helper = Hostile.script(dir.resolve("old-kernel-helper.sh"), "#!/bin/bash\n"
+                + "exec strace -f -o /dev/null -e trace=prctl -e inject=prctl:error=EINVAL "
+                + Hostile.realHelper(dir) + " \"$@\"\n");
+
+        Example.Result r = example.run(java(List.of("-Djdaemon.helper=" + helper), "--daemon",
+                "--user=" + user, "--keep-caps=net_bind_service", "--pidfile=" + run.resolve("x.pid"),
+                "--log=" + run.resolve("x.log"), "--port=0"));
+
+        Hostile.assertOneErrorLine(r, NAME + ": cannot start: this kernel has no ambient capabilities "
+                + "(Linux 4.3 or later is needed to keep capabilities)", 3);
+        assertThat(Hostile.list(run)).isEmpty();
+        assertThat(example.processes()).isEmpty();
+    }
+
+    // ---- refusals, before anything is spawned --------------------------------------------
+
+    @Test
+    void anUnknownUserOrGroupIsNamed() {
+        Hostile.assertOneErrorLine(example.run(daemon("--user=nosuch" + user, "--port=0")), NAME
+                + ": unknown user nosuch" + user + " (not in /etc/passwd; for users from LDAP or "
+                + "other NSS sources give numeric ids, --user=UID:GID)", 2);
+        Hostile.assertOneErrorLine(example.run(daemon("--user=" + user + ":nosuch", "--port=0")), NAME
+                + ": unknown group nosuch (not in /etc/group; for groups from LDAP or other NSS "
+                + "sources give a numeric id, --user=USER:GID)", 2);
+        assertThat(Hostile.list(run)).isEmpty();
+        assertThat(example.processes()).isEmpty();
+    }
+
+    @Test
+    void keptCapabilitiesNeedAUserAndKnownNames() {
+        Hostile.assertOneErrorLine(example.run(daemon("--keep-caps=net_bind_service", "--port=0")),
+                NAME + ": --keep-caps needs --user: capabilities are kept only when the daemon runs "
+                        + "as another user (a root daemon has them all)", 2);
+        Example.Result unknown = example.run(daemon("--user=" + user, "--keep-caps=net_bind", "--port=0"));
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith(NAME + ": --keep-caps: unknown capability net_bind;");
+        assertThat(Hostile.list(run)).isEmpty();
+        assertThat(example.processes()).isEmpty();
+    }
+
+    @Test
+    void aLauncherThatIsNotRootCannotSwitchUsers() {
+        Hostile.assumeCanRunAsNobody();
+        Path nb = Hostile.nobodyDir(dir.resolve("nb"));
+
+        Example.Result r = example.run(Hostile.asNobody(java(List.of(), "--daemon", "--user=" + user,
+                "--pidfile=" + nb.resolve("x.pid"), "--log=" + nb.resolve("x.log"), "--port=0")));
+
+        Hostile.assertOneErrorLine(r, NAME + ": --user=" + user + " needs a root launcher (only root "
+                + "can switch users); start it as root, or omit --user", 4);
+        assertThat(Hostile.list(nb)).isEmpty();
+        assertThat(example.processes()).isEmpty();
+    }
+
+    @Test
+    void aLogDirectoryTheUserCannotWriteGetsThePathAndTheFix() throws Exception {
+        Path rootOnly = Files.createDirectory(dir.resolve("root-only"));
+        Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Example.Result r = example.run(java(List.of(), "--daemon", "--user=" + user,
+                "--pidfile=" + run.resolve("x.pid"), "--log=" + rootOnly.resolve("x.log"), "--port=0"));
+
+        Hostile.assertOneErrorLine(r, NAME + ": log directory " + rootOnly + " is not writable by the "
+                + "daemon's user: user " + user + " cannot write in it (owner 0:0, mode 0755); give it "
+                + "to that user (install -d -o " + user + " -g " + gid + " " + rootOnly + ") or choose "
+                + "another --log", 6);
+        assertThat(Hostile.list(rootOnly)).isEmpty();
+        assertThat(Hostile.list(run)).isEmpty();
+        assertThat(example.processes()).isEmpty();
+    }
+
+    @Test
+    void underSystemdTypeNotifyUserIsRefusedWithAPointerToTheUnit() {
+        ProcessBuilder pb = new ProcessBuilder(daemon("--user=" + user, "--port=0"));
+        pb.environment().put("NOTIFY_SOCKET", dir.resolve("no-such-socket").toString());
+
+        Hostile.assertOneErrorLine(example.run(pb), NAME + ": --user=" + user + " cannot be honoured: "
+                + "under systemd's Type=notify (NOTIFY_SOCKET is set) the service stays in the "
+                + "foreground; remove --user and --keep-caps and set User=" + user
+                + " (and AmbientCapabilities=CAP_NET_BIND_SERVICE...) in the unit", 3);
+        assertThat(Hostile.list(run)).isEmpty();
+        assertThat(example.processes()).isEmpty();
+    }
+
+    @Test
+    void asPid1OfAContainerUserIsRefusedWithAPointerToTheContainersUser() {
+        Assumptions.assumeTrue(Hostile.quietly(List.of("unshare", "--pid", "--fork", "--mount-proc",
+                "true")) == 0, "unshare --pid --fork --mount-proc is not permitted here");
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+        cmd.addAll(daemon("--user=" + user, "--port=0"));
+
+        Hostile.assertOneErrorLine(example.run(cmd), NAME + ": --user=" + user + " cannot be honoured: "
+                + "as PID 1 of a container the service stays in the foreground; run the container as "
+                + "that user instead (docker run --user UID:GID, --cap-add for capabilities)", 3);
+        assertThat(Hostile.list(run)).isEmpty();
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    private static void assertOwnedByUser(Path file) throws IOException {
+        assertThat(((Number) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue())
+                .as("owner of %s", file).isEqualTo(uid);
+        assertThat(((Number) Files.getAttribute(file, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue())
+                .as("group of %s", file).isEqualTo(gid);
+    }
+
+    private static Set<Long> groups(Proc proc) {
+        return Arrays.stream(proc.status("Groups").trim().split("\\s+")).filter(s -> !s.isEmpty())
+                .map(Long::parseLong).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Map<String, String> environment(Proc proc) {
+        Map<String, String> env = new HashMap<>();
+        for (String entry : proc.environ()) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                env.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
+    private static int portOf(Path log) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("listening on port (\\d+)");
+        Example.awaitTrue(() -> p.matcher(readQuietly(log)).find(), "port in " + log);
+        java.util.regex.Matcher m = p.matcher(readQuietly(log));
+        m.find();
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void run(List<String> cmd) {
+        assertThat(Hostile.quietly(cmd)).as("%s", cmd).isZero();
+    }
+
+    private static String output(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertThat(p.waitFor()).as("%s: %s", cmd, out).isZero();
+        return out;
+    }
+}
