@@ -55,6 +55,8 @@ class ElfHeaderTest {
     void notAnElfFile() {
         assertThatThrownBy(() -> ElfHeader.read("#!/bin/sh\n".getBytes()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("not an ELF file");
+        assertThatThrownBy(() -> ElfHeader.read(Arrays.copyOf(header(true, false, 2, 62, 0), 60)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("ELF header cut short");
         byte[] truncated = header(true, false, 2, 62, 0, 1, 1);
         assertThatThrownBy(() -> ElfHeader.read(Arrays.copyOf(truncated, 70)))
                 .isInstanceOf(IllegalArgumentException.class)

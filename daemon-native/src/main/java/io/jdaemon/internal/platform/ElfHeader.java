@@ -30,7 +30,7 @@ public record ElfHeader(boolean elf64, boolean bigEndian, int type, int machine,
      * @throws IllegalArgumentException if {@code file} is not a well-formed ELF file
      */
     public static ElfHeader read(byte[] file) {
-        if (file.length < 52 || file[0] != 0x7f || file[1] != 'E' || file[2] != 'L'
+        if (file.length < 16 || file[0] != 0x7f || file[1] != 'E' || file[2] != 'L'
                 || file[3] != 'F') {
             throw new IllegalArgumentException("not an ELF file");
         }
@@ -40,6 +40,9 @@ public record ElfHeader(boolean elf64, boolean bigEndian, int type, int machine,
         }
         boolean elf64 = file[4] == 2;
         boolean bigEndian = file[5] == 2;
+        if (file.length < (elf64 ? 64 : 52)) {
+            throw new IllegalArgumentException("ELF header cut short");
+        }
         ByteBuffer b = ByteBuffer.wrap(file)
                 .order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         int type = Short.toUnsignedInt(b.getShort(16));
