@@ -58,10 +58,9 @@ public final class HelperBinary {
         String resource = Platform.helperResource(platform);
         byte[] content = readResource(resource);
         if (content == null) {
-            throw new DaemonException("no daemon helper for this platform (os.name="
-                    + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
-                    + ", looked for class-path resource " + resource + "); build daemon-native on this "
-                    + "platform, or set -D" + HELPER_PROPERTY + "=PATH to a jdaemon-helper executable",
+            throw new DaemonException("no daemon helper for this platform ("
+                    + Platform.missingHelperDetails() + "); build daemon-native on this platform, or "
+                    + "set -D" + HELPER_PROPERTY + "=PATH to a jdaemon-helper executable",
                     ExitStatus.NOT_INSTALLED);
         }
         return extract(content, cacheDirectory());

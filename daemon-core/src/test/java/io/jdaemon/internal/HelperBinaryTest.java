@@ -223,7 +223,8 @@ class HelperBinaryTest {
         assertThat(e.getMessage())
                 .contains("os.name=" + System.getProperty("os.name"))
                 .contains("os.arch=" + System.getProperty("os.arch"))
-                .contains("io/jdaemon/native/nosuch-arch/jdaemon-helper")
+                .contains("platform nosuch-arch (from -Djdaemon.platform); packaged: "
+                        + String.join(", ", Platform.packaged()))
                 .contains("jdaemon.helper");
     }
 }

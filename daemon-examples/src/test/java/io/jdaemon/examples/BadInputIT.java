@@ -2,6 +2,7 @@ package io.jdaemon.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jdaemon.internal.platform.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -253,7 +254,8 @@ class BadInputIT extends WithExample {
 
         Hostile.assertOneErrorLine(r, NAME + ": no daemon helper for this platform (os.name="
                 + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
-                + ", looked for class-path resource io/jdaemon/native/nosuch-arch/jdaemon-helper); "
+                + ", platform nosuch-arch (from -Djdaemon.platform); packaged: "
+                + String.join(", ", Platform.packaged()) + "); "
                 + "build daemon-native on this platform, or set -Djdaemon.helper=PATH to a "
                 + "jdaemon-helper executable", 5);
         assertNothingLeft();

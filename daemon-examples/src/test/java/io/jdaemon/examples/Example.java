@@ -52,6 +52,8 @@ final class Example implements AutoCloseable {
      * {@code java -Djava.io.tmpdir=DIR/tmp -jar daemon-examples.jar ARGS}: the launcher's
      * readiness directory, which a launcher killed by a test cannot remove, stays in the test's
      * own directory. (World-writable, as /tmp is, for the tests that run it as another user.)
+     * Under {@code -Dit.platform} or {@code -Dit.helper}, also {@code -Djdaemon.helper=...}
+     * ({@link ForeignHelper}).
      */
     List<String> command(String... args) {
         Path tmp = dir.resolve("tmp");
@@ -63,8 +65,9 @@ final class Example implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Djava.io.tmpdir=" + tmp, "-jar",
-                JAR.toString()));
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Djava.io.tmpdir=" + tmp));
+        cmd.addAll(ForeignHelper.jvmOptions(dir)); // -Dit.platform / -Dit.helper: another helper
+        cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }

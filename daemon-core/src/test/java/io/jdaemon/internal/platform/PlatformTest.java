@@ -2,6 +2,9 @@ package io.jdaemon.internal.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,17 @@ class PlatformTest {
         "Windows 10, amd64, windows10-x86_64",
         "Linux,    ppc64le, linux-ppc64le",
         "Linux,    s390x,   linux-s390x",
+        "Linux,    riscv64, linux-riscv64",
+        "Linux,    arm,     linux-arm",
+        "Linux,    armv7l,  linux-arm",
+        "Linux,    x86,     linux-x86",
+        "Linux,    i386,    linux-x86",
+        "Linux,    i486,    linux-x86",
+        "Linux,    i586,    linux-x86",
+        "Linux,    i686,    linux-x86",
+        "Linux,    ppc64,   linux-ppc64",
+        "Linux,    mips64el, linux-mips64el",
+        "Linux,    sparc-v9, linux-sparcv9",
     })
     void name(String osName, String osArch, String expected) {
         assertThat(Platform.name(osName, osArch)).isEqualTo(expected);
@@ -71,6 +85,42 @@ class PlatformTest {
         assertThat(Platform.current()).isEqualTo(
                 Platform.name(System.getProperty("os.name"), System.getProperty("os.arch")));
         assertThat(Platform.PROPERTY).isEqualTo("jdaemon.platform");
+    }
+
+    @Test
+    void eachTargetIsNamedAsTheJdkSpellsItsArchitecture() {
+        Map<String, String> osArch = Map.of("linux-x86_64", "amd64", "linux-aarch64", "aarch64",
+                "linux-arm", "arm", "linux-ppc64le", "ppc64le", "linux-s390x", "s390x",
+                "linux-riscv64", "riscv64", "linux-x86", "i386");
+        assertThat(Platform.TARGETS).extracting(Platform.Target::name)
+                .containsExactlyInAnyOrderElementsOf(osArch.keySet());
+        for (Platform.Target t : Platform.TARGETS) {
+            assertThat(Platform.name("Linux", osArch.get(t.name()))).isEqualTo(t.name());
+            assertThat(Platform.target(t.name())).isSameAs(t);
+        }
+        assertThat(Platform.target("linux-mips64")).isNull();
+    }
+
+    @Test
+    void theMissingHelperDetailsNameTheSystemPropertiesAndWhatIsPackaged() {
+        System.setProperty(Platform.PROPERTY, "linux-mips64");
+        assertThat(Platform.missingHelperDetails()).isEqualTo("os.name=" + System.getProperty("os.name")
+                + ", os.arch=" + System.getProperty("os.arch") + ", platform linux-mips64 (from "
+                + "-Djdaemon.platform); packaged: " + String.join(", ", Platform.packaged()));
+        System.clearProperty(Platform.PROPERTY);
+        assertThat(Platform.missingHelperDetails()).contains("platform " + Platform.current() + "; ")
+                .doesNotContain("from -D");
+    }
+
+    @Test
+    void packagedListsTheHelpersOnTheClassPathInTargetOrder() {
+        List<String> expected = new ArrayList<>();
+        for (Platform.Target t : Platform.TARGETS) {
+            if (Platform.class.getClassLoader().getResource(Platform.helperResource(t.name())) != null) {
+                expected.add(t.name());
+            }
+        }
+        assertThat(Platform.packaged()).isEqualTo(expected).contains(Platform.current());
     }
 
     @Test
