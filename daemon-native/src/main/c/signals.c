@@ -45,11 +45,18 @@ void signals_reset(enum hup_mode mode)
      * thread dumps) for signals that were ignored when it started, so an
      * ignore inherited from the launcher (e.g. INT/QUIT ignored for a
      * shell's background job) would silently disable them in the daemon. */
+    if (mode == HUP_INHERIT) {
+        /* Keep an inherited ignore (nohup's, on purpose), but say so
+         * explicitly rather than leaving it be: a layer between the launcher
+         * and us (qemu-user installs its own SIGHUP handler) may have
+         * replaced the ignore it reports to us. */
+        struct sigaction old;
+        if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            mode = HUP_IGNORE;
+    }
     for (sig = 1; sig < SIGNAL_LIMIT; sig++) {
         if (sig == SIGKILL || sig == SIGSTOP)
             continue;
-        if (sig == SIGHUP && mode == HUP_INHERIT)
-            continue; /* e.g. keep nohup's ignore, on purpose */
         set_disposition(sig, SIG_DFL);
     }
     if (mode == HUP_IGNORE)
