@@ -24,6 +24,9 @@ public final class DaemonSide {
     /** The marker system property: its value is the launcher's readiness directory. */
     public static final String MARKER = "jdaemon.launcher";
 
+    /** The failure a daemon reports when it exits before it was ready, without a reason. */
+    static final String EXITED_BEFORE_READY = "the daemon exited before it was ready";
+
     private static volatile DaemonSide current;
 
     private final Readiness.Reporter reporter;
@@ -212,7 +215,7 @@ public final class DaemonSide {
     /** Shutdown hook: tells the launcher if the daemon was never ready, systemd that it stops. */
     private void exiting() {
         if (reporter != null) {
-            reporter.failed("the daemon exited before it was ready");
+            reporter.failed(EXITED_BEFORE_READY);
         }
         if (notify != null) {
             notify.stopping();

@@ -90,9 +90,11 @@ public final class Launcher {
                     System.out.println(name + " already running, pid " + outcome.pid());
                     return ExitStatus.OK;
                 case FAILED:
-                    return failed("failed to start: " + outcome.message(), logStart);
+                    return failed("failed to start: " + (DaemonSide.EXITED_BEFORE_READY.equals(outcome.message())
+                            ? withLoggedReason(outcome.message(), logStart) : outcome.message()), logStart);
                 default:
-                    return failed("the daemon (pid " + pid + ") exited before it was ready", logStart);
+                    return failed(withLoggedReason("the daemon (pid " + pid + ") exited before it was ready",
+                            logStart), logStart);
             }
         } catch (IOException e) {
             throw new DaemonException("cannot start the daemon: " + e, ExitStatus.FAILED, e);
@@ -216,6 +218,13 @@ public final class Launcher {
                 // another daemon holds it now: its file stays
             }
         }
+    }
+
+    /** {@code exited}, preceded by the reason the daemon logged, when one is recognised there. */
+    private String withLoggedReason(String exited, long logStart) {
+        String reason = isDevNull(options.logFile()) ? null
+                : StartFailureReason.fromLog(options.logFile(), logStart);
+        return reason == null ? exited : reason + " (" + exited + ")";
     }
 
     private int failed(String message, long logStart) {
