@@ -4,7 +4,9 @@ import io.jdaemon.internal.Control;
 import io.jdaemon.internal.DaemonSide;
 import io.jdaemon.internal.ExitStatus;
 import io.jdaemon.internal.Flags;
+import io.jdaemon.internal.JvmCommandLine;
 import io.jdaemon.internal.Launcher;
+import io.jdaemon.internal.ProgramName;
 import io.jdaemon.internal.SdNotify;
 import io.jdaemon.internal.Signals;
 import java.io.File;
@@ -163,15 +165,23 @@ public final class Daemon {
         return Control.stop(pidFile.toAbsolutePath(), timeout, false);
     }
 
-    /** The jar's file name without {@code .jar}, or the main class's simple name. */
+    /**
+     * The jar's file name without {@code .jar}, or the main class's simple name (see
+     * {@link ProgramName}), from the rebuilt command line; from {@code sun.java.command} where
+     * the platform does not show the command line.
+     */
     private static String programName() {
-        String command = System.getProperty("sun.java.command", "");
-        String first = command.split(" ", 2)[0];
-        if (first.endsWith(".jar")) {
-            String file = new File(first).getName();
-            return file.substring(0, file.length() - 4);
+        try {
+            return ProgramName.of(JvmCommandLine.current());
+        } catch (RuntimeException e) {
+            String command = System.getProperty("sun.java.command", "");
+            String first = command.split(" ", 2)[0];
+            if (first.endsWith(".jar")) {
+                String file = new File(first).getName();
+                return file.substring(0, file.length() - 4);
+            }
+            String simple = first.substring(first.lastIndexOf('.') + 1);
+            return simple.isEmpty() ? "java" : simple;
         }
-        String simple = first.substring(first.lastIndexOf('.') + 1);
-        return simple.isEmpty() ? "java" : simple;
     }
 }
