@@ -24,7 +24,10 @@ import java.util.OptionalLong;
  * }
  * }</pre>
  *
- * <p>Without {@code --daemon} the call only removes the library's flags from {@code args}. With
+ * <p>Without {@code --daemon} the call removes the library's flags from {@code args} and puts the
+ * SIGHUP policy in force; a {@code --pidfile} is written, locked and removed on exit as for a
+ * daemon (so {@code --daemon=status|stop} work on a foreground service), and a {@code --log} is
+ * ignored, with one line on stderr that says so. With
  * {@code --daemon} the launching JVM runs a small native helper that forks, calls setsid, forks
  * again and executes this same JVM command line again; the launching JVM then waits until the
  * daemon is ready, prints {@code NAME started, pid N} and exits 0 (non-zero, with the reason on
@@ -86,11 +89,11 @@ public final class Daemon {
             DaemonOptions options = parsed.options();
             SdNotify notify = SdNotify.fromEnvironment();
             if (parsed.action() == Flags.Action.NONE) {
-                if (notify != null) {
-                    DaemonSide.supervised(options, false, notify);
-                } else {
-                    Signals.install(options.sighup(), null, null);
+                if (parsed.given("--log")) {
+                    System.err.println(name + ": --log is ignored without --daemon: output stays "
+                            + "where it goes now (add --daemon, or redirect it)");
                 }
+                DaemonSide.foreground(options, parsed.given("--pidfile"), notify, name);
                 return parsed.serviceArgs();
             }
             if (File.separatorChar != '/') {

@@ -139,6 +139,35 @@ public final class DaemonSide {
                 options.explicitReady());
     }
 
+    /**
+     * Sets up a service run in the foreground (no {@code --daemon}): the SIGHUP policy, sd_notify
+     * if {@code notify}, and the pidfile if {@code withPidFile} (given as {@code --pidfile}):
+     * written, locked and removed on exit as a daemon's is, so that {@code --daemon=status} and
+     * {@code stop}, and supervisors, work on a foreground service too. Exits with 0 if another
+     * instance holds the pidfile.
+     */
+    public static void foreground(DaemonOptions options, boolean withPidFile, SdNotify notify,
+            String name) {
+        PidFile pidFile = null;
+        if (withPidFile && options.pidFile() != null) {
+            try {
+                pidFile = PidFile.acquire(options.pidFile(), ProcStat.selfPid());
+            } catch (PidFile.HeldException e) {
+                System.out.println(name + " already running, pid " + e.pid());
+                System.exit(ExitStatus.OK);
+            }
+        }
+        if (notify != null) {
+            start(new DaemonSide(null, notify), pidFile, options.sighup(), null,
+                    options.explicitReady());
+        } else {
+            if (pidFile != null) {
+                pidFile.path().toFile().deleteOnExit();
+            }
+            Signals.install(options.sighup(), null, null);
+        }
+    }
+
     private static void start(DaemonSide side, PidFile pidFile, DaemonOptions.Sighup policy,
             String logFile, boolean explicitReady) {
         if (pidFile != null) {
