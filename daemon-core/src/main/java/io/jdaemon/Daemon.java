@@ -132,6 +132,26 @@ public final class Daemon {
     }
 
     /**
+     * Asks for more time to start, for a service that takes long to be ready (loading an index,
+     * migrating a database) and knows it is making progress: whoever waits for readiness waits at
+     * least {@code time} more from now. Under {@code --daemon} the launcher moves its deadline
+     * (which starts as {@code --start-timeout}); under systemd's {@code Type=notify} this sends
+     * {@code EXTEND_TIMEOUT_USEC=} (systemd 236+), which extends {@code TimeoutStartSec=}. Call it
+     * again before that time runs out to extend again. Only before readiness, so with
+     * {@link DaemonOptions.Builder#explicitReady(boolean) explicitReady(true)}; does nothing once
+     * ready, in a foreground run, or when nobody waits.
+     *
+     * @param time more than zero; its microseconds are what systemd receives
+     */
+    public static void extendStartTimeout(Duration time) {
+        if (time.isNegative() || time.isZero()) {
+            throw new IllegalArgumentException("time must be positive, got " + time);
+        }
+        Duration capped = time.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365) : time;
+        DaemonSide.extendStartTimeout(Math.max(1, capped.toNanos() / 1000));
+    }
+
+    /**
      * Sends a one-line status to systemd ({@code STATUS=...}, shown by {@code systemctl status})
      * when the service runs under {@code Type=notify}; does nothing otherwise.
      */

@@ -205,6 +205,30 @@ public final class DaemonSide {
         }
     }
 
+    /**
+     * Before readiness, asks whoever waits for it to wait {@code micros} more from now: the
+     * launcher of {@code --daemon} moves its deadline, systemd gets {@code EXTEND_TIMEOUT_USEC=}.
+     * A no-op once ready, and when nobody waits.
+     */
+    public static void extendStartTimeout(long micros) {
+        DaemonSide side = current;
+        if (side != null) {
+            side.extend(micros);
+        }
+    }
+
+    private synchronized void extend(long micros) {
+        if (ready) {
+            return;
+        }
+        if (reporter != null) {
+            reporter.extend(System.nanoTime() + micros * 1000);
+        }
+        if (notify != null) {
+            notify.extendTimeout(micros);
+        }
+    }
+
     private synchronized void signalReady() {
         if (ready) {
             return;

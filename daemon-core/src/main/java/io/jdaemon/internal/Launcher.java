@@ -194,6 +194,11 @@ public final class Launcher {
                 outcome = listener.poll(pid); // written just before it died?
                 return outcome != null ? outcome : new Readiness.Outcome(Readiness.Outcome.Kind.DIED, "", pid);
             }
+            long extended = tick % 20 == 0 || System.nanoTime() - deadline > 0
+                    ? listener.extendedDeadline() : 0; // Daemon.extendStartTimeout
+            if (extended != 0 && extended - deadline > 0) {
+                deadline = extended;
+            }
             if (System.nanoTime() - deadline > 0) {
                 kill(pid);
                 if (outcome != null) {
