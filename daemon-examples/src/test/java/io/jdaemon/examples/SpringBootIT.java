@@ -6,14 +6,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,54 +26,15 @@ class SpringBootIT extends WithExample {
 
     private static final String JAR_LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
     private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
-    private static Path sampleJar;
-    private static String skipReason;
+    private static SampleBuild sample;
 
-    /** Builds the sample once (bounded: 15 minutes, for a first download of Spring Boot). */
     @BeforeAll
     static void buildTheSample() throws Exception {
-        Path build = Path.of(System.getProperty("spring.sample.build", "target/spring-sample"));
-        Path coreJar = Path.of(System.getProperty("jdaemon.core.jar"));
-        Path nativeJar = Path.of(System.getProperty("jdaemon.native.jar"));
-        assertThat(coreJar).as("run from the root reactor (mvn verify): daemon-core's jar").isRegularFile();
-        assertThat(nativeJar).as("daemon-native's jar").isRegularFile();
-        String mavenHome = System.getProperty("maven.home", "");
-        String mvn = mavenHome.isEmpty() ? "mvn" : Path.of(mavenHome, "bin", "mvn").toString();
-        List<String> cmd = new ArrayList<>(List.of(mvn, "-B", "-q", "-f",
-                System.getProperty("spring.sample.pom", "spring-sample/pom.xml"), "clean", "package",
-                "-Dsample.build.directory=" + build, "-Djdaemon.core.jar=" + coreJar,
-                "-Djdaemon.native.jar=" + nativeJar,
-                "-Djna.version=" + System.getProperty("jna.version", "5.17.0")));
-        String repo = System.getProperty("maven.repo.local", "");
-        if (!repo.isEmpty()) {
-            cmd.add("-Dmaven.repo.local=" + repo);
-        }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<String> output = Example.readAsync(p.getInputStream());
-        if (!p.waitFor(15, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("building the Spring Boot sample took over 15 minutes: " + cmd);
-        }
-        String out = output.join();
-        if (p.exitValue() != 0 && out.matches("(?s).*(Could not transfer|Could not resolve|"
-                + "Non-resolvable parent POM|UnknownHostException|Network is unreachable).*")) {
-            skipReason = "Maven could not download Spring Boot (no network?): " + out.lines()
-                    .filter(l -> l.contains("ERROR")).findFirst().orElse(out);
-            return;
-        }
-        assertThat(p.exitValue()).as("building the sample: %s%n%s", cmd, out).isZero();
-        sampleJar = build.resolve("spring-sample.jar");
-        assertThat(sampleJar).isRegularFile();
+        sample = SampleBuild.of("spring-sample");
     }
 
     private List<String> command(String... args) {
-        Assumptions.assumeTrue(skipReason == null, skipReason);
-        List<String> cmd = example.command(args);
-        cmd.set(cmd.indexOf(Example.JAR.toString()), sampleJar.toString());
-        return cmd;
+        return sample.command(example, args);
     }
 
     private List<String> daemon(String... more) {
@@ -154,7 +111,7 @@ class SpringBootIT extends WithExample {
         assertThat(status.exit()).isZero();
         assertThat(status.out()).isEqualTo("spring-sample is running, pid " + pid + "\n");
 
-        List<String> viaLauncher = new ArrayList<>(List.of(Example.JAVA, "-cp", sampleJar.toString(),
+        List<String> viaLauncher = new ArrayList<>(List.of(Example.JAVA, "-cp", sample.jar().toString(),
                 JAR_LAUNCHER, "--daemon=status", "--pidfile=" + example.pidFile));
         Example.Result named = example.run(viaLauncher);
         assertThat(named.out()).isEqualTo("spring-sample is running, pid " + pid + "\n");
@@ -164,5 +121,14 @@ class SpringBootIT extends WithExample {
         Example.awaitTrue(() -> example.logText().contains("spring-sample reloaded"), "the reload");
         assertThat(new Proc(pid).alive()).isTrue();
         assertThat(Example.get(port(), "/health")).isEqualTo("ok");
+    }
+
+    @Test
+    void repackagingKeepsTheNativeAccessEntry() throws IOException {
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(sample.jar().toFile())) {
+            java.util.jar.Attributes main = jar.getManifest().getMainAttributes();
+            assertThat(main.getValue("Enable-Native-Access")).isEqualTo("ALL-UNNAMED");
+            assertThat(main.getValue("Main-Class")).isEqualTo(JAR_LAUNCHER);
+        }
     }
 }
