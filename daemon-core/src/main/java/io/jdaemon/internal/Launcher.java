@@ -90,11 +90,11 @@ public final class Launcher {
                     System.out.println(name + " already running, pid " + outcome.pid());
                     return ExitStatus.OK;
                 case FAILED:
-                    return failed("failed to start: " + (DaemonSide.EXITED_BEFORE_READY.equals(outcome.message())
-                            ? withLoggedReason(outcome.message(), logStart) : outcome.message()), logStart);
+                    return failed("failed to start: " + withLoggedReason(outcome.message(),
+                            DaemonSide.EXITED_BEFORE_READY.equals(outcome.message()), logStart), logStart);
                 default:
-                    return failed(withLoggedReason("the daemon (pid " + pid + ") exited before it was ready",
-                            logStart), logStart);
+                    return failed(withLoggedReason("the daemon (pid " + pid + ") exited before it "
+                            + "was ready", true, logStart), logStart);
             }
         } catch (IOException e) {
             throw new DaemonException("cannot start the daemon: " + e, ExitStatus.FAILED, e);
@@ -225,11 +225,16 @@ public final class Launcher {
         }
     }
 
-    /** {@code exited}, preceded by the reason the daemon logged, when one is recognised there. */
-    private String withLoggedReason(String exited, long logStart) {
-        String reason = isDevNull(options.logFile()) ? null
-                : StartFailureReason.fromLog(options.logFile(), logStart);
-        return reason == null ? exited : reason + " (" + exited + ")";
+    /**
+     * A failure that gives no reason (the daemon exited before it was ready), preceded by the
+     * reason the daemon logged, when one is recognised there; any other failure as it is.
+     */
+    private String withLoggedReason(String failure, boolean withoutReason, long logStart) {
+        if (!withoutReason || isDevNull(options.logFile())) {
+            return failure;
+        }
+        String reason = StartFailureReason.fromLog(options.logFile(), logStart);
+        return reason == null ? failure : reason + " (" + failure + ")";
     }
 
     private int failed(String message, long logStart) {
