@@ -213,7 +213,10 @@ public final class DaemonOptions {
             return this;
         }
 
-        /** How long the launcher waits for readiness, more than zero. Default: 60 seconds. */
+        /**
+         * How long the launcher waits for readiness, more than zero. Default: 60 seconds. The
+         * service can ask for more while it starts, with {@link Daemon#extendStartTimeout}.
+         */
         public Builder startTimeout(Duration startTimeout) {
             if (startTimeout.isNegative() || startTimeout.isZero()) {
                 throw new IllegalArgumentException("startTimeout must be positive, got " + startTimeout);
