@@ -2,6 +2,7 @@ package io.jdaemon.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,20 @@ class ForegroundIT extends WithExample {
                 .start();
     }
 
-    private String read(String file) throws Exception {
+    private String read(String file) throws IOException {
         Path path = dir.resolve(file);
         return Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : "";
+    }
+
+    /** Waits until the service started as {@code name} printed its port on stdout. */
+    private void awaitListening(String name) {
+        Example.awaitTrue(() -> {
+            try {
+                return read(name + ".out").contains("listening on port");
+            } catch (IOException e) {
+                return false;
+            }
+        }, name + " to listen");
     }
 
     private Example.Result control(String action) {
@@ -41,13 +53,7 @@ class ForegroundIT extends WithExample {
         Example.awaitTrue(() -> example.pidFile.toFile().isFile()
                 && example.pidFileContent().equals(pid + "\n"), "pidfile naming " + pid);
         assertThat(new Proc(pid).locks()).as("the pidfile's lock").anyMatch(l -> l.contains("POSIX"));
-        Example.awaitTrue(() -> {
-            try {
-                return read("first.out").contains("listening on port");
-            } catch (Exception e) {
-                return false;
-            }
-        }, "the service to listen");
+        awaitListening("first");
         assertThat(read("first.err")).isEqualTo("daemon-examples: --log is ignored without --daemon: "
                 + "output stays where it goes now (add --daemon, or redirect it)\n");
         assertThat(Files.exists(example.log)).as("no log file was created").isFalse();
@@ -77,13 +83,7 @@ class ForegroundIT extends WithExample {
                 .redirectOutput(dir.resolve("plain.out").toFile())
                 .redirectError(dir.resolve("plain.err").toFile())
                 .start();
-        Example.awaitTrue(() -> {
-            try {
-                return read("plain.out").contains("listening on port");
-            } catch (Exception e) {
-                return false;
-            }
-        }, "the service to listen");
+        awaitListening("plain");
         assertThat(read("plain.err")).isEmpty();
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()))
