@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * An embedded Jetty 12 service with docs/FRAMEWORKS.md's recipe (the project in
  * {@code daemon-examples/jetty-sample}, one shaded jar with {@code Enable-Native-Access} in its
  * manifest), started as a user would: ready once {@code server.start()} returned, a bind failure
- * reported on the launcher's first line, and Jetty's graceful stop on {@code --daemon=stop}.
+ * reported on the launcher's first line, and Jetty's own stop (its shutdown hook) on
+ * {@code --daemon=stop}.
  */
 class JettyIT extends WithExample {
 
@@ -34,7 +35,7 @@ class JettyIT extends WithExample {
     }
 
     @Test
-    void servesWhenStartedAndStopsGracefully() throws IOException {
+    void servesWhenStartedAndStopsThroughJettysHook() throws IOException {
         Example.Result start = example.run(daemon("0"));
         assertThat(start.exit()).as(start.err()).isZero();
         long pid = start.startedPid();

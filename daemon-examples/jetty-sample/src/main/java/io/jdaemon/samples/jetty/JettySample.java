@@ -20,8 +20,7 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * failure escapes {@code main}, and the launcher prints it. Every request answers {@code ok}.
  *
  * <p>Its flags: {@code --port=N} (0 picks a free one, printed as {@code listening on port N}) and
- * {@code --stop-marker=PATH} (written once Jetty has stopped, to show that the graceful stop
- * ran).
+ * {@code --stop-marker=PATH} (written once Jetty has stopped, to show that its stop ran).
  */
 public final class JettySample {
 
@@ -48,7 +47,7 @@ public final class JettySample {
                 return true;
             }
         });
-        server.setStopAtShutdown(true); // SIGTERM: Jetty's own shutdown hook stops it gracefully
+        server.setStopAtShutdown(true); // SIGTERM: Jetty's own shutdown hook stops the server
         if (stopMarker != null) {
             Path marker = Path.of(stopMarker);
             server.addEventListener(new LifeCycle.Listener() {
