@@ -93,7 +93,13 @@ public final class Daemon {
                     System.err.println(name + ": --log is ignored without --daemon: output stays "
                             + "where it goes now (add --daemon, or redirect it)");
                 }
-                DaemonSide.foreground(options, parsed.given("--pidfile"), notify, name);
+                boolean pidFile = parsed.given("--pidfile");
+                if (pidFile && File.separatorChar != '/') {
+                    System.err.println(name + ": --pidfile is ignored on " + System.getProperty("os.name")
+                            + ": pidfiles need a POSIX system");
+                    pidFile = false;
+                }
+                DaemonSide.foreground(options, pidFile, notify, name);
                 return parsed.serviceArgs();
             }
             if (File.separatorChar != '/') {
