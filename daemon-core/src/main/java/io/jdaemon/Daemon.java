@@ -4,7 +4,9 @@ import io.jdaemon.internal.Control;
 import io.jdaemon.internal.DaemonSide;
 import io.jdaemon.internal.ExitStatus;
 import io.jdaemon.internal.Flags;
+import io.jdaemon.internal.JvmCommandLine;
 import io.jdaemon.internal.Launcher;
+import io.jdaemon.internal.ProgramName;
 import io.jdaemon.internal.SdNotify;
 import io.jdaemon.internal.Signals;
 import java.io.File;
@@ -22,7 +24,10 @@ import java.util.OptionalLong;
  * }
  * }</pre>
  *
- * <p>Without {@code --daemon} the call only removes the library's flags from {@code args}. With
+ * <p>Without {@code --daemon} the call removes the library's flags from {@code args} and puts the
+ * SIGHUP policy in force; a {@code --pidfile} is written, locked and removed on exit as for a
+ * daemon (so {@code --daemon=status|stop} work on a foreground service), and a {@code --log} is
+ * ignored, with one line on stderr that says so. With
  * {@code --daemon} the launching JVM runs a small native helper that forks, calls setsid, forks
  * again and executes this same JVM command line again; the launching JVM then waits until the
  * daemon is ready, prints {@code NAME started, pid N} and exits 0 (non-zero, with the reason on
@@ -85,12 +90,18 @@ public final class Daemon {
             DaemonOptions options = parsed.options();
             SdNotify notify = SdNotify.fromEnvironment();
             if (parsed.action() == Flags.Action.NONE) {
-                if (notify != null) {
-                    DaemonSide.supervised(options, false, notify);
-                } else {
-                    DaemonSide.refuseUserSwitch(options, null);
-                    Signals.install(options.sighup(), null, null);
+                DaemonSide.refuseUserSwitch(options, notify);
+                if (parsed.given("--log")) {
+                    System.err.println(name + ": --log is ignored without --daemon: output stays "
+                            + "where it goes now (add --daemon, or redirect it)");
                 }
+                boolean pidFile = parsed.given("--pidfile");
+                if (pidFile && File.separatorChar != '/') {
+                    System.err.println(name + ": --pidfile is ignored on " + System.getProperty("os.name")
+                            + ": pidfiles need a POSIX system");
+                    pidFile = false;
+                }
+                DaemonSide.foreground(options, pidFile, notify, name);
                 return parsed.serviceArgs();
             }
             if (File.separatorChar != '/') {
@@ -130,6 +141,26 @@ public final class Daemon {
     }
 
     /**
+     * Asks for more time to start, for a service that takes long to be ready (loading an index,
+     * migrating a database) and knows it is making progress: whoever waits for readiness waits at
+     * least {@code time} more from now. Under {@code --daemon} the launcher moves its deadline
+     * (which starts as {@code --start-timeout}); under systemd's {@code Type=notify} this sends
+     * {@code EXTEND_TIMEOUT_USEC=} (systemd 236+), which extends {@code TimeoutStartSec=}. Call it
+     * again before that time runs out to extend again. Only before readiness, so with
+     * {@link DaemonOptions.Builder#explicitReady(boolean) explicitReady(true)}; does nothing once
+     * ready, in a foreground run, or when nobody waits.
+     *
+     * @param time more than zero; its microseconds are what systemd receives
+     */
+    public static void extendStartTimeout(Duration time) {
+        if (time.isNegative() || time.isZero()) {
+            throw new IllegalArgumentException("time must be positive, got " + time);
+        }
+        Duration capped = time.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365) : time;
+        DaemonSide.extendStartTimeout(Math.max(1, capped.toNanos() / 1000));
+    }
+
+    /**
      * Sends a one-line status to systemd ({@code STATUS=...}, shown by {@code systemctl status})
      * when the service runs under {@code Type=notify}; does nothing otherwise.
      */
@@ -166,15 +197,23 @@ public final class Daemon {
         return Control.stop(pidFile.toAbsolutePath(), timeout, false);
     }
 
-    /** The jar's file name without {@code .jar}, or the main class's simple name. */
+    /**
+     * The jar's file name without {@code .jar}, or the main class's simple name (see
+     * {@link ProgramName}), from the rebuilt command line; from {@code sun.java.command} where
+     * the platform does not show the command line.
+     */
     private static String programName() {
-        String command = System.getProperty("sun.java.command", "");
-        String first = command.split(" ", 2)[0];
-        if (first.endsWith(".jar")) {
-            String file = new File(first).getName();
-            return file.substring(0, file.length() - 4);
+        try {
+            return ProgramName.of(JvmCommandLine.current());
+        } catch (RuntimeException e) {
+            String command = System.getProperty("sun.java.command", "");
+            String first = command.split(" ", 2)[0];
+            if (first.endsWith(".jar")) {
+                String file = new File(first).getName();
+                return file.substring(0, file.length() - 4);
+            }
+            String simple = first.substring(first.lastIndexOf('.') + 1);
+            return simple.isEmpty() ? "java" : simple;
         }
-        String simple = first.substring(first.lastIndexOf('.') + 1);
-        return simple.isEmpty() ? "java" : simple;
     }
 }

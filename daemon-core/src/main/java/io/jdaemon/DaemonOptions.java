@@ -19,7 +19,8 @@ import java.util.Objects;
  *   <tr><td>{@link Builder#logFile(Path) logFile}</td><td>{@code --log=PATH}</td>
  *       <td>{@code /dev/null}; stdout and stderr are appended to the file</td></tr>
  *   <tr><td>{@link Builder#workDir(Path) workDir}</td><td>{@code --workdir=DIR}</td>
- *       <td>{@code /}, as daemon(3)</td></tr>
+ *       <td>{@code /}, as daemon(3); {@code --workdir=.} keeps the launching directory, for
+ *       frameworks that read {@code ./application.properties} or other relative files</td></tr>
  *   <tr><td>{@link Builder#umask(int) umask}</td><td>{@code --umask=OCTAL}</td>
  *       <td>{@code 022}</td></tr>
  *   <tr><td>{@link Builder#sighup(Sighup) sighup}</td>
@@ -27,7 +28,10 @@ import java.util.Objects;
  *   <tr><td>{@link Builder#startTimeout(Duration) startTimeout}</td>
  *       <td>{@code --start-timeout=SECONDS}</td><td>60 seconds</td></tr>
  *   <tr><td>{@link Builder#stopTimeout(Duration) stopTimeout}</td>
- *       <td>{@code --stop-timeout=SECONDS}</td><td>30 seconds</td></tr>
+ *       <td>{@code --stop-timeout=SECONDS}</td><td>120 seconds: above the graceful shutdown of
+ *       common frameworks (Spring Boot's 30 s shutdown phase) and the limits of common supervisors
+ *       (Spring Boot's old launch script waited 60 s, systemd's {@code TimeoutStopSec} is 90 s), so
+ *       a stop never reports failure while the service is still shutting down cleanly</td></tr>
  *   <tr><td>{@link Builder#user(String) user}</td><td>{@code --user=USER[:GROUP]}</td>
  *       <td>none: the daemon runs as the launching user</td></tr>
  *   <tr><td>{@link Builder#keepCaps(List) keepCaps}</td>
@@ -186,7 +190,7 @@ public final class DaemonOptions {
         private int umask = 0022;
         private Sighup sighup = Sighup.DEFAULT;
         private Duration startTimeout = Duration.ofSeconds(60);
-        private Duration stopTimeout = Duration.ofSeconds(30);
+        private Duration stopTimeout = Duration.ofSeconds(120);
         private boolean explicitReady;
         private String user;
         private List<String> keepCaps = new ArrayList<>();
@@ -234,7 +238,10 @@ public final class DaemonOptions {
             return this;
         }
 
-        /** How long the launcher waits for readiness, more than zero. Default: 60 seconds. */
+        /**
+         * How long the launcher waits for readiness, more than zero. Default: 60 seconds. The
+         * service can ask for more while it starts, with {@link Daemon#extendStartTimeout}.
+         */
         public Builder startTimeout(Duration startTimeout) {
             if (startTimeout.isNegative() || startTimeout.isZero()) {
                 throw new IllegalArgumentException("startTimeout must be positive, got " + startTimeout);
@@ -244,8 +251,10 @@ public final class DaemonOptions {
         }
 
         /**
-         * How long a stop waits for the daemon to exit after SIGTERM, more than zero. Default: 30
-         * seconds.
+         * How long a stop waits for the daemon to exit after SIGTERM, more than zero. Default: 120
+         * seconds. Keep it above the service's own graceful shutdown time (Spring Boot's
+         * {@code spring.lifecycle.timeout-per-shutdown-phase}, 30 s by default): a stop that gives
+         * up first reports a failure for a service that was about to exit cleanly.
          */
         public Builder stopTimeout(Duration stopTimeout) {
             if (stopTimeout.isNegative() || stopTimeout.isZero()) {

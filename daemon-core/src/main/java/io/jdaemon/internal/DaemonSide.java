@@ -24,6 +24,9 @@ public final class DaemonSide {
     /** The marker system property: its value is the launcher's readiness directory. */
     public static final String MARKER = "jdaemon.launcher";
 
+    /** The failure a daemon reports when it exits before it was ready, without a reason. */
+    static final String EXITED_BEFORE_READY = "the daemon exited before it was ready";
+
     private static volatile DaemonSide current;
 
     private final Readiness.Reporter reporter;
@@ -165,6 +168,35 @@ public final class DaemonSide {
                 ExitStatus.UNSUPPORTED);
     }
 
+    /**
+     * Sets up a service run in the foreground (no {@code --daemon}): the SIGHUP policy, sd_notify
+     * if {@code notify}, and the pidfile if {@code withPidFile} (given as {@code --pidfile}):
+     * written, locked and removed on exit as a daemon's is, so that {@code --daemon=status} and
+     * {@code stop}, and supervisors, work on a foreground service too. Exits with 0 if another
+     * instance holds the pidfile.
+     */
+    public static void foreground(DaemonOptions options, boolean withPidFile, SdNotify notify,
+            String name) {
+        PidFile pidFile = null;
+        if (withPidFile && options.pidFile() != null) {
+            try {
+                pidFile = PidFile.acquire(options.pidFile(), ProcStat.selfPid());
+            } catch (PidFile.HeldException e) {
+                System.out.println(name + " already running, pid " + e.pid());
+                System.exit(ExitStatus.OK);
+            }
+        }
+        if (notify != null) {
+            start(new DaemonSide(null, notify), pidFile, options.sighup(), null,
+                    options.explicitReady());
+        } else {
+            if (pidFile != null) {
+                pidFile.path().toFile().deleteOnExit();
+            }
+            Signals.install(options.sighup(), null, null);
+        }
+    }
+
     private static void start(DaemonSide side, PidFile pidFile, DaemonOptions.Sighup policy,
             String logFile, boolean explicitReady) {
         if (pidFile != null) {
@@ -199,6 +231,30 @@ public final class DaemonSide {
         DaemonSide side = current;
         if (side != null && side.notify != null) {
             side.notify.status(text);
+        }
+    }
+
+    /**
+     * Before readiness, asks whoever waits for it to wait {@code micros} more from now: the
+     * launcher of {@code --daemon} moves its deadline, systemd gets {@code EXTEND_TIMEOUT_USEC=}.
+     * A no-op once ready, and when nobody waits.
+     */
+    public static void extendStartTimeout(long micros) {
+        DaemonSide side = current;
+        if (side != null) {
+            side.extend(micros);
+        }
+    }
+
+    private synchronized void extend(long micros) {
+        if (ready) {
+            return;
+        }
+        if (reporter != null) {
+            reporter.extend(System.nanoTime() + micros * 1000);
+        }
+        if (notify != null) {
+            notify.extendTimeout(micros);
         }
     }
 
@@ -241,7 +297,7 @@ public final class DaemonSide {
     /** Shutdown hook: tells the launcher if the daemon was never ready, systemd that it stops. */
     private void exiting() {
         if (reporter != null) {
-            reporter.failed("the daemon exited before it was ready");
+            reporter.failed(EXITED_BEFORE_READY);
         }
         if (notify != null) {
             notify.stopping();

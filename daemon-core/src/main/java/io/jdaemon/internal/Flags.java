@@ -38,12 +38,20 @@ public final class Flags {
         private final DaemonOptions options;
         private final boolean force;
         private final String[] serviceArgs;
+        private final List<String> given;
 
-        Parsed(Action action, DaemonOptions options, boolean force, String[] serviceArgs) {
+        Parsed(Action action, DaemonOptions options, boolean force, String[] serviceArgs,
+                List<String> given) {
             this.action = action;
             this.options = options;
             this.force = force;
             this.serviceArgs = serviceArgs;
+            this.given = List.copyOf(given);
+        }
+
+        /** Whether the command line gave this valued flag (such as {@code --pidfile}). */
+        public boolean given(String flag) {
+            return given.contains(flag);
         }
 
         public Action action() {
@@ -82,6 +90,7 @@ public final class Flags {
         Action action = Action.NONE;
         DaemonOptions.Builder options = defaults.toBuilder();
         List<String> rest = new ArrayList<>(args.length);
+        List<String> given = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg == null) {
@@ -115,6 +124,7 @@ public final class Flags {
                 throw usage(name + " needs a value: " + name + "=" + placeholder(name));
             }
             apply(options, name, value);
+            given.add(name);
         }
         DaemonOptions built;
         try {
@@ -131,7 +141,7 @@ public final class Flags {
         while (force && own.remove(FORCE)) {
             // every occurrence
         }
-        return new Parsed(action, built, force, rest.toArray(new String[0]));
+        return new Parsed(action, built, force, rest.toArray(new String[0]), given);
     }
 
     private static Action action(String value) {

@@ -114,9 +114,11 @@ public final class Launcher {
                     System.out.println(name + " already running, pid " + outcome.pid());
                     return ExitStatus.OK;
                 case FAILED:
-                    return failed("failed to start: " + outcome.message(), logStart);
+                    return failed("failed to start: " + withLoggedReason(outcome.message(),
+                            DaemonSide.EXITED_BEFORE_READY.equals(outcome.message()), logStart), logStart);
                 default:
-                    return failed("the daemon (pid " + pid + ") exited before it was ready", logStart);
+                    return failed(withLoggedReason("the daemon (pid " + pid + ") exited before it "
+                            + "was ready", true, logStart), logStart);
             }
         } catch (IOException e) {
             throw new DaemonException("cannot start the daemon: " + e, ExitStatus.FAILED, e);
@@ -280,6 +282,11 @@ public final class Launcher {
                 outcome = listener.poll(pid); // written just before it died?
                 return outcome != null ? outcome : new Readiness.Outcome(Readiness.Outcome.Kind.DIED, "", pid);
             }
+            long extended = tick % 20 == 0 || System.nanoTime() - deadline > 0
+                    ? listener.extendedDeadline() : 0; // Daemon.extendStartTimeout
+            if (extended != 0 && extended - deadline > 0) {
+                deadline = extended;
+            }
             if (System.nanoTime() - deadline > 0) {
                 kill(pid);
                 if (outcome != null) {
@@ -304,6 +311,18 @@ public final class Launcher {
                 // another daemon holds it now: its file stays
             }
         }
+    }
+
+    /**
+     * A failure that gives no reason (the daemon exited before it was ready), preceded by the
+     * reason the daemon logged, when one is recognised there; any other failure as it is.
+     */
+    private String withLoggedReason(String failure, boolean withoutReason, long logStart) {
+        if (!withoutReason || isDevNull(options.logFile())) {
+            return failure;
+        }
+        String reason = StartFailureReason.fromLog(options.logFile(), logStart);
+        return reason == null ? failure : reason + " (" + failure + ")";
     }
 
     private int failed(String message, long logStart) {

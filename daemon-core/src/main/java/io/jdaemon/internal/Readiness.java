@@ -34,6 +34,8 @@ public final class Readiness {
     private static final String DIRECTORY_PREFIX = "jdaemon-";
     private static final String SETTINGS = "settings";
     private static final String OUTCOME = "outcome";
+    /** The daemon's "extend the wait" (Daemon.extendStartTimeout): a System.nanoTime() deadline. */
+    private static final String EXTEND = "extend";
     private static final String READY = "READY";
     private static final String FAILED = "FAILED";
     private static final String RUNNING = "RUNNING";
@@ -133,6 +135,16 @@ public final class Readiness {
             }
         }
 
+        /** The later start deadline the daemon asked for (a {@code System.nanoTime()}), or 0. */
+        public long extendedDeadline() {
+            try {
+                return new DataInputStream(new ByteArrayInputStream(
+                        Files.readAllBytes(dir.resolve(EXTEND)))).readLong();
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+
         @Override
         public void close() throws IOException {
             removeDirectory(dir);
@@ -202,6 +214,24 @@ public final class Readiness {
             finish(RUNNING, null, holder);
         }
 
+        /**
+         * Asks the launcher to wait until {@code deadline} (a {@code System.nanoTime()}, the
+         * monotonic clock both JVMs share) before it gives up; a no-op once an outcome was
+         * reported.
+         */
+        public synchronized void extend(long deadline) {
+            if (done) {
+                return;
+            }
+            try {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                new DataOutputStream(bytes).writeLong(deadline);
+                write(dir, EXTEND, bytes.toByteArray());
+            } catch (IOException | RuntimeException e) {
+                // The launcher is gone: nobody waits.
+            }
+        }
+
         /** Whether an outcome was reported. */
         public synchronized boolean done() {
             return done;
@@ -251,6 +281,7 @@ public final class Readiness {
     private static void removeDirectory(Path dir) throws IOException {
         Files.deleteIfExists(dir.resolve(SETTINGS));
         Files.deleteIfExists(dir.resolve(OUTCOME));
+        Files.deleteIfExists(dir.resolve(EXTEND));
         Files.deleteIfExists(dir);
     }
 

@@ -70,6 +70,11 @@ public final class SdNotify {
         send("READY=1");
     }
 
+    /** {@code EXTEND_TIMEOUT_USEC=}: systemd waits that much longer for the next message. */
+    public void extendTimeout(long micros) {
+        send("EXTEND_TIMEOUT_USEC=" + micros);
+    }
+
     /** {@code STOPPING=1}. */
     public void stopping() {
         send("STOPPING=1");

@@ -62,7 +62,7 @@ class FlagsTest {
         assertThat(o.umask()).isEqualTo(0022);
         assertThat(o.sighup()).isEqualTo(DaemonOptions.Sighup.DEFAULT);
         assertThat(o.startTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(o.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(o.stopTimeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(p.force()).isFalse();
     }
 

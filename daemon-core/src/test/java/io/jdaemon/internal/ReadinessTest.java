@@ -71,6 +71,19 @@ class ReadinessTest {
     }
 
     @Test
+    void theDaemonCanAskForALaterDeadlineUntilItReports() throws Exception {
+        assertThat(listener.extendedDeadline()).isZero();
+        Readiness.Reporter reporter = reporter();
+        reporter.extend(123_456_789L);
+        assertThat(listener.extendedDeadline()).isEqualTo(123_456_789L);
+        reporter.extend(987_654_321L);
+        assertThat(listener.extendedDeadline()).isEqualTo(987_654_321L);
+        reporter.ready();
+        reporter.extend(5L);
+        assertThat(listener.extendedDeadline()).as("no extension after the outcome").isEqualTo(987_654_321L);
+    }
+
+    @Test
     void onlyTheFirstOutcomeCounts() throws Exception {
         Readiness.Reporter reporter = reporter();
         reporter.ready();

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * A small HTTP service on the JDK's built-in server: {@code GET /health} answers {@code ok},
@@ -17,8 +18,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Its own flags: {@code --port=N} (0, the default, picks a free port; the port is printed),
  * {@code --fail-before-ready} (throws before it is ready, to show how a failed start is
- * reported) and {@code --slow-stop=SECONDS} (its shutdown takes that long, to show a stop that
- * times out). On a reload ({@code --sighup=reload} and SIGHUP) it prints a line.
+ * reported), {@code --slow-stop=SECONDS} (its shutdown takes that long, to show a stop that
+ * times out) and {@code --slow-start=SECONDS} (it takes that long before it listens, asking for
+ * more time with {@link Daemon#extendStartTimeout} every half second, as a service that loads
+ * its data would). On a reload ({@code --sighup=reload} and SIGHUP) it prints a line.
  */
 public final class HealthService {
 
@@ -30,22 +33,29 @@ public final class HealthService {
 
         int port = 0;
         int slowStop = 0;
+        int slowStart = 0;
         boolean failBeforeReady = false;
         for (String arg : args) {
             if (arg.startsWith("--port=")) {
                 port = Integer.parseInt(arg.substring("--port=".length()));
             } else if (arg.startsWith("--slow-stop=")) {
                 slowStop = Integer.parseInt(arg.substring("--slow-stop=".length()));
+            } else if (arg.startsWith("--slow-start=")) {
+                slowStart = Integer.parseInt(arg.substring("--slow-start=".length()));
             } else if (arg.equals("--fail-before-ready")) {
                 failBeforeReady = true;
             } else {
                 System.err.println("daemon-examples: unknown argument " + arg
-                        + "; use --port=N, --slow-stop=SECONDS or --fail-before-ready");
+                        + "; use --port=N, --slow-stop=SECONDS, --slow-start=SECONDS or --fail-before-ready");
                 System.exit(2);
             }
         }
         if (failBeforeReady) {
             throw new IllegalStateException("failing before ready, as asked by --fail-before-ready");
+        }
+        for (long waited = 0; waited < slowStart * 1000L; waited += 500) {
+            Daemon.extendStartTimeout(Duration.ofSeconds(2));
+            sleep(500);
         }
 
         HttpServer server = HttpServer.create(

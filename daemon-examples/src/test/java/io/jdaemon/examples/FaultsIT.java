@@ -204,7 +204,7 @@ class FaultsIT extends WithExample {
         assertThat(r.err()).isEqualTo(NAME + ": failed to start: the daemon exited before it was ready\n"
                 + NAME + ": output in " + example.log + ":\n"
                 + "  " + NAME + ": unknown argument --no-such-service-flag; use --port=N, "
-                + "--slow-stop=SECONDS or --fail-before-ready\n");
+                + "--slow-stop=SECONDS, --slow-start=SECONDS or --fail-before-ready\n");
         assertNothingLeft();
     }
 

@@ -1,0 +1,69 @@
+package io.jdaemon.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProgramNameTest {
+
+    private static String name(String... rawAfterArgv0) throws IOException {
+        List<String> raw = new ArrayList<>();
+        raw.add("java");
+        raw.addAll(Arrays.asList(rawAfterArgv0));
+        return ProgramName.of(JvmCommandLine.parse("/opt/jdk/bin/java", raw, Path.of("/srv/app")));
+    }
+
+    @Test
+    void aJarIsNamedByItsFileName() throws IOException {
+        assertThat(name("-jar", "target/app.jar", "--daemon")).isEqualTo("app");
+        assertThat(name("-Xmx64m", "-jar", "/opt/my-service-1.2.jar")).isEqualTo("my-service-1.2");
+    }
+
+    @Test
+    void aJarPathWithSpacesKeepsItsWholeName() throws IOException {
+        assertThat(name("-jar", "/dir with space/app.jar", "--daemon=status")).isEqualTo("app");
+        assertThat(name("-cp", "/dir with space/app.jar",
+                "org.springframework.boot.loader.launch.JarLauncher")).isEqualTo("app");
+    }
+
+    @Test
+    void springBootsLauncherIsNamedByTheJarItLaunches() throws IOException {
+        assertThat(name("-cp", "app.jar", "org.springframework.boot.loader.launch.JarLauncher",
+                "--daemon")).isEqualTo("app");
+        assertThat(name("-classpath", "lib/app.war", "org.springframework.boot.loader.launch.WarLauncher"))
+                .isEqualTo("app");
+        assertThat(name("--class-path=app.jar", "org.springframework.boot.loader.JarLauncher"))
+                .isEqualTo("app");
+        // With more than one entry the launcher does not say which jar is the service.
+        assertThat(name("-cp", "app.jar:extra.jar", "org.springframework.boot.loader.launch.JarLauncher"))
+                .isEqualTo("JarLauncher");
+    }
+
+    @Test
+    void aMainClassIsNamedBySimpleName() throws IOException {
+        assertThat(name("-cp", "classes:lib/*", "com.example.OrderService", "--port=1"))
+                .isEqualTo("OrderService");
+        assertThat(name("Main")).isEqualTo("Main");
+        // An application's own class called JarLauncher is just a class.
+        assertThat(name("-cp", "app.jar", "com.example.JarLauncher")).isEqualTo("JarLauncher");
+    }
+
+    @Test
+    void modulesAndSourceFiles() throws IOException {
+        assertThat(name("-p", "mods", "-m", "com.example.orders/com.example.orders.Server"))
+                .isEqualTo("Server");
+        assertThat(name("--module=com.example.orders")).isEqualTo("com.example.orders");
+        assertThat(name("src/Tool.java", "x")).isEqualTo("Tool");
+    }
+
+    @Test
+    void nothingToNameIsJava() throws IOException {
+        assertThat(name()).isEqualTo("java");
+        assertThat(name("-version")).isEqualTo("java");
+    }
+}
