@@ -1,7 +1,8 @@
 /*
  * Command line:
  *   jdaemon-helper [--log PATH] [--workdir DIR] [--umask OCTAL]
- *                  [--sighup inherit|ignore|default] -- PROGRAM [ARG...]
+ *                  [--sighup inherit|ignore|default] [--launcher-pid PID]
+ *                  -- PROGRAM [ARG...]
  */
 #ifndef JDAEMON_ARGS_H
 #define JDAEMON_ARGS_H
@@ -20,6 +21,9 @@ struct options {
     const char *workdir;   /* default / */
     mode_t umask_value;    /* default 022 */
     enum hup_mode sighup;  /* default HUP_INHERIT */
+    /* The launcher's pid: P1 gives up if its parent is not (or no longer)
+     * this process. 0 (the default): no check. */
+    long launcher_pid;
     /* PROGRAM followed by its ARGs, NULL-terminated; points into argv. */
     char **program_argv;
 };

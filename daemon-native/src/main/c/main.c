@@ -16,10 +16,14 @@
  * failure leaves nothing behind.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "args.h"
 #include "detach.h"
@@ -37,6 +41,23 @@ int main(int argc, char **argv)
     rc = args_parse(argc, argv, &opt);
     if (rc != 0)
         return rc;
+#ifdef __linux__
+    /* Until the daemon is detached, P1 lives only for its launcher: if the
+     * launcher is killed (even with SIGKILL) while P1 is stuck, say in
+     * open() of a FIFO, the kernel kills P1 too. Then check the parent: the
+     * launcher may have died before prctl, and we would have been
+     * reparented already. The children P2 and P3 do not inherit this. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
+        fprintf(stderr, REPORT_PREFIX "prctl(PR_SET_PDEATHSIG): %s\n",
+                strerror(errno));
+        return 1;
+    }
+#endif
+    if (opt.launcher_pid != 0 && (long)getppid() != opt.launcher_pid) {
+        fprintf(stderr, REPORT_PREFIX "the launcher, pid %ld, is gone\n",
+                opt.launcher_pid);
+        return 1;
+    }
     if (stdio_open(&opt, &fds) != 0)
         return 1;
     /* The working directory is inherited across fork and exec, so enter it
