@@ -185,9 +185,9 @@ public final class HelperBinary {
             }
             problems.add(problem);
         }
-        throw new DaemonException("no safe private directory for the daemon helper (" + String.join("; ",
-                problems) + "); set -D" + CACHE_PROPERTY + "=DIR to a directory whose every ancestor "
-                + "only root or you can write", ExitStatus.NOT_INSTALLED);
+        throw new DaemonException("no private directory for the daemon helper (" + String.join("; ",
+                problems) + "); set -D" + CACHE_PROPERTY + "=DIR to a directory only you can write",
+                ExitStatus.NOT_INSTALLED);
     }
 
     /**

@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  * <p>Its own flags: {@code --port=N} (0, the default, picks a free port; the port is printed),
  * {@code --fail-before-ready} (throws before it is ready, to show how a failed start is
  * reported) and {@code --slow-stop=SECONDS} (its shutdown takes that long, to show a stop that
- * times out). On a reload ({@code --sighup=reload} and SIGHUP) it prints a line.
+ * times out). On a reload ({@code --sighup=reload} and SIGHUP) it prints a line, or with
+ * {@code --fail-reload} its reload callback throws (to show how that is reported).
  */
 public final class HealthService {
 
@@ -31,6 +32,7 @@ public final class HealthService {
         int port = 0;
         int slowStop = 0;
         boolean failBeforeReady = false;
+        boolean failReload = false;
         for (String arg : args) {
             if (arg.startsWith("--port=")) {
                 port = Integer.parseInt(arg.substring("--port=".length()));
@@ -38,9 +40,11 @@ public final class HealthService {
                 slowStop = Integer.parseInt(arg.substring("--slow-stop=".length()));
             } else if (arg.equals("--fail-before-ready")) {
                 failBeforeReady = true;
+            } else if (arg.equals("--fail-reload")) {
+                failReload = true;
             } else {
                 System.err.println("daemon-examples: unknown argument " + arg
-                        + "; use --port=N, --slow-stop=SECONDS or --fail-before-ready");
+                        + "; use --port=N, --slow-stop=SECONDS, --fail-before-ready or --fail-reload");
                 System.exit(2);
             }
         }
@@ -60,7 +64,13 @@ public final class HealthService {
             sleep(stopDelay);
             server.stop(0);
         }, "health-service-stop"));
-        Daemon.onReload(() -> System.out.println("daemon-examples reloaded"));
+        boolean throwOnReload = failReload;
+        Daemon.onReload(() -> {
+            if (throwOnReload) {
+                throw new IllegalStateException("failing on reload, as asked by --fail-reload");
+            }
+            System.out.println("daemon-examples reloaded");
+        });
         int boundPort = server.getAddress().getPort();
         System.out.println("daemon-examples listening on port " + boundPort);
         Daemon.ready();
