@@ -4,7 +4,8 @@
  * A JVM must not fork itself, so the Java launcher runs this helper, which
  * does the classic double fork and execs the program:
  *
- *   P1 (started by the launcher): parse arguments, open files, fork P2,
+ *   P1 (started by the launcher): parse arguments, arrange to die with the
+ *      launcher (Linux) and check it is still there, open files, fork P2,
  *      wait for it, exit 0 if it succeeded, else 1.
  *   P2: setsid(), fork P3, write "pid N" to stdout, exit.
  *   P3: prepare the process (umask, signals, stdio, descriptors) and exec
