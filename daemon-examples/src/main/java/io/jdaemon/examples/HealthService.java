@@ -44,7 +44,7 @@ public final class HealthService {
                 failReload = true;
             } else {
                 System.err.println("daemon-examples: unknown argument " + arg
-                        + "; use --port=N, --slow-stop=SECONDS, --fail-before-ready or --fail-reload");
+                        + "; use --port=N, --slow-stop=SECONDS or --fail-before-ready");
                 System.exit(2);
             }
         }
