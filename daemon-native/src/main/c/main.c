@@ -47,7 +47,9 @@ int main(int argc, char **argv)
      * launcher is killed (even with SIGKILL) while P1 is stuck, say in
      * open() of a FIFO, the kernel kills P1 too. Then check the parent: the
      * launcher may have died before prctl, and we would have been
-     * reparented already. The children P2 and P3 do not inherit this. */
+     * reparented already. The children P2 and P3 do not inherit this.
+     * (The "parent" is the launcher's thread that started us; it waits for
+     * our output, so it outlives P1 unless the launcher dies.) */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
         fprintf(stderr, REPORT_PREFIX "prctl(PR_SET_PDEATHSIG): %s\n",
                 strerror(errno));

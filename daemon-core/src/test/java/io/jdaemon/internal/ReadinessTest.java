@@ -240,4 +240,25 @@ class ReadinessTest {
         assertThat(Readiness.launcherPid("jdaemon--ab-0")).isEqualTo(-1);
         assertThat(Readiness.launcherPid("other-12-ab-0")).isEqualTo(-1);
     }
+
+    /** With an owner (issue 11's --user), the directory and the settings are that user's, and so must the directory stay. */
+    @Test
+    void aListenerForAnotherUserGivesThemTheDirectoryAndTheSettings() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TrustedPath.Identity.current().isRoot(), "needs root to chown");
+        try (Readiness.Listener other = Readiness.Listener.open(SETTINGS, 65534, 65534)) {
+            Path dir = Path.of(other.address());
+            assertThat(Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(65534);
+            assertThat(Files.getAttribute(dir, "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(65534);
+            assertThat(Files.getAttribute(dir.resolve("settings"), "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(65534);
+            try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(dir.resolve("outcome")))) {
+                out.writeUTF("READY");
+                out.writeLong(PID);
+            }
+            assertThat(other.poll(PID).kind()).isEqualTo(Readiness.Outcome.Kind.READY);
+
+            Files.setAttribute(dir, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+            assertThatThrownBy(() -> other.poll(PID)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("was replaced");
+        }
+    }
 }
