@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -140,13 +142,20 @@ public final class Launcher {
                 + "this user's processes", ExitStatus.FAILED, cause);
     }
 
-    /** The soft limit named {@code what} in /proc/self/limits, e.g. "Max open files", or "?". */
+    /**
+     * {@code "now N"}, N the soft limit named {@code what} in /proc/self/limits (e.g. "Max open
+     * files"), or a hint where there is none. (No regex: this runs on every start.)
+     */
     private static String limit(String what) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith(what)) {
-                    String[] fields = line.substring(what.length()).trim().split("\\s+");
-                    return "now " + fields[0];
+                    String rest = line.substring(what.length()).trim();
+                    int end = 0;
+                    while (end < rest.length() && !Character.isWhitespace(rest.charAt(end))) {
+                        end++;
+                    }
+                    return "now " + rest.substring(0, end);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -164,7 +173,7 @@ public final class Launcher {
     private static void checkOpenFiles() {
         long open = 0;
         long max;
-        try (java.nio.file.DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path ignored : fds) {
                 open++;
             }
@@ -185,13 +194,17 @@ public final class Launcher {
      * not the null device (a directory or a file in its place) is named as such.
      */
     private static void checkDevNull() {
-        Path devNull = Path.of("/dev/null");
-        BasicFileAttributes attrs = attributesOrNull(devNull);
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(Path.of("/dev/null"), BasicFileAttributes.class);
+        } catch (IOException e) {
+            attrs = null;
+        }
         if (attrs == null || !attrs.isOther()) {
-            throw new DaemonException("/dev/null is " + (attrs == null ? "missing"
-                    : attrs.isDirectory() ? "a directory" : attrs.isSymbolicLink() ? "a symbolic link"
-                    : "a regular file") + ", not the null device; the daemon's stdin must be "
-                    + "/dev/null: restore it (mknod -m 666 /dev/null c 1 3)", ExitStatus.NOT_CONFIGURED);
+            String what = attrs == null ? "missing" : attrs.isDirectory() ? "a directory" : "a regular file";
+            throw new DaemonException("/dev/null is " + what + ", not the null device; the daemon's "
+                    + "stdin must be /dev/null: restore it (mknod -m 666 /dev/null c 1 3)",
+                    ExitStatus.NOT_CONFIGURED);
         }
     }
 
@@ -527,7 +540,7 @@ public final class Launcher {
             while (true) {
                 try {
                     long left = Math.max(deadline - System.nanoTime(), 1_000_000_000L);
-                    if (process.waitFor(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    if (process.waitFor(left, TimeUnit.NANOSECONDS)) {
                         return process.exitValue();
                     }
                     process.destroyForcibly();
