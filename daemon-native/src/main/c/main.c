@@ -17,8 +17,10 @@
  * failure leaves nothing behind.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,6 +33,28 @@
 #include "report.h"
 #include "signals.h"
 #include "stdio.h"
+
+/* A pipe whose write end only P3 keeps (close-on-exec): it reads EOF once
+ * P3 has executed the program or died. */
+static int exec_sync[2] = {-1, -1};
+
+/* atexit handler, run by P1 only (P2 and P3 leave with _exit): P1 stays
+ * until P3 has executed the program or failed to. The launcher reads our
+ * stdout pipe until its end; but its JDK drains and closes that pipe as soon
+ * as its own child, P1, has exited, which would lose an error line P3 writes
+ * later ("cannot execute ..."). */
+static void await_daemon_exec(void)
+{
+    char c;
+    ssize_t n;
+
+    if (exec_sync[0] < 0)
+        return;
+    (void)close(exec_sync[1]);
+    do
+        n = read(exec_sync[0], &c, 1);
+    while (n > 0 || (n < 0 && errno == EINTR));
+}
 
 int main(int argc, char **argv)
 {
@@ -73,6 +97,14 @@ int main(int argc, char **argv)
         return 1;
     }
     signals_prepare_parent();
+
+    if (pipe(exec_sync) != 0 || fcntl(exec_sync[0], F_SETFD, FD_CLOEXEC) != 0
+        || fcntl(exec_sync[1], F_SETFD, FD_CLOEXEC) != 0
+        || atexit(await_daemon_exec) != 0) {
+        fprintf(stderr, REPORT_PREFIX "cannot create a pipe: %s\n",
+                strerror(errno));
+        return 1;
+    }
 
     detach(); /* P1 and P2 do not come back */
 
