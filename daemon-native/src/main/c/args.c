@@ -33,6 +33,26 @@ static int parse_umask(const char *s, mode_t *out)
     return 0;
 }
 
+/* Strict decimal 1..2^31-1: digits only, no sign, not empty. */
+static int parse_pid(const char *s, long *out)
+{
+    long v = 0;
+
+    if (*s == '\0')
+        return -1;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        v = v * 10 + (*s - '0');
+        if (v > 2147483647L)
+            return -1;
+    }
+    if (v == 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 static int parse_sighup(const char *s, enum hup_mode *out)
 {
     if (strcmp(s, "inherit") == 0)
@@ -125,7 +145,7 @@ static int is_option(const char *a)
 {
     static const char *const names[] = {
         "--log", "--workdir", "--umask", "--sighup", "--uid", "--gid",
-        "--groups", "--caps", "--home", "--user-name", NULL
+        "--groups", "--caps", "--home", "--user-name", "--launcher-pid", NULL
     };
     int i;
 
@@ -155,6 +175,7 @@ int args_parse(int argc, char **argv, struct options *opt)
     opt->workdir = "/";
     opt->umask_value = 022;
     opt->sighup = HUP_INHERIT;
+    opt->launcher_pid = 0;
     opt->program_argv = NULL;
 
     for (i = 1; i < argc; i++) {
@@ -183,6 +204,10 @@ int args_parse(int argc, char **argv, struct options *opt)
         } else if (strcmp(a, "--umask") == 0) {
             if (parse_umask(value, &opt->umask_value) != 0)
                 return usage_error("invalid --umask (octal 0..0777 expected)",
+                                   value);
+        } else if (strcmp(a, "--launcher-pid") == 0) {
+            if (parse_pid(value, &opt->launcher_pid) != 0)
+                return usage_error("invalid --launcher-pid (a pid expected)",
                                    value);
         } else if (strcmp(a, "--sighup") == 0) {
             if (parse_sighup(value, &opt->sighup) != 0)

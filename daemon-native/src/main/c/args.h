@@ -1,7 +1,7 @@
 /*
  * Command line:
  *   jdaemon-helper [--log PATH] [--workdir DIR] [--umask OCTAL]
- *                  [--sighup inherit|ignore|default]
+ *                  [--sighup inherit|ignore|default] [--launcher-pid PID]
  *                  [--uid N --gid N --groups G,... --home DIR --user-name NAME
  *                   [--caps N,...]] -- PROGRAM [ARG...]
  *
@@ -39,6 +39,9 @@ struct options {
     uint64_t caps;         /* capabilities kept, bit n = capability n */
     const char *home;      /* HOME, USER and LOGNAME of the daemon */
     const char *user_name;
+    /* The launcher's pid: P1 gives up if its parent is not (or no longer)
+     * this process. 0 (the default): no check. */
+    long launcher_pid;
     /* PROGRAM followed by its ARGs, NULL-terminated; points into argv. */
     char **program_argv;
 };

@@ -4,9 +4,10 @@
  * A JVM must not fork itself, so the Java launcher runs this helper, which
  * does the classic double fork and execs the program:
  *
- *   P1 (started by the launcher): parse arguments, become the daemon's user
- *      if asked (so every file below is opened as that user), open files,
- *      fork P2, wait for it, exit 0 if it succeeded, else 1.
+ *   P1 (started by the launcher): parse arguments, arrange to die with the
+ *      launcher (Linux) and check it is still there, become the daemon's
+ *      user if asked (so every file below is opened as that user), open
+ *      files, fork P2, wait for it, exit 0 if it succeeded, else 1.
  *   P2: setsid(), fork P3, write "pid N" to stdout, exit.
  *   P3: prepare the process (umask, signals, stdio, descriptors) and exec
  *      the program, which keeps P3's pid. If exec fails, an error line goes
@@ -17,10 +18,16 @@
  * failure leaves nothing behind.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "args.h"
 #include "control.h"
@@ -29,6 +36,54 @@
 #include "report.h"
 #include "signals.h"
 #include "stdio.h"
+
+/* A pipe whose write end only P3 keeps (close-on-exec): it reads EOF once
+ * P3 has executed the program or died. */
+static int exec_sync[2] = {-1, -1};
+
+/* atexit handler, run by P1 only (P2 and P3 leave with _exit): P1 stays
+ * until P3 has executed the program or failed to. The launcher reads our
+ * stdout pipe until its end; but its JDK drains and closes that pipe as soon
+ * as its own child, P1, has exited, which would lose an error line P3 writes
+ * later ("cannot execute ..."). */
+static void await_daemon_exec(void)
+{
+    char c;
+    ssize_t n;
+
+    if (exec_sync[0] < 0)
+        return;
+    (void)close(exec_sync[1]);
+    do
+        n = read(exec_sync[0], &c, 1);
+    while (n > 0 || (n < 0 && errno == EINTR));
+}
+
+/*
+ * Until the daemon is detached, P1 lives only for its launcher: if the
+ * launcher is killed (even with SIGKILL) while P1 is stuck, say in open()
+ * of a FIFO, the kernel kills P1 too. Then check the parent: the launcher
+ * may have died before prctl, and we would have been reparented already.
+ * The children P2 and P3 do not inherit this. (The "parent" is the
+ * launcher's thread that started us; it waits for our output, so it
+ * outlives P1 unless the launcher dies.)
+ */
+static int die_with_launcher(const struct options *opt)
+{
+#ifdef __linux__
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
+        fprintf(stderr, REPORT_PREFIX "prctl(PR_SET_PDEATHSIG): %s\n",
+                strerror(errno));
+        return -1;
+    }
+#endif
+    if (opt->launcher_pid != 0 && (long)getppid() != opt->launcher_pid) {
+        fprintf(stderr, REPORT_PREFIX "the launcher, pid %ld, is gone\n",
+                opt->launcher_pid);
+        return -1;
+    }
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -44,12 +99,18 @@ int main(int argc, char **argv)
     rc = args_parse(argc, argv, &opt);
     if (rc != 0)
         return rc;
+    if (die_with_launcher(&opt) != 0)
+        return 1;
     /* Before the log is opened and the working directory entered: the
      * daemon's user must own the log it creates and be able to enter the
      * directory, and nothing is opened with root's rights. */
     rc = credentials_drop(&opt);
     if (rc != 0)
         return rc;
+    /* The kernel clears the parent-death signal when the credentials
+     * change: arm it again as the daemon's user. */
+    if (opt.switch_user && die_with_launcher(&opt) != 0)
+        return 1;
     if (stdio_open(&opt, &fds) != 0)
         return 1;
     /* The working directory is inherited across fork and exec, so enter it
@@ -62,6 +123,14 @@ int main(int argc, char **argv)
         return 1;
     }
     signals_prepare_parent();
+
+    if (pipe(exec_sync) != 0 || fcntl(exec_sync[0], F_SETFD, FD_CLOEXEC) != 0
+        || fcntl(exec_sync[1], F_SETFD, FD_CLOEXEC) != 0
+        || atexit(await_daemon_exec) != 0) {
+        fprintf(stderr, REPORT_PREFIX "cannot create a pipe: %s\n",
+                strerror(errno));
+        return 1;
+    }
 
     detach(); /* P1 and P2 do not come back */
 

@@ -125,7 +125,12 @@ public final class DaemonSide {
         String log = asDaemon && !options.logFile().toString().equals("/dev/null")
                 ? options.logFile().toString() : null;
         if (log != null) {
-            LibC.redirectStdoutAndStderr(log);
+            try {
+                LibC.redirectStdoutAndStderr(log);
+            } catch (IOException e) {
+                throw new DaemonException(e.getMessage() + "; choose another --log",
+                        ExitStatus.NOT_CONFIGURED, e);
+            }
         }
         PidFile pidFile = null;
         if (asDaemon && options.pidFile() != null) {

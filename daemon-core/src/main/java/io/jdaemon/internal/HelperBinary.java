@@ -52,6 +52,13 @@ public final class HelperBinary {
                         + ") is not an executable file; point -D" + HELPER_PROPERTY
                         + " at the jdaemon-helper executable", ExitStatus.NOT_INSTALLED);
             }
+            String problem = untrustedExecutable(path);
+            if (problem != null) {
+                throw new DaemonException("helper " + path + " (from -D" + HELPER_PROPERTY
+                        + ") could be replaced by another user: " + problem + "; put it in a "
+                        + "directory only root or you can write, owned by root or you and not "
+                        + "writable by group or others", ExitStatus.NOT_INSTALLED);
+            }
             return path;
         }
         String platform = Platform.current();
@@ -64,6 +71,45 @@ public final class HelperBinary {
                     ExitStatus.NOT_INSTALLED);
         }
         return extract(content, cacheDirectory());
+    }
+
+    /**
+     * Why another user could replace the helper at {@code file} before it is executed, or null:
+     * its directory must pass {@link TrustedPath}, and the file itself (not a link) belong to
+     * root or this user and not be writable by group or others.
+     */
+    static String untrustedExecutable(Path file) {
+        Path real;
+        try {
+            // The directory's own links are checked by the walk; the file's final link here.
+            Path dir = file.getParent();
+            String problem = TrustedPath.untrusted(dir);
+            if (problem != null) {
+                return problem;
+            }
+            real = Files.isSymbolicLink(file) ? file.toRealPath() : file;
+            if (!real.equals(file)) {
+                if (!TrustedPath.Identity.current().trustedOwner(file)) {
+                    return file + " is a symbolic link owned by another user";
+                }
+                problem = TrustedPath.untrusted(real.getParent());
+                if (problem != null) {
+                    return problem;
+                }
+            }
+            PosixFileAttributes attrs =
+                    Files.readAttributes(real, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!TrustedPath.Identity.current().trustedOwner(real)) {
+                return real + " belongs to " + attrs.owner().getName();
+            }
+            if (attrs.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                    || attrs.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+                return real + " is writable by group or others";
+            }
+            return null;
+        } catch (IOException | UnsupportedOperationException e) {
+            return "cannot check " + file + ": " + e;
+        }
     }
 
     /** Places {@code content} in {@code dir} as the helper, unless an identical copy is there. */
@@ -143,9 +189,19 @@ public final class HelperBinary {
                 ExitStatus.NOT_INSTALLED);
     }
 
-    /** Makes {@code dir} a private directory of this user; null on success, else the problem. */
+    /**
+     * Makes {@code dir} a private directory of this user, in a parent nobody else can change
+     * ({@link TrustedPath}); null on success, else the problem. The parent is checked before
+     * anything is created in it, and the directory itself after: only then can nobody else swap
+     * the directory, or what is in it, between this check and the helper's execution.
+     */
     private static String makePrivate(Path dir) {
         try {
+            Path parent = dir.getParent();
+            String untrusted = parent == null ? null : TrustedPath.untrusted(existingAncestor(parent));
+            if (untrusted != null) {
+                return dir + " is unsafe: " + untrusted;
+            }
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectories(dir.getParent());
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
@@ -161,12 +217,21 @@ public final class HelperBinary {
             if (!attrs.permissions().equals(PRIVATE_DIR)) {
                 Files.setPosixFilePermissions(dir, PRIVATE_DIR);
             }
-            return null;
+            untrusted = TrustedPath.untrusted(dir);
+            return untrusted == null ? null : dir + " is unsafe: " + untrusted;
         } catch (IOException | UnsupportedOperationException e) {
             return dir + ": " + e;
         }
     }
 
+    /** The path itself if it exists, else its nearest existing ancestor (to be created under). */
+    private static Path existingAncestor(Path path) {
+        Path p = path;
+        while (p.getParent() != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            p = p.getParent();
+        }
+        return p;
+    }
 
     private static byte[] readResource(String resource) {
         ClassLoader loader = HelperBinary.class.getClassLoader();

@@ -2,11 +2,13 @@ package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -43,12 +46,25 @@ public final class Launcher {
      * @throws DaemonException for a failure the operator can fix
      */
     public int start() {
+        try {
+            return startOrThrow();
+        } catch (OutOfMemoryError e) {
+            if (String.valueOf(e.getMessage()).contains("native thread")) {
+                throw processLimit(e);
+            }
+            throw e;
+        }
+    }
+
+    private int startOrThrow() {
         UserAccount account = account();
         // Who opens the files: the daemon's user (the helper switches before it opens the log).
         TrustedPath.Identity opener = account == null ? TrustedPath.Identity.current()
                 : TrustedPath.Identity.of(account.uid(), account.gid());
         Path pidFile = options.pidFile();
+        long deadline = System.nanoTime() + options.startTimeout().toNanos();
         if (pidFile != null) {
+            PidFile.checkName(pidFile);
             checkPidFile(pidFile, opener);
             PidFile.State state = PidFile.inspect(pidFile);
             if (state.locked()) {
@@ -76,6 +92,8 @@ public final class Launcher {
         if (account != null) {
             checkWritableBy(account);
         }
+        checkDevNull();
+        checkOpenFiles();
         Path helper = HelperBinary.locate();
         JvmCommandLine jvm = JvmCommandLine.current();
         long logStart = logSize();
@@ -102,10 +120,20 @@ public final class Launcher {
                 }
             };
             Runtime.getRuntime().addShutdownHook(abort);
-            long pid = spawn(helper, account, jvm.withProperty(DaemonSide.MARKER, listener.address()));
-            spawned.set(pid);
-            Readiness.Outcome outcome = await(listener, pid);
-            Runtime.getRuntime().removeShutdownHook(abort);
+            long pid = 0;
+            Readiness.Outcome outcome = null;
+            try {
+                pid = spawn(helper, account, jvm.withProperty(DaemonSide.MARKER, listener.address()), deadline);
+                spawned.set(pid);
+                outcome = await(listener, pid, deadline);
+            } finally {
+                if (outcome == null) {
+                    // Failed (or no thread could be started): clean up now rather than in the
+                    // shutdown hook, which may not get a thread either.
+                    abort.run();
+                }
+                removeHook(abort);
+            }
             switch (outcome.kind()) {
                 case READY:
                     System.out.println(name + " started, pid " + pid);
@@ -175,9 +203,95 @@ public final class Launcher {
         }
     }
 
-    /** Runs the helper and returns the daemon's PID once the daemon's JVM has been executed. */
-    private long spawn(Path helper, UserAccount account, List<String> jvm) throws IOException {
-        List<String> argv = new ArrayList<>(jvm.size() + 22);
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs, and finds nothing left to do
+        }
+    }
+
+    /** The line for a thread or process that could not be created for the process limit. */
+    private static DaemonException processLimit(Throwable cause) {
+        return new DaemonException("cannot create a thread or process: this user's process limit "
+                + "(ulimit -u, " + limit("Max processes") + ") is reached; raise it or end some of "
+                + "this user's processes", ExitStatus.FAILED, cause);
+    }
+
+    /**
+     * {@code "now N"}, N the soft limit named {@code what} in /proc/self/limits (e.g. "Max open
+     * files"), or a hint where there is none. (No regex: this runs on every start.)
+     */
+    private static String limit(String what) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith(what)) {
+                    String rest = line.substring(what.length()).trim();
+                    int end = 0;
+                    while (end < rest.length() && !Character.isWhitespace(rest.charAt(end))) {
+                        end++;
+                    }
+                    return "now " + rest.substring(0, end);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc
+        }
+        return "see ulimit -a";
+    }
+
+    /**
+     * Refuses to start when fewer than 10 descriptors are left under the open-files limit: the
+     * helper's pipes and the JDK's spawn helper need them, and the spawn helper, failing, would
+     * print the dynamic loader's own message. Linux only (/proc); elsewhere the failure is
+     * reported when it happens.
+     */
+    private static void checkOpenFiles() {
+        long open = 0;
+        long max;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path ignored : fds) {
+                open++;
+            }
+            String limit = limit("Max open files");
+            max = limit.startsWith("now ") ? PidFile.parse(limit.substring(4)) : -1;
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        if (max > 0 && max - open < 10) {
+            throw new DaemonException("too few open files left to start the daemon helper (the "
+                    + "open-files limit, ulimit -n, is " + max + " and " + open + " are open); raise it",
+                    ExitStatus.FAILED);
+        }
+    }
+
+    /**
+     * The daemon's stdin is {@code /dev/null}, and the helper opens it: a system where it is
+     * not the null device (a directory or a file in its place) is named as such.
+     */
+    private static void checkDevNull() {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(Path.of("/dev/null"), BasicFileAttributes.class);
+        } catch (IOException e) {
+            attrs = null;
+        }
+        if (attrs == null || !attrs.isOther()) {
+            String what = attrs == null ? "missing" : attrs.isDirectory() ? "a directory" : "a regular file";
+            throw new DaemonException("/dev/null is " + what + ", not the null device; the daemon's "
+                    + "stdin must be /dev/null: restore it (mknod -m 666 /dev/null c 1 3)",
+                    ExitStatus.NOT_CONFIGURED);
+        }
+    }
+
+    /**
+     * Runs the helper and returns the daemon's PID once the daemon's JVM has been executed. Bounded
+     * by {@code deadline}: a helper still running then (blocked opening the log, say) is killed,
+     * and so is the daemon if its PID was announced.
+     */
+    private long spawn(Path helper, UserAccount account, List<String> jvm, long deadline)
+            throws IOException {
+        List<String> argv = new ArrayList<>(jvm.size() + 24);
         argv.add(helper.toString());
         argv.add("--log");
         argv.add(options.logFile().toString());
@@ -200,6 +314,8 @@ public final class Launcher {
                 Collections.addAll(argv, "--caps", join(caps));
             }
         }
+        argv.add("--launcher-pid");
+        argv.add(Long.toString(ProcStat.selfPid()));
         argv.add("--");
         argv.addAll(jvm);
         if (!Files.isExecutable(helper)) {
@@ -218,18 +334,25 @@ public final class Launcher {
                     .redirectErrorStream(true)
                     .start();
         } catch (IOException e) {
-            throw new DaemonException("cannot execute the daemon helper " + helper + " (os.name="
-                    + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
-                    + "): " + e.getMessage() + "; set -D" + HelperBinary.HELPER_PROPERTY
-                    + "=PATH to an executable helper", ExitStatus.NOT_INSTALLED, e);
+            throw cannotRun(helper, e);
         }
         // The helper's output ends when the daemon's exec succeeded or failed: the pipe's last
         // copy is close-on-exec in the daemon.
-        String output;
-        try (InputStream in = helperProcess.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        HelperOutput reader = new HelperOutput(helperProcess.getInputStream());
+        reader.start();
+        String output = reader.await(deadline);
+        if (output == null) {
+            helperProcess.destroyForcibly();
+            long announced = announcedPid(reader.soFar());
+            if (announced > 0) {
+                kill(announced);
+            }
+            throw new DaemonException("the daemon helper did not finish within "
+                    + options.startTimeout().toSeconds() + " s and was killed (is --log="
+                    + options.logFile() + " a FIFO, or on a file system that does not answer?); "
+                    + "fix that or raise --start-timeout", ExitStatus.FAILED);
         }
-        int status = waitFor(helperProcess);
+        int status = waitFor(helperProcess, deadline);
         long pid = 0;
         List<String> problems = new ArrayList<>();
         for (String line : output.split("\n")) {
@@ -244,11 +367,105 @@ public final class Launcher {
         if (status != 0 || pid == 0 || !problems.isEmpty()) {
             String reason = problems.isEmpty() ? "the helper exited with status " + status
                     : String.join("; ", problems);
+            if (reason.contains("cannot fork") && reason.contains("EAGAIN")
+                    || reason.contains("cannot fork: Resource temporarily unavailable")) {
+                throw processLimit(null);
+            }
             throw new DaemonException("cannot start: " + reason, status == 3 && pid == 0
                     ? ExitStatus.UNSUPPORTED // credentials.h: CREDENTIALS_UNSUPPORTED
                     : status == 1 && pid == 0 ? ExitStatus.NOT_CONFIGURED : ExitStatus.FAILED);
         }
         return pid;
+    }
+
+    /** The first "pid N" line of the helper's output, or 0. */
+    private static long announcedPid(String output) {
+        for (String line : output.split("\n")) {
+            long pid = line.startsWith("pid ") ? PidFile.parse(line.substring(4)) : 0;
+            if (pid > 0) {
+                return pid;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Why the helper could not be started, in one line: the cause where it is the system's (the
+     * open-files or process limit), else the helper named with the override to set.
+     */
+    private static DaemonException cannotRun(Path helper, IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("error=24") || message.contains("Too many open files")) {
+            return new DaemonException("cannot start the daemon helper: too many open files (the "
+                    + "open-files limit, ulimit -n, is " + limit("Max open files") + "); raise it",
+                    ExitStatus.FAILED, e);
+        }
+        if (message.contains("error=11") || message.contains("Resource temporarily unavailable")) {
+            return processLimit(e);
+        }
+        return new DaemonException("cannot execute the daemon helper " + helper + " (os.name="
+                + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
+                + "): " + message + "; set -D" + HelperBinary.HELPER_PROPERTY
+                + "=PATH to an executable helper", ExitStatus.NOT_INSTALLED, e);
+    }
+
+    /** Reads the helper's output to its end on a thread of its own, so it can be waited for with a deadline. */
+    private static final class HelperOutput extends Thread {
+        private final InputStream in;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private boolean done;
+
+        HelperOutput(InputStream in) {
+            super("jdaemon-helper-output");
+            setDaemon(true);
+            this.in = in;
+        }
+
+        @Override
+        public void run() {
+            byte[] buffer = new byte[4096];
+            try (InputStream stream = in) {
+                for (int n; (n = stream.read(buffer)) > 0; ) {
+                    synchronized (this) {
+                        bytes.write(buffer, 0, n);
+                    }
+                }
+            } catch (IOException e) {
+                // the helper was killed: what was read so far stands
+            } finally {
+                synchronized (this) {
+                    done = true;
+                    notifyAll();
+                }
+            }
+        }
+
+        /** Everything, once the output has ended; null if {@code deadline} passed first. */
+        synchronized String await(long deadline) {
+            boolean interrupted = false;
+            try {
+                while (!done) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return null;
+                    }
+                    try {
+                        wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                return soFar();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        synchronized String soFar() {
+            return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+        }
     }
 
     /**
@@ -271,8 +488,8 @@ public final class Launcher {
      * every 20; a daemon that failed is waited for until it has exited. Bounded by the start
      * timeout, past which the daemon is killed.
      */
-    private Readiness.Outcome await(Readiness.Listener listener, long pid) throws IOException {
-        long deadline = System.nanoTime() + options.startTimeout().toNanos();
+    private Readiness.Outcome await(Readiness.Listener listener, long pid, long deadline)
+            throws IOException {
         for (int tick = 1; ; tick++) {
             Readiness.Outcome outcome = listener.poll(pid);
             if (outcome != null && outcome.kind() != Readiness.Outcome.Kind.FAILED) {
@@ -473,12 +690,18 @@ public final class Launcher {
         }
     }
 
-    private static int waitFor(Process process) {
+    /** The helper's exit status; it exits right after its output ends, but bounded anyway. */
+    private static int waitFor(Process process, long deadline) {
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return process.waitFor();
+                    long left = Math.max(deadline - System.nanoTime(), 1_000_000_000L);
+                    if (process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                        return process.exitValue();
+                    }
+                    process.destroyForcibly();
+                    return -1;
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

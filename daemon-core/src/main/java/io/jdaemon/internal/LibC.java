@@ -4,9 +4,12 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Every native call the Java side makes, and nothing else. Loaded lazily (JNA's first load costs
@@ -24,6 +27,10 @@ public final class LibC {
     private static final int O_CLOEXEC = Platform.isMac() ? 0x1000000 : 02000000;
     private static final int O_NOFOLLOW = Platform.isMac() ? 0x100
             : Platform.isARM() ? 0100000 : 0400000;
+    private static final int O_NONBLOCK = Platform.isMac() ? 0x4 : 04000;
+    private static final int O_NOCTTY = Platform.isMac() ? 0x20000 : 0400;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
 
     private static final int AF_UNIX = 1;
     private static final int SOCK_DGRAM = 2;
@@ -45,6 +52,10 @@ public final class LibC {
         int dup2(int from, int to) throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
+
+        int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
+        String strerror(int errno);
     }
 
     private static final class Holder {
@@ -97,16 +108,79 @@ public final class LibC {
     }
 
     /**
-     * Points stdout and stderr at {@code path}, opened for appending (created 0644 if missing, a
-     * symlink refused), as the helper did before {@code exec}.
+     * Points stdout and stderr at the log file {@code path}, opened for appending (created 0644 if
+     * missing), as the helper did before {@code exec}; used for the first open of a supervised
+     * service's log and for every reopen on reload. The open never blocks and never follows a
+     * link ({@code O_NONBLOCK|O_NOFOLLOW}, so a FIFO or a symlink planted at the path fails at
+     * once), and what was opened must be a regular file with one link, owned by this user
+     * (checked on the descriptor, through {@code /proc/self/fd/N}, not by path). On any failure
+     * stdout and stderr are left as they were.
+     *
+     * @throws IOException naming the path and the reason, when the old descriptors were kept
      */
-    public static void redirectStdoutAndStderr(String path) {
-        int fd = Holder.C.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
+    public static void redirectStdoutAndStderr(String path) throws IOException {
+        int fd;
         try {
-            Holder.C.dup2(fd, 1);
-            Holder.C.dup2(fd, 2);
+            fd = Holder.C.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW
+                    | O_NOCTTY | O_NONBLOCK, 0644);
+        } catch (LastErrorException e) {
+            throw new IOException("cannot open log file " + path + ": " + describe(e));
+        }
+        try {
+            String problem = unsuitableLog(fd);
+            if (problem != null) {
+                throw new IOException("log file " + path + " " + problem);
+            }
+            try {
+                int flags = Holder.C.fcntl(fd, F_GETFL, 0);
+                Holder.C.fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+                Holder.C.dup2(fd, 1);
+                Holder.C.dup2(fd, 2);
+            } catch (LastErrorException e) {
+                throw new IOException("cannot redirect stdout and stderr to " + path + ": "
+                        + describe(e));
+            }
         } finally {
-            Holder.C.close(fd);
+            try {
+                Holder.C.close(fd);
+            } catch (LastErrorException ignored) {
+                // the descriptor is gone either way
+            }
+        }
+    }
+
+    /**
+     * Why the open descriptor is no log file (not a regular file, more than one link, another
+     * user's), or null. The {@code /proc/self/fd/N} (or {@code /dev/fd/N}) link leads to the file
+     * that was opened, whatever its path names now.
+     */
+    private static String unsuitableLog(int fd) {
+        Path opened = Path.of(Files.isDirectory(Path.of("/proc/self/fd")) ? "/proc/self/fd" : "/dev/fd",
+                Integer.toString(fd));
+        try {
+            if (!Files.isRegularFile(opened)) {
+                return "is not a regular file";
+            }
+            int links = ((Number) Files.getAttribute(opened, "unix:nlink")).intValue();
+            if (links != 1) {
+                return "has " + links + " hard links; refusing to append to a file linked elsewhere";
+            }
+            int owner = ((Number) Files.getAttribute(opened, "unix:uid")).intValue();
+            int self = TrustedPath.Identity.current().uid;
+            if (owner != self) {
+                return "belongs to uid " + owner + ", not to this user (uid " + self + ")";
+            }
+            return null;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "cannot be checked: " + e;
+        }
+    }
+
+    private static String describe(LastErrorException e) {
+        try {
+            return Holder.C.strerror(e.getErrorCode()) + " (errno " + e.getErrorCode() + ")";
+        } catch (RuntimeException | LinkageError ignored) {
+            return "errno " + e.getErrorCode();
         }
     }
 }

@@ -129,6 +129,29 @@ public final class PidFile {
     }
 
     /**
+     * Refuses, before anything is spawned, a pidfile path the daemon could not create: one with
+     * no file name ({@code /}), or a name too long for the temporary name {@code .NAME.PID.tmp}
+     * written beside it to fit NAME_MAX (255 bytes).
+     *
+     * @throws DaemonException (exit 6) naming the path
+     */
+    public static void checkName(Path path) {
+        Path name = path.getFileName();
+        if (name == null) {
+            throw new DaemonException("--pidfile=" + path + " is a directory; give the path of a "
+                    + "file, such as --pidfile=/run/NAME.pid", ExitStatus.NOT_CONFIGURED);
+        }
+        // "." + NAME + "." + a PID of up to 10 digits + ".tmp"
+        int longest = name.toString().getBytes(StandardCharsets.UTF_8).length + 16;
+        if (longest > 255) {
+            throw new DaemonException("pidfile name " + name + " is too long ("
+                    + (longest - 16) + " bytes; at most 239, since the daemon writes .NAME.PID.tmp "
+                    + "beside it and a file name holds 255); choose a shorter --pidfile",
+                    ExitStatus.NOT_CONFIGURED);
+        }
+    }
+
+    /**
      * Creates the pidfile for {@code pid} and locks it. Atomic: readers see either no file, the
      * previous (stale) file or the complete new one.
      *

@@ -1,19 +1,30 @@
 package io.jdaemon.internal;
 
+import io.jdaemon.DaemonException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * The readiness handshake between the launcher and the daemon it started, through files in a
@@ -39,6 +50,8 @@ public final class Readiness {
     private static final String READY = "READY";
     private static final String FAILED = "FAILED";
     private static final String RUNNING = "RUNNING";
+    private static final String TMP_INFIX = ".tmp-";
+    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
     /** What the launcher resolved and the daemon needs: absolute paths, the policy. */
     public record Settings(String pidFile, String logFile, String sighup, boolean explicitReady,
@@ -57,42 +70,73 @@ public final class Readiness {
     /** The launcher's end: the directory with the settings, removed on close. */
     public static final class Listener implements AutoCloseable {
         private final Path dir;
+        private final Object fileKey;
+        private final int ownerUid;
 
-        private Listener(Path dir) {
+        private Listener(Path dir, Object fileKey, int ownerUid) {
             this.dir = dir;
+            this.fileKey = fileKey;
+            this.ownerUid = ownerUid;
+        }
+
+        /** {@link #open(Settings, int, int)} for a daemon of this user. */
+        public static Listener open(Settings settings) throws IOException {
+            return open(settings, -1, -1);
         }
 
         /**
-         * Creates a private directory under {@code java.io.tmpdir} holding the settings, owned by
-         * {@code ownerUid:ownerGid} (the daemon's user under {@code --user}), or by this user if
-         * they are -1.
+         * Creates a private directory (mode 0700) under {@code java.io.tmpdir} holding the
+         * settings. The temporary directory must pass {@link TrustedPath} (else nobody could be
+         * sure the outcome read later comes from the daemon); directories that launchers which
+         * died left there are removed first.
+         *
+         * @param ownerUid the daemon's user, to whom the directory and the settings file are
+         *     given (not following links) before the settings are written; -1 for this user
+         * @param ownerGid the daemon's group; -1 for this user's
+         * @throws DaemonException (exit 6) naming {@code java.io.tmpdir} if it is unsafe,
+         *     missing, read-only or full; nothing is left in it then
          */
         public static Listener open(Settings settings, int ownerUid, int ownerGid) throws IOException {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+            String untrusted = TrustedPath.untrusted(tmp);
+            if (untrusted != null) {
+                throw unusableTmpDir(tmp, untrusted.equals(tmp + " does not exist")
+                        ? "it does not exist" : untrusted);
+            }
+            sweep(tmp);
             String base = DIRECTORY_PREFIX + ProcStat.selfPid() + "-" + Long.toHexString(System.nanoTime());
             for (int n = 0; ; n++) {
                 Path dir = tmp.resolve(base + "-" + n);
                 try {
                     // mkdir never follows a link planted at the name: it fails, and we try another.
-                    Files.createDirectory(dir,
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
                 } catch (FileAlreadyExistsException e) {
                     if (n < 100) {
                         continue;
                     }
                     throw e;
+                } catch (IOException e) {
+                    throw unusableTmpDir(tmp, reason(e));
                 }
-                Listener listener = new Listener(dir);
+                Listener listener = null;
                 try {
-                    if (ownerUid != -1) {
-                        chown(dir, ownerUid, ownerGid); // before anything is written into it
+                    if (ownerUid >= 0) {
+                        chown(dir, ownerUid, ownerGid);
                     }
-                    write(dir, SETTINGS, encode(settings));
-                    if (ownerUid != -1) {
-                        chown(dir.resolve(SETTINGS), ownerUid, ownerGid);
-                    }
+                    PosixFileAttributes attrs =
+                            Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    listener = new Listener(dir, attrs.fileKey(),
+                            ownerUid >= 0 ? ownerUid : TrustedPath.Identity.current().uid);
+                    write(dir, SETTINGS, encode(settings), ownerUid, ownerGid);
                 } catch (IOException | RuntimeException e) {
-                    listener.close();
+                    try {
+                        removeDirectory(dir);
+                    } catch (IOException ignored) {
+                        // reported below; what could not be removed is swept by the next launcher
+                    }
+                    if (e instanceof IOException) {
+                        throw unusableTmpDir(tmp, reason((IOException) e));
+                    }
                     throw e;
                 }
                 return listener;
@@ -111,11 +155,12 @@ public final class Readiness {
          */
         public Outcome poll(long pid) throws IOException {
             byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(dir.resolve(OUTCOME));
+            try (InputStream in = Files.newInputStream(dir.resolve(OUTCOME), LinkOption.NOFOLLOW_LINKS)) {
+                bytes = in.readAllBytes();
             } catch (NoSuchFileException e) {
                 return null;
             }
+            checkIdentity();
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             String kind = in.readUTF();
             long from = in.readLong();
@@ -142,6 +187,23 @@ public final class Readiness {
                         Files.readAllBytes(dir.resolve(EXTEND)))).readLong();
             } catch (IOException e) {
                 return 0;
+            }
+        }
+
+        /**
+         * The outcome counts only if it was read from the directory this listener created: the
+         * same directory (device and inode), still of the expected owner and mode 0700.
+         */
+        private void checkIdentity() throws IOException {
+            PosixFileAttributes attrs =
+                    Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            int uid = ((Number) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).intValue();
+            if (!attrs.isDirectory() || !fileKey.equals(attrs.fileKey()) || uid != ownerUid
+                    || !attrs.permissions().equals(PRIVATE)) {
+                throw new IOException("the readiness directory " + dir + " was replaced (now "
+                        + (attrs.isDirectory() ? "uid " + uid + ", mode "
+                        + PosixFilePermissions.toString(attrs.permissions()) : "not a directory")
+                        + "); its outcome is not the daemon's");
             }
         }
 
@@ -173,7 +235,7 @@ public final class Readiness {
             PosixFileAttributes attrs =
                     Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attrs.isDirectory() || !ProcStat.isOwnedByThisUser(dir, attrs)
-                    || !attrs.permissions().equals(PosixFilePermissions.fromString("rwx------"))) {
+                    || !attrs.permissions().equals(PRIVATE)) {
                 throw new IOException(dir + " is not a private directory of this user's");
             }
             if (!Files.isRegularFile(dir.resolve(SETTINGS), LinkOption.NOFOLLOW_LINKS)) {
@@ -264,8 +326,19 @@ public final class Readiness {
 
     /** Writes a file in the directory atomically: under a temporary name, then renamed. */
     private static void write(Path dir, String name, byte[] content) throws IOException {
-        Path tmp = dir.resolve(name + ".tmp-" + ProcStat.selfPid());
-        Files.write(tmp, content);
+        write(dir, name, content, -1, -1);
+    }
+
+    /** The same, the file given to {@code uid:gid} (if not -1) before its content is written. */
+    private static void write(Path dir, String name, byte[] content, int uid, int gid) throws IOException {
+        Path tmp = dir.resolve(name + TMP_INFIX + ProcStat.selfPid());
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            if (uid >= 0) {
+                chown(tmp, uid, gid);
+            }
+            out.write(content);
+        }
         try {
             Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -275,14 +348,120 @@ public final class Readiness {
 
     private static void chown(Path path, int uid, int gid) throws IOException {
         Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+        if (gid >= 0) {
+            Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+        }
     }
 
+    /**
+     * Removes the handshake directory: the files the handshake writes (and their temporary
+     * names), never following a link, then the directory; anything else in it stays.
+     */
     private static void removeDirectory(Path dir) throws IOException {
-        Files.deleteIfExists(dir.resolve(SETTINGS));
-        Files.deleteIfExists(dir.resolve(OUTCOME));
-        Files.deleteIfExists(dir.resolve(EXTEND));
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (name.equals(SETTINGS) || name.equals(OUTCOME) || name.equals(EXTEND)
+                        || name.startsWith(SETTINGS + TMP_INFIX) || name.startsWith(OUTCOME + TMP_INFIX)
+                        || name.startsWith(EXTEND + TMP_INFIX)) {
+                    Files.deleteIfExists(entry); // removes a link, not what it names
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return;
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
         Files.deleteIfExists(dir);
+    }
+
+    /**
+     * Removes handshake directories that launchers which are gone left in {@code tmp} (killed
+     * with SIGKILL, say): {@code jdaemon-PID-HEX-N}, a directory (not a link) of this user's,
+     * whose PID is dead or no longer a JVM. Best effort.
+     */
+    private static void sweep(Path tmp) {
+        // No glob: it would compile a regex, which costs milliseconds on the path to ready.
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
+            for (Path entry : entries) {
+                long pid = launcherPid(entry.getFileName().toString());
+                if (pid <= 0 || pid == ProcStat.selfPid() || (ProcStat.isAlive(pid) && isJvm(pid))) {
+                    continue;
+                }
+                try {
+                    PosixFileAttributes attrs =
+                            Files.readAttributes(entry, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (attrs.isDirectory() && ProcStat.isOwnedByThisUser(entry, attrs)) {
+                        removeDirectory(entry);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // another launcher swept it first, or it is not ours to remove
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // nothing to sweep, or the temporary directory cannot be listed: the start goes on
+        }
+    }
+
+    /** The launcher's PID in a handshake directory's name {@code jdaemon-PID-HEX-N}, else -1. */
+    static long launcherPid(String name) {
+        if (!name.startsWith(DIRECTORY_PREFIX)) {
+            return -1;
+        }
+        int first = DIRECTORY_PREFIX.length();
+        int second = name.indexOf('-', first);
+        int third = second < 0 ? -1 : name.indexOf('-', second + 1);
+        if (third < 0 || !allOf(name, first, second, "0123456789")
+                || !allOf(name, second + 1, third, "0123456789abcdef")
+                || !allOf(name, third + 1, name.length(), "0123456789")) {
+            return -1;
+        }
+        return PidFile.parse(name.substring(first, second));
+    }
+
+    /** Whether {@code s[from, to)} is not empty and made of {@code chars} only. */
+    private static boolean allOf(String s, int from, int to, String chars) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (chars.indexOf(s.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the live process {@code pid} runs a JVM (its executable is named java); true if unknown. */
+    private static boolean isJvm(long pid) {
+        try {
+            Path exe = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe"));
+            return exe.getFileName() != null && exe.getFileName().toString().equals("java");
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** The operator's line for a temporary directory the handshake cannot use (exit 6). */
+    private static DaemonException unusableTmpDir(Path tmp, String why) {
+        return new DaemonException("java.io.tmpdir " + tmp + " cannot hold the readiness handshake: "
+                + why + "; fix it or start with -Djava.io.tmpdir=DIR, a directory only root or you "
+                + "can write (or a sticky one, as /tmp)", ExitStatus.NOT_CONFIGURED);
+    }
+
+    private static String reason(IOException e) {
+        String message = e instanceof FileSystemException && ((FileSystemException) e).getReason() != null
+                ? ((FileSystemException) e).getReason() : String.valueOf(e.getMessage());
+        if (message.contains("No space left")) {
+            return "no space left on device";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "it does not exist";
+        }
+        return message.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static byte[] encode(Settings settings) throws IOException {

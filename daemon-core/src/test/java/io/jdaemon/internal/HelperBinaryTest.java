@@ -172,6 +172,37 @@ class HelperBinaryTest {
     }
 
     @Test
+    void overrideOthersCouldReplaceIsRefused() throws IOException {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path inOpen = Files.writeString(open.resolve("helper"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(inOpen, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path writable = Files.writeString(dir.resolve("writable-helper"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
+        for (Path bad : List.of(inOpen, writable)) {
+            System.setProperty(HelperBinary.HELPER_PROPERTY, bad.toString());
+            DaemonException e = catchThrowableOfType(DaemonException.class, HelperBinary::locate);
+            assertThat(e).as("override %s", bad).isNotNull();
+            assertThat(e.exitCode()).isEqualTo(ExitStatus.NOT_INSTALLED);
+            assertThat(e.getMessage()).contains("could be replaced by another user");
+        }
+    }
+
+    @Test
+    void cacheUnderADirectoryOthersCanWriteIsRefusedWithThePathAndTheProperty() throws IOException {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path cache = open.resolve("cache");
+        System.setProperty(HelperBinary.CACHE_PROPERTY, cache.toString());
+        DaemonException e = catchThrowableOfType(DaemonException.class, HelperBinary::cacheDirectory);
+        assertThat(e).isNotNull();
+        assertThat(e.exitCode()).isEqualTo(ExitStatus.NOT_INSTALLED);
+        assertThat(e.getMessage()).contains(cache + " is unsafe: " + open + " is writable by every user")
+                .contains("-Djdaemon.cache=DIR");
+        assertThat(cache).doesNotExist();
+    }
+
+    @Test
     void locateExtractsThePackagedHelperIntoAPrivateCache() throws IOException {
         String resource = Platform.helperResource(Platform.current());
         byte[] packaged;

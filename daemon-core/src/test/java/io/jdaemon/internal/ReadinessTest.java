@@ -193,4 +193,85 @@ class ReadinessTest {
         assertThatThrownBy(() -> Readiness.Reporter.connect(link.toString()))
                 .isInstanceOf(IOException.class).hasMessageContaining("not a private directory");
     }
+
+    /** An outcome counts only from the very directory the listener created (dev/inode, owner, mode). */
+    @Test
+    void anOutcomeInAReplacedDirectoryIsRejected() throws Exception {
+        Readiness.Reporter reporter = reporter();
+        Path dir = Path.of(listener.address());
+        Path moved = Files.move(dir, dir.resolveSibling(dir.getFileName() + "-moved"));
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.copy(moved.resolve("settings"), dir.resolve("settings"));
+            Readiness.Reporter impostor = Readiness.Reporter.connect(dir.toString());
+            impostor.hello(PID);
+            impostor.ready();
+
+            assertThatThrownBy(() -> listener.poll(PID)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("was replaced");
+        } finally {
+            Files.deleteIfExists(dir.resolve("outcome"));
+            Files.deleteIfExists(dir.resolve("settings"));
+            Files.deleteIfExists(dir);
+            Files.move(moved, dir);
+        }
+        reporter.ready();
+        assertThat(listener.poll(PID).kind()).isEqualTo(Readiness.Outcome.Kind.READY);
+    }
+
+    @Test
+    void aDirectoryWhoseModeChangedIsRejected() throws Exception {
+        reporter().ready();
+        Files.setPosixFilePermissions(Path.of(listener.address()), PosixFilePermissions.fromString("rwxrwx---"));
+        assertThatThrownBy(() -> listener.poll(PID)).isInstanceOf(IOException.class)
+                .hasMessageContaining("was replaced");
+    }
+
+    @Test
+    void aTemporaryDirectoryOthersCanWriteWithoutStickyIsRefused(@TempDir Path tmp) throws Exception {
+        Path open = Files.createDirectory(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String saved = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", open.toString());
+        try {
+            assertThatThrownBy(() -> Readiness.Listener.open(SETTINGS))
+                    .isInstanceOf(io.jdaemon.DaemonException.class)
+                    .hasMessageContaining("java.io.tmpdir " + open)
+                    .hasMessageContaining("-Djava.io.tmpdir=DIR");
+            assertThat(open).isEmptyDirectory();
+        } finally {
+            System.setProperty("java.io.tmpdir", saved);
+        }
+    }
+
+    @Test
+    void launcherPidIsReadOnlyFromAHandshakeDirectoryName() {
+        assertThat(Readiness.launcherPid("jdaemon-123-1a2b-0")).isEqualTo(123);
+        assertThat(Readiness.launcherPid("jdaemon-root")).isEqualTo(-1);
+        assertThat(Readiness.launcherPid("jdaemon-12-x")).isEqualTo(-1);
+        assertThat(Readiness.launcherPid("jdaemon-12-ab-0-1")).isEqualTo(-1);
+        assertThat(Readiness.launcherPid("jdaemon--ab-0")).isEqualTo(-1);
+        assertThat(Readiness.launcherPid("other-12-ab-0")).isEqualTo(-1);
+    }
+
+    /** With an owner (issue 11's --user), the directory and the settings are that user's, and so must the directory stay. */
+    @Test
+    void aListenerForAnotherUserGivesThemTheDirectoryAndTheSettings() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TrustedPath.Identity.current().isRoot(), "needs root to chown");
+        try (Readiness.Listener other = Readiness.Listener.open(SETTINGS, 65534, 65534)) {
+            Path dir = Path.of(other.address());
+            assertThat(Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(65534);
+            assertThat(Files.getAttribute(dir, "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(65534);
+            assertThat(Files.getAttribute(dir.resolve("settings"), "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(65534);
+            try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(dir.resolve("outcome")))) {
+                out.writeUTF("READY");
+                out.writeLong(PID);
+            }
+            assertThat(other.poll(PID).kind()).isEqualTo(Readiness.Outcome.Kind.READY);
+
+            Files.setAttribute(dir, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+            assertThatThrownBy(() -> other.poll(PID)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("was replaced");
+        }
+    }
 }

@@ -21,7 +21,8 @@ import java.time.Duration;
  * reported), {@code --slow-stop=SECONDS} (its shutdown takes that long, to show a stop that
  * times out) and {@code --slow-start=SECONDS} (it takes that long before it listens, asking for
  * more time with {@link Daemon#extendStartTimeout} every half second, as a service that loads
- * its data would). On a reload ({@code --sighup=reload} and SIGHUP) it prints a line.
+ * its data would). On a reload ({@code --sighup=reload} and SIGHUP) it prints a line, or with
+ * {@code --fail-reload} its reload callback throws (to show how that is reported).
  */
 public final class HealthService {
 
@@ -35,6 +36,7 @@ public final class HealthService {
         int slowStop = 0;
         int slowStart = 0;
         boolean failBeforeReady = false;
+        boolean failReload = false;
         for (String arg : args) {
             if (arg.startsWith("--port=")) {
                 port = Integer.parseInt(arg.substring("--port=".length()));
@@ -44,6 +46,8 @@ public final class HealthService {
                 slowStart = Integer.parseInt(arg.substring("--slow-start=".length()));
             } else if (arg.equals("--fail-before-ready")) {
                 failBeforeReady = true;
+            } else if (arg.equals("--fail-reload")) {
+                failReload = true;
             } else {
                 System.err.println("daemon-examples: unknown argument " + arg
                         + "; use --port=N, --slow-stop=SECONDS, --slow-start=SECONDS or --fail-before-ready");
@@ -70,7 +74,13 @@ public final class HealthService {
             sleep(stopDelay);
             server.stop(0);
         }, "health-service-stop"));
-        Daemon.onReload(() -> System.out.println("daemon-examples reloaded"));
+        boolean throwOnReload = failReload;
+        Daemon.onReload(() -> {
+            if (throwOnReload) {
+                throw new IllegalStateException("failing on reload, as asked by --fail-reload");
+            }
+            System.out.println("daemon-examples reloaded");
+        });
         int boundPort = server.getAddress().getPort();
         System.out.println("daemon-examples listening on port " + boundPort);
         Daemon.ready();

@@ -10,7 +10,6 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +50,8 @@ final class Example implements AutoCloseable {
     /**
      * {@code java -Djava.io.tmpdir=DIR/tmp -jar daemon-examples.jar ARGS}: the launcher's
      * readiness directory, which a launcher killed by a test cannot remove, stays in the test's
-     * own directory. (World-writable, as /tmp is, for the tests that run it as another user.)
+     * own directory. (World-writable and sticky, mode 1777 as /tmp, for the tests that run it as
+     * another user: a temporary directory others can write without the sticky bit is refused.)
      * Under {@code -Dit.platform} or {@code -Dit.helper}, also {@code -Djdaemon.helper=...}
      * ({@link ForeignHelper}).
      */
@@ -60,10 +60,15 @@ final class Example implements AutoCloseable {
         try {
             if (!Files.isDirectory(tmp)) {
                 Files.createDirectories(tmp);
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+                // Java cannot set the sticky bit.
+                assertThat(new ProcessBuilder("chmod", "1777", tmp.toString()).start().waitFor())
+                        .as("chmod 1777 %s", tmp).isZero();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
         List<String> cmd = new ArrayList<>(List.of(JAVA, "-Djava.io.tmpdir=" + tmp));
         cmd.addAll(ForeignHelper.jvmOptions(dir)); // -Dit.platform / -Dit.helper: another helper

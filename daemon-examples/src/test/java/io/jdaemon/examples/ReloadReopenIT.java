@@ -1,0 +1,136 @@
+package io.jdaemon.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A reload ({@code --sighup=reload}) reopens the log without ever blocking or following what was
+ * planted at its path (a FIFO, a symlink, a directory, a hard link, another user's file): it keeps
+ * the old descriptors and says so in the log (issue 10, item 5). And with no SLF4J provider (the
+ * example jar stripped of slf4j-simple), the reopen's and the reload callbacks' errors still reach
+ * the log, on stderr, prefixed {@code jdaemon:}.
+ */
+class ReloadReopenIT extends WithExample {
+
+    Path jar;
+
+    @BeforeEach
+    void jarWithoutSlf4jProvider() throws Exception {
+        jar = Files.copy(Example.JAR, dir.resolve("no-provider.jar"));
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of())) {
+            Files.deleteIfExists(zip.getPath("META-INF/services/org.slf4j.spi.SLF4JServiceProvider"));
+        }
+    }
+
+    private List<String> command(String... args) {
+        List<String> cmd = example.command(args);
+        cmd.set(cmd.indexOf(Example.JAR.toString()), jar.toString());
+        return cmd;
+    }
+
+    private long start(String... more) {
+        List<String> cmd = new ArrayList<>(command("--daemon", "--pidfile=" + example.pidFile,
+                "--log=" + example.log, "--port=0", "--sighup=reload"));
+        cmd.addAll(List.of(more));
+        Example.Result r = example.run(cmd);
+        assertThat(r.exit()).as(r.err()).isZero();
+        return r.startedPid();
+    }
+
+    private void reload() {
+        Example.Result r = example.run(command("--daemon=reload", "--pidfile=" + example.pidFile));
+        assertThat(r.exit()).as(r.err()).isZero();
+    }
+
+    private static String text(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    @Test
+    void aReloadCallbackThatThrowsIsInTheLogWithItsStackTrace() {
+        long pid = start("--fail-reload");
+        int port = example.port();
+
+        reload();
+
+        Example.awaitTrue(() -> example.logText().contains("failing on reload"), "the failure in the log");
+        assertThat(example.logText()).contains("jdaemon: reload callback ")
+                .contains("failed: java.lang.IllegalStateException: failing on reload, as asked by --fail-reload")
+                .containsPattern("\tat io\\.jdaemon\\.examples\\.HealthService");
+        assertThat(new Proc(pid).alive()).isTrue();
+        assertThat(Example.get(port, "/health")).isEqualTo("ok");
+    }
+
+    /**
+     * For each thing planted at the log's path after logrotate-style renaming, a reload keeps
+     * writing to the renamed file, says why in it, and leaves the planted thing as it was; then
+     * with a plain path again, the reload opens a new log.
+     */
+    @Test
+    void aReopenOfSomethingThatIsNoLogKeepsTheOldLogAndSaysSo() throws Exception {
+        Hostile.assumeCanRunAsNobody();
+        long pid = start();
+        int port = example.port();
+        Path rotated = dir.resolve("example.log.1");
+        Files.move(example.log, rotated);
+        Path rootFile = Files.writeString(dir.resolve("root-file"), "root's\n");
+
+        List<String> kinds = List.of("fifo", "symlink", "directory", "hardlink", "nobody's file");
+        for (String kind : kinds) {
+            switch (kind) {
+                case "fifo":
+                    assertThat(Hostile.quietly(List.of("mkfifo", example.log.toString()))).isZero();
+                    break;
+                case "symlink":
+                    Files.createSymbolicLink(example.log, rootFile);
+                    break;
+                case "directory":
+                    Files.createDirectory(example.log);
+                    break;
+                case "hardlink":
+                    Files.createLink(example.log, rootFile);
+                    break;
+                default:
+                    Files.writeString(example.log, "");
+                    assertThat(Hostile.quietly(List.of("chown", "nobody", example.log.toString()))).isZero();
+                    break;
+            }
+            int before = text(rotated).split("jdaemon: reload: ", -1).length;
+
+            reload();
+
+            Example.awaitTrue(() -> text(rotated).split("jdaemon: reload: ", -1).length > before,
+                    "the reopen's failure (" + kind + ") in the old log");
+            assertThat(text(rotated)).as(kind).contains("jdaemon: reload: ")
+                    .contains(example.log + "").contains("; output still goes to the previous log file");
+            assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/1"))).as(kind).isEqualTo(rotated);
+            assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/2"))).as(kind).isEqualTo(rotated);
+            assertThat(rootFile).as(kind).hasContent("root's");
+            assertThat(Example.get(port, "/health")).as(kind).isEqualTo("ok");
+            if (Files.isDirectory(example.log, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(example.log);
+            } else {
+                Files.deleteIfExists(example.log);
+            }
+        }
+
+        reload();
+
+        Example.awaitTrue(() -> example.logText().contains("daemon-examples reloaded"), "the new log used");
+        assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/1"))).isEqualTo(example.log);
+    }
+}
