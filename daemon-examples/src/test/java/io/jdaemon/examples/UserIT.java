@@ -299,14 +299,16 @@ class UserIT extends WithExample {
 
     /**
      * A kernel without ambient capabilities (before Linux 4.3), imitated by strace making prctl
-     * fail with EINVAL, as such a kernel does for PR_CAP_AMBIENT: one line, nothing started.
+     * fail with EINVAL, as such a kernel does for PR_CAP_AMBIENT: one line, nothing started. (The
+     * helper's first prctl, the parent-death signal, is left alone; {@code -D} keeps the helper a
+     * child of the launcher, which it checks.)
      */
     @Test
     void aKernelWithoutAmbientCapabilitiesIsNamedAndNothingStarts() {
         Assumptions.assumeTrue(Hostile.quietly(List.of("strace", "-o", "/dev/null", "true")) == 0,
                 "strace is not installed or cannot trace here");
         Path helper = Hostile.script(dir.resolve("old-kernel-helper.sh"), "#!/bin/bash\n"
-                + "exec strace -f -o /dev/null -e trace=prctl -e inject=prctl:error=EINVAL "
+                + "exec strace -D -f -o /dev/null -e trace=prctl -e inject=prctl:error=EINVAL:when=2+ "
                 + Hostile.realHelper(dir) + " \"$@\"\n");
 
         Example.Result r = example.run(java(List.of("-Djdaemon.helper=" + helper), "--daemon",
