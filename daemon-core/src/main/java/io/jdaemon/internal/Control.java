@@ -138,19 +138,12 @@ public final class Control {
         if (ProcStat.hasProc()) {
             return ProcStat.awaitExit(pid, timeout);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (HelperControl.signal(pidFile, pid, "0") != HelperControl.Sent.GONE) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
+        return ProcStat.await(new ProcStat.Condition() {
+            @Override
+            public boolean holds() {
+                return HelperControl.signal(pidFile, pid, "0") == HelperControl.Sent.GONE;
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
+        }, timeout, 50);
     }
 
     private static OptionalLong stoppedBy(Path pidFile, long pid) {

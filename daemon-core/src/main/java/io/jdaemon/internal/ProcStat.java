@@ -39,16 +39,31 @@ public final class ProcStat {
 
     /** Waits until the process has exited, up to {@code timeout}; whether it has. */
     public static boolean awaitExit(long pid, Duration timeout) {
+        return await(new Condition() {
+            @Override
+            public boolean holds() {
+                return !isAlive(pid);
+            }
+        }, timeout, 10);
+    }
+
+    /** A condition {@link #await} polls. */
+    interface Condition {
+        boolean holds();
+    }
+
+    /** Polls {@code condition} every {@code millis} until it holds or {@code timeout} passed. */
+    static boolean await(Condition condition, Duration timeout, long millis) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (isAlive(pid)) {
+        while (!condition.holds()) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
             try {
-                Thread.sleep(10);
+                Thread.sleep(millis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return !isAlive(pid);
+                return condition.holds();
             }
         }
         return true;

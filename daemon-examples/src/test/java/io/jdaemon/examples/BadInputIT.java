@@ -122,6 +122,19 @@ class BadInputIT extends WithExample {
         assertThat(stopped.out()).isEqualTo(NAME + " stopped, pid " + pid + "\n");
     }
 
+    /** start and stop (even with --force) refuse a pidfile whose lock proves nothing: one line each. */
+    private void assertStartAndStopRefuse(String why, long holder) {
+        Example.Result start = example.run(example.daemonCommand());
+        Hostile.assertOneErrorLine(start, NAME + ": " + why + "; not starting (remove the lock or "
+                + "choose another --pidfile)", 1);
+
+        Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile,
+                "--force", "--stop-timeout=1"));
+        assertThat(stop.exit()).isEqualTo(1);
+        assertThat(stop.err()).startsWith(NAME + ": cannot stop: " + why);
+        assertThat(new Proc(holder).alive()).as("the lock holder").isTrue();
+    }
+
     /**
      * A pidfile locked by a live process but with garbage content: the lock does not prove a
      * daemon (a daemon's file names its holder), so status says unknown (4), and start and stop
@@ -137,15 +150,7 @@ class BadInputIT extends WithExample {
         assertThat(status.out()).startsWith(NAME + ": status unknown: " + why);
         assertThat(status.exit()).isEqualTo(4);
 
-        Example.Result start = example.run(example.daemonCommand());
-        Hostile.assertOneErrorLine(start, NAME + ": " + why + "; not starting (remove the lock or "
-                + "choose another --pidfile)", 1);
-
-        Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile,
-                "--force", "--stop-timeout=1"));
-        assertThat(stop.exit()).isEqualTo(1);
-        assertThat(stop.err()).startsWith(NAME + ": cannot stop: " + why);
-        assertThat(new Proc(holder.pid()).alive()).as("the holder").isTrue();
+        assertStartAndStopRefuse(why, holder.pid());
         assertThat(example.processes()).as("no daemon started beside the holder")
                 .containsExactly(holder.pid());
     }
@@ -164,15 +169,7 @@ class BadInputIT extends WithExample {
             String why = "pidfile " + example.pidFile + " is locked by pid " + holder.pid()
                     + " but names pid " + unrelated.pid();
 
-            Example.Result start = example.run(example.daemonCommand());
-            Hostile.assertOneErrorLine(start, NAME + ": " + why + "; not starting (remove the lock or "
-                    + "choose another --pidfile)", 1);
-
-            Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile,
-                    "--force", "--stop-timeout=1"));
-            assertThat(stop.exit()).isEqualTo(1);
-            assertThat(stop.err()).startsWith(NAME + ": cannot stop: " + why);
-            assertThat(new Proc(holder.pid()).alive()).as("the lock holder").isTrue();
+            assertStartAndStopRefuse(why, holder.pid());
             assertThat(unrelated.isAlive()).as("the process the pidfile names").isTrue();
         } finally {
             unrelated.destroyForcibly().waitFor();
