@@ -35,7 +35,7 @@
 #include "detach.h"
 #include "report.h"
 #include "signals.h"
-#include "stdio.h"
+#include "descriptors.h"
 
 /* A pipe whose write end only P3 keeps (close-on-exec): it reads EOF once
  * P3 has executed the program or died. */
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
      * change: arm it again as the daemon's user. */
     if (opt.switch_user && die_with_launcher(&opt) != 0)
         return 1;
-    if (stdio_open(&opt, &fds) != 0)
+    if (descriptors_open(&opt, &fds) != 0)
         return 1;
     /* The working directory is inherited across fork and exec, so enter it
      * here: a missing, non-directory or non-searchable DIR is reported now
@@ -135,7 +135,7 @@ int main(int argc, char **argv)
     detach(); /* P1 and P2 do not come back */
 
     /* ---- P3: async-signal-safe calls only from here on. */
-    errfd = stdio_save_error_fd();
+    errfd = descriptors_save_error_fd();
 
     /* Not the launcher's umask: files the daemon creates get --umask. */
     umask(opt.umask_value);
@@ -143,12 +143,12 @@ int main(int argc, char **argv)
     /* Before exec, because ignored dispositions and the mask survive it. */
     signals_reset(opt.sighup);
 
-    if (stdio_redirect(&fds) != 0) {
+    if (descriptors_redirect(&fds) != 0) {
         report_errno(errfd, "cannot redirect standard descriptors", NULL,
                      errno);
         _exit(1);
     }
-    stdio_cloexec_from_3(fds.fd_bound);
+    descriptors_cloexec_from_3(fds.fd_bound);
 
     execv(opt.program_argv[0], opt.program_argv);
 

@@ -2,7 +2,6 @@ package io.jdaemon;
 
 import io.jdaemon.internal.Control;
 import io.jdaemon.internal.DaemonSide;
-import io.jdaemon.internal.ExitStatus;
 import io.jdaemon.internal.Flags;
 import io.jdaemon.internal.JvmCommandLine;
 import io.jdaemon.internal.Launcher;

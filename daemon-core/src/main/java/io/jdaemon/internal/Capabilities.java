@@ -1,6 +1,7 @@
 package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
+import io.jdaemon.ExitStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -3,6 +3,7 @@ package io.jdaemon.internal;
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.DaemonStatus;
+import io.jdaemon.ExitStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;

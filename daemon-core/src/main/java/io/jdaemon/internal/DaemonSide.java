@@ -2,6 +2,7 @@ package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
+import io.jdaemon.ExitStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 

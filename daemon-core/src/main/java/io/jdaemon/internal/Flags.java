@@ -2,6 +2,7 @@ package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
+import io.jdaemon.ExitStatus;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
+import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.platform.Platform;
 import java.io.IOException;
 import java.io.InputStream;

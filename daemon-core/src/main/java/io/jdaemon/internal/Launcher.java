@@ -2,6 +2,7 @@ package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
+import io.jdaemon.ExitStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
+import io.jdaemon.ExitStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

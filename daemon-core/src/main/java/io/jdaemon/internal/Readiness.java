@@ -1,6 +1,7 @@
 package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
+import io.jdaemon.ExitStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
+import io.jdaemon.ExitStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

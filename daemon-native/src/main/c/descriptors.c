@@ -4,7 +4,7 @@
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
 #endif
-#include "stdio.h"
+#include "descriptors.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,7 +66,7 @@ static int check_log(const char *path, const struct daemon_fds *fds)
     return 0;
 }
 
-int stdio_open(const struct options *opt, struct daemon_fds *fds)
+int descriptors_open(const struct options *opt, struct daemon_fds *fds)
 {
     struct rlimit rl;
     int fd;
@@ -126,7 +126,7 @@ int stdio_open(const struct options *opt, struct daemon_fds *fds)
     return 0;
 }
 
-int stdio_save_error_fd(void)
+int descriptors_save_error_fd(void)
 {
     /* Close-on-exec: it disappears by itself when exec succeeds, so the
      * launcher reading our stderr pipe sees EOF exactly when the exec
@@ -135,7 +135,7 @@ int stdio_save_error_fd(void)
     return fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 }
 
-int stdio_redirect(const struct daemon_fds *fds)
+int descriptors_redirect(const struct daemon_fds *fds)
 {
     int fd;
 
@@ -145,7 +145,7 @@ int stdio_redirect(const struct daemon_fds *fds)
         || dup2(fds->log, STDERR_FILENO) < 0)
         return -1;
     /* ...except when source and target are the same descriptor, where
-     * dup2 does nothing. stdio_open() rules that out; clearing the flag
+     * dup2 does nothing. descriptors_open() rules that out; clearing the flag
      * anyway keeps this correct on its own. */
     for (fd = 0; fd <= 2; fd++)
         if (fcntl(fd, F_SETFD, 0) < 0)
@@ -169,7 +169,7 @@ static int cloexec_range_linux(void)
 }
 #endif
 
-void stdio_cloexec_from_3(int fd_bound)
+void descriptors_cloexec_from_3(int fd_bound)
 {
     int fd;
 

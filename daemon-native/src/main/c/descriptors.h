@@ -1,6 +1,6 @@
 /* Descriptors: opening the daemon's stdio, redirecting it, close-on-exec. */
-#ifndef JDAEMON_STDIO_H
-#define JDAEMON_STDIO_H
+#ifndef JDAEMON_DESCRIPTORS_H
+#define JDAEMON_DESCRIPTORS_H
 
 #include "args.h"
 
@@ -16,20 +16,20 @@ struct daemon_fds {
  * open /dev/null and the log file and compute fd_bound. On failure prints
  * one line on stderr (with strerror) and returns -1.
  */
-int stdio_open(const struct options *opt, struct daemon_fds *fds);
+int descriptors_open(const struct options *opt, struct daemon_fds *fds);
 
 /*
  * Duplicate the current stderr to a close-on-exec descriptor >= 3, for
  * reporting an exec failure to the launcher. -1 if stderr is not open.
  * Async-signal-safe.
  */
-int stdio_save_error_fd(void);
+int descriptors_save_error_fd(void);
 
 /* dup2 /dev/null to 0 and the log to 1 and 2. 0, or -1 with errno set.
  * Async-signal-safe. */
-int stdio_redirect(const struct daemon_fds *fds);
+int descriptors_redirect(const struct daemon_fds *fds);
 
 /* Mark every descriptor >= 3 close-on-exec. Async-signal-safe. */
-void stdio_cloexec_from_3(int fd_bound);
+void descriptors_cloexec_from_3(int fd_bound);
 
 #endif

@@ -1,6 +1,10 @@
-package io.jdaemon.internal;
+package io.jdaemon;
 
-/** Exit statuses of the launcher and control commands, after the LSB init-script conventions. */
+/**
+ * The exit statuses of the {@code --daemon} launcher and of the control commands, after the LSB
+ * init-script conventions ({@code status}: 0 running, 1 dead with a pidfile, 3 not running, 4
+ * unknown), as the README's tables list them. Scripts and supervisors may rely on them.
+ */
 public final class ExitStatus {
 
     /** Done, or nothing to do (already running, already stopped). */
