@@ -74,7 +74,7 @@ class BadInputIT extends WithExample {
         Hostile.assertOneErrorLine(start, NAME + ": --pidfile=" + example.pidFile + " is a directory; "
                 + "give a file path such as " + example.pidFile.resolve("NAME.pid"), 6);
 
-        Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile));
+        Example.Result stop = example.control("stop");
         Hostile.assertOneErrorLine(stop, NAME + ": cannot stop: " + why, 1);
 
         assertThat(Files.isDirectory(example.pidFile)).isTrue();
@@ -104,12 +104,12 @@ class BadInputIT extends WithExample {
         String content = escaped.replace("\\n", "\n");
         Files.writeString(example.pidFile, content);
 
-        Example.Result status = example.run(example.command("--daemon=status", "--pidfile=" + example.pidFile));
+        Example.Result status = example.control("status");
         assertThat(status.exit()).as(status.err()).isEqualTo(1);
         assertThat(status.out()).isEqualTo(NAME + " is not running, but pidfile " + example.pidFile
                 + " remains\n");
 
-        Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile));
+        Example.Result stop = example.control("stop");
         assertThat(stop.exit()).as(stop.err()).isZero();
         assertThat(stop.out()).isEqualTo(NAME + " is not running; removed stale pidfile "
                 + example.pidFile + "\n");
@@ -118,7 +118,7 @@ class BadInputIT extends WithExample {
         Files.writeString(example.pidFile, content);
         long pid = example.startDaemon();
         assertThat(example.pidFileContent()).isEqualTo(pid + "\n");
-        Example.Result stopped = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile));
+        Example.Result stopped = example.control("stop");
         assertThat(stopped.out()).isEqualTo(NAME + " stopped, pid " + pid + "\n");
     }
 
@@ -128,8 +128,8 @@ class BadInputIT extends WithExample {
         Hostile.assertOneErrorLine(start, NAME + ": " + why + "; not starting (remove the lock or "
                 + "choose another --pidfile)", 1);
 
-        Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile,
-                "--force", "--stop-timeout=1"));
+        Example.Result stop = example.control("stop",
+                "--force", "--stop-timeout=1");
         assertThat(stop.exit()).isEqualTo(1);
         assertThat(stop.err()).startsWith(NAME + ": cannot stop: " + why);
         assertThat(new Proc(holder).alive()).as("the lock holder").isTrue();
@@ -146,7 +146,7 @@ class BadInputIT extends WithExample {
         Example.awaitTrue(() -> !new Proc(holder.pid()).locks().isEmpty(), "the holder's lock");
         String why = "pidfile " + example.pidFile + " is locked by pid " + holder.pid() + " but names no PID";
 
-        Example.Result status = example.run(example.command("--daemon=status", "--pidfile=" + example.pidFile));
+        Example.Result status = example.control("status");
         assertThat(status.out()).startsWith(NAME + ": status unknown: " + why);
         assertThat(status.exit()).isEqualTo(4);
 

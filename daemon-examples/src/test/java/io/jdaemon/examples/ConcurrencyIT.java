@@ -81,7 +81,7 @@ class ConcurrencyIT extends WithExample {
         assertThat(Example.get(portOf(race), "/pid")).isEqualTo(Long.toString(survivor));
         assertThat(Hostile.list(dir)).noneMatch(name -> name.endsWith(".tmp"));
 
-        Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile));
+        Example.Result stop = example.control("stop");
         assertThat(stop.out()).isEqualTo(NAME + " stopped, pid " + survivor + "\n");
     }
 
@@ -154,7 +154,7 @@ class ConcurrencyIT extends WithExample {
 
         Example.signal(pid, "TERM");
         Example.sleep(lead);
-        Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile));
+        Example.Result stop = example.control("stop");
 
         Hostile.assertNoStackTrace(stop);
         assertThat(stop.err()).isEmpty();
@@ -172,8 +172,8 @@ class ConcurrencyIT extends WithExample {
             long pid = example.startDaemon();
 
             List<Example.Result> results = Hostile.together(example, List.of(
-                    example.command("--daemon=stop", "--pidfile=" + example.pidFile),
-                    example.command("--daemon=stop", "--pidfile=" + example.pidFile)), 300);
+                    example.controlCommand("stop"),
+                    example.controlCommand("stop")), 300);
 
             for (Example.Result stop : results) {
                 Hostile.assertNoStackTrace(stop);

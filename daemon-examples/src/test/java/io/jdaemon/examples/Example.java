@@ -84,6 +84,18 @@ final class Example implements AutoCloseable {
         return cmd;
     }
 
+    /** {@code java -jar daemon-examples.jar --daemon=ACTION --pidfile=PIDFILE MORE}: a control command. */
+    List<String> controlCommand(String action, String... more) {
+        List<String> cmd = command("--daemon=" + action, "--pidfile=" + pidFile);
+        cmd.addAll(List.of(more));
+        return cmd;
+    }
+
+    /** Runs {@link #controlCommand} to its end (bounded) and returns what it printed. */
+    Result control(String action, String... more) {
+        return run(controlCommand(action, more));
+    }
+
     /** Runs a command to its end (bounded) and returns what it printed. */
     Result run(List<String> command) {
         return run(new ProcessBuilder(command));

@@ -40,7 +40,7 @@ class FaultsIT extends WithExample {
         assertThat(example.pidFileContent()).as("the pidfile stays").isEqualTo(pid + "\n");
         assertThat(Files.readString(Path.of("/proc/locks"))).as("its lock is gone")
                 .doesNotContainPattern("(?m)^.*POSIX.*:" + inode + " .*$");
-        Example.Result status = example.run(example.command("--daemon=status", "--pidfile=" + example.pidFile));
+        Example.Result status = example.control("status");
         assertThat(status.exit()).isEqualTo(1);
 
         long next = example.startDaemon();
@@ -127,7 +127,7 @@ class FaultsIT extends WithExample {
                     + "): the daemon went on and serves");
             assertThat(example.pidFileContent()).isEqualTo(daemon + "\n");
             assertThat(Example.get(example.port(), "/pid")).isEqualTo(Long.toString(daemon));
-            Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile));
+            Example.Result stop = example.control("stop");
             assertThat(stop.out()).isEqualTo(NAME + " stopped, pid " + daemon + "\n");
         } else {
             System.out.println("launcher killed after connect (exit " + killed.exit()
@@ -293,7 +293,7 @@ class FaultsIT extends WithExample {
             long pid = r.startedPid();
             assertThat(example.pidFileContent()).isEqualTo(pid + "\n");
             assertThat(Files.size(log)).isZero();
-            Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile));
+            Example.Result stop = example.control("stop");
             assertThat(stop.out()).isEqualTo(NAME + " stopped, pid " + pid + "\n");
         } finally {
             example.close();
@@ -325,7 +325,7 @@ class FaultsIT extends WithExample {
         assertThat(Example.get(port, "/pid")).isEqualTo(Long.toString(pid));
         assertThat(new Proc(pid).fds().get(1)).isEqualTo(example.log + " (deleted)");
         assertThat(new Proc(pid).alive()).isTrue();
-        Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile));
+        Example.Result stop = example.control("stop");
         assertThat(stop.out()).isEqualTo(NAME + " stopped, pid " + pid + "\n");
         assertThat(example.log).doesNotExist();
 

@@ -42,10 +42,6 @@ class ForegroundIT extends WithExample {
         }, name + " to listen");
     }
 
-    private Example.Result control(String action) {
-        return example.run(example.command("--daemon=" + action, "--pidfile=" + example.pidFile));
-    }
-
     @Test
     void aForegroundServiceHasItsPidFileAndCanBeStopped() throws Exception {
         Process service = startForeground("first");
@@ -58,7 +54,7 @@ class ForegroundIT extends WithExample {
                 + "output stays where it goes now (add --daemon, or redirect it)\n");
         assertThat(Files.exists(example.log)).as("no log file was created").isFalse();
 
-        Example.Result status = control("status");
+        Example.Result status = example.control("status");
         assertThat(status.exit()).isZero();
         assertThat(status.out()).isEqualTo("daemon-examples is running, pid " + pid + "\n");
 
@@ -68,7 +64,7 @@ class ForegroundIT extends WithExample {
         assertThat(read("second.out")).isEqualTo("daemon-examples already running, pid " + pid + "\n");
         assertThat(example.pidFileContent()).isEqualTo(pid + "\n");
 
-        Example.Result stop = control("stop");
+        Example.Result stop = example.control("stop");
         assertThat(stop.exit()).as(stop.err()).isZero();
         assertThat(stop.out()).isEqualTo("daemon-examples stopped, pid " + pid + "\n");
         assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -49,7 +49,7 @@ class ForeignHelperIT extends WithExample {
         assertThat(daemon.cmdline().get(0)).isEqualTo(Example.JAVA); // the JVM runs natively
         assertThat(Example.get(example.port(), "/health")).isEqualTo("ok");
 
-        List<String> stop = example.command("--daemon=stop", "--pidfile=" + example.pidFile);
+        List<String> stop = example.controlCommand("stop");
         Example.Result stopped = example.run(stop);
         assertThat(stopped.exit()).as(stopped.err()).isZero();
         assertThat(daemon.alive()).isFalse();

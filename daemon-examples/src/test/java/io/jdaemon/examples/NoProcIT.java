@@ -41,18 +41,18 @@ class NoProcIT extends WithExample {
 
     @Test
     void statusWithoutProcReadsThePidFilesLock() {
-        Example.Result none = withoutProc(example.command("--daemon=status", "--pidfile=" + example.pidFile));
+        Example.Result none = withoutProc(example.controlCommand("status"));
         assertThat(none.exit()).isEqualTo(3);
         assertThat(none.out()).isEqualTo(NAME + " is not running\n");
 
         long pid = example.startDaemon();
-        Example.Result running = withoutProc(example.command("--daemon=status", "--pidfile=" + example.pidFile));
+        Example.Result running = withoutProc(example.controlCommand("status"));
         assertThat(running.exit()).as(running.err()).isZero();
         assertThat(running.out()).isEqualTo(NAME + " is running, pid " + pid + "\n");
 
         Example.signal(pid, "KILL");
         Example.awaitGone(pid);
-        Example.Result dead = withoutProc(example.command("--daemon=status", "--pidfile=" + example.pidFile));
+        Example.Result dead = withoutProc(example.controlCommand("status"));
         assertThat(dead.exit()).isEqualTo(1);
     }
 
@@ -61,7 +61,7 @@ class NoProcIT extends WithExample {
     void stopWithoutProcStopsTheDaemonOrSaysItCannot() {
         long pid = example.startDaemon();
 
-        Example.Result r = withoutProc(example.command("--daemon=stop", "--pidfile=" + example.pidFile,
+        Example.Result r = withoutProc(example.controlCommand("stop",
                 "--stop-timeout=10"));
 
         Hostile.assertNoStackTrace(r);

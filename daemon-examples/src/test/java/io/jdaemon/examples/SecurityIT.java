@@ -41,10 +41,6 @@ class SecurityIT extends WithExample {
         assertThat(Files.getLastModifiedTime(target)).isEqualTo(targetTime);
     }
 
-    private Example.Result control(String action) {
-        return example.run(example.command("--daemon=" + action, "--pidfile=" + example.pidFile));
-    }
-
     // ---- symbolic links ---------------------------------------------------------------------
 
     @Test
@@ -54,10 +50,10 @@ class SecurityIT extends WithExample {
                 + "or choose a pidfile path in a directory only you can write)";
 
         Hostile.assertOneErrorLine(example.run(example.daemonCommand()), NAME + ": " + why, 6);
-        Example.Result status = control("status");
+        Example.Result status = example.control("status");
         assertThat(status.out()).isEqualTo(NAME + ": status unknown: " + why + "\n");
         assertThat(status.exit()).isEqualTo(4);
-        Hostile.assertOneErrorLine(control("stop"), NAME + ": cannot stop: " + why, 1);
+        Hostile.assertOneErrorLine(example.control("stop"), NAME + ": cannot stop: " + why, 1);
 
         assertTargetUntouched();
         assertThat(Files.readSymbolicLink(example.pidFile)).isEqualTo(target);
@@ -174,7 +170,7 @@ class SecurityIT extends WithExample {
     void aTamperedCachedHelperIsReplacedAndNeverExecuted() throws Exception {
         Path cache = dir.resolve("cache");
         long first = startWithCache(cache);
-        assertThat(example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile)).exit()).isZero();
+        assertThat(example.control("stop").exit()).isZero();
         Example.awaitGone(first);
 
         Path helper = cache.resolve(helperName());
@@ -245,7 +241,7 @@ class SecurityIT extends WithExample {
         assertThat(started.exit()).as(started.err()).isZero();
         long pid = started.startedPid();
         assertThat(new Proc(pid).environ()).contains("JDAEMON_TEST_SECRET=" + secret);
-        assertThat(example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile)).exit()).isZero();
+        assertThat(example.control("stop").exit()).isZero();
         Example.awaitGone(pid);
 
         ProcessBuilder failing = new ProcessBuilder(example.daemonCommand("--fail-before-ready"));

@@ -59,16 +59,16 @@ class WrongProcessIT extends WithExample {
             String why = "pidfile " + example.pidFile + " is locked by an open file description lock, "
                     + "not by a daemon's process";
 
-            Example.Result status = example.run(example.command("--daemon=status", "--pidfile=" + example.pidFile));
+            Example.Result status = example.control("status");
             assertThat(status.exit()).isEqualTo(4);
             assertThat(status.out()).startsWith(NAME + ": status unknown: " + why);
 
-            Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile,
-                    "--force", "--stop-timeout=1"));
+            Example.Result stop = example.control("stop",
+                    "--force", "--stop-timeout=1");
             assertThat(stop.exit()).isEqualTo(1);
             assertThat(stop.err()).startsWith(NAME + ": cannot stop: " + why).hasLineCount(1);
 
-            Example.Result reload = example.run(example.command("--daemon=reload", "--pidfile=" + example.pidFile));
+            Example.Result reload = example.control("reload");
             assertThat(reload.exit()).isNotZero();
 
             Example.Result start = example.run(example.daemonCommand());
@@ -101,11 +101,11 @@ class WrongProcessIT extends WithExample {
                     "the reader's lock");
             assertThat(reader.process().isAlive()).as("reader as nobody").isTrue();
 
-            Example.Result status = example.run(example.command("--daemon=status", "--pidfile=" + example.pidFile));
+            Example.Result status = example.control("status");
             assertThat(status.exit()).as(status.out() + status.err()).isEqualTo(1);
             assertThat(status.out()).startsWith(NAME + " is not running, but pidfile");
 
-            Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile));
+            Example.Result stop = example.control("stop");
             assertThat(stop.exit()).as(stop.err()).isZero();
             assertThat(stop.out()).isEqualTo(NAME + " is not running; removed stale pidfile " + example.pidFile + "\n");
             assertThat(unrelated.isAlive()).isTrue();
@@ -113,7 +113,7 @@ class WrongProcessIT extends WithExample {
             Files.writeString(example.pidFile, unrelated.pid() + "\n");
             long pid = example.startDaemon();
             assertThat(example.pidFileContent()).isEqualTo(pid + "\n");
-            Example.Result stopped = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile));
+            Example.Result stopped = example.control("stop");
             assertThat(stopped.out()).isEqualTo(NAME + " stopped, pid " + pid + "\n");
             assertThat(unrelated.isAlive()).as("the process the stale pidfile named").isTrue();
         } finally {
@@ -155,8 +155,8 @@ class WrongProcessIT extends WithExample {
     void forceAfterTheSeparatorIsNotTheLibrarys() {
         long pid = example.startDaemon("--slow-stop=30");
 
-        Example.Result stop = example.run(example.command("--daemon=stop", "--pidfile=" + example.pidFile,
-                "--stop-timeout=1", "--", "--force"));
+        Example.Result stop = example.control("stop",
+                "--stop-timeout=1", "--", "--force");
 
         assertThat(stop.exit()).as(stop.out()).isEqualTo(1);
         assertThat(stop.err()).contains("did not stop within 1 s");
