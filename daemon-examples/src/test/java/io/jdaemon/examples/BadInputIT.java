@@ -142,7 +142,7 @@ class BadInputIT extends WithExample {
      */
     @Test
     void aLockedPidFileWithGarbageIsNeitherTrustedNorSignalled() {
-        Hostile.Running holder = Hostile.background(example, LockHolder.command(example.pidFile, "garbage"));
+        Background.Running holder = Background.background(example, LockHolder.command(example.pidFile, "garbage"));
         Example.awaitTrue(() -> !new Proc(holder.pid()).locks().isEmpty(), "the holder's lock");
         String why = "pidfile " + example.pidFile + " is locked by pid " + holder.pid() + " but names no PID";
 
@@ -163,7 +163,7 @@ class BadInputIT extends WithExample {
     void aLockedPidFileNamingAnUnrelatedProcessSignalsNobody() throws Exception {
         Process unrelated = new ProcessBuilder("sleep", "600").start();
         try {
-            Hostile.Running holder = Hostile.background(example,
+            Background.Running holder = Background.background(example,
                     LockHolder.command(example.pidFile, unrelated.pid() + "\\n"));
             Example.awaitTrue(() -> !new Proc(holder.pid()).locks().isEmpty(), "the holder's lock");
             String why = "pidfile " + example.pidFile + " is locked by pid " + holder.pid()
@@ -234,7 +234,7 @@ class BadInputIT extends WithExample {
     @Test
     void aHelperOverrideThatIsNotExecutableIsRefused() throws Exception {
         Path helper = dir.resolve("helper");
-        Files.write(helper, Hostile.packagedHelper());
+        Files.write(helper, FakeHelper.packagedHelper());
         Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rw-r--r--"));
 
         Example.Result r = example.run(Hostile.daemonCommand(example, List.of("-Djdaemon.helper=" + helper)));
@@ -262,7 +262,7 @@ class BadInputIT extends WithExample {
     @Test
     void aHelperCacheOnANoexecMountIsReported() {
         Path mount = dir.resolve("noexec");
-        Hostile.mountTmpfsOrSkip(mount, "noexec,mode=0700");
+        Namespaces.mountTmpfsOrSkip(mount, "noexec,mode=0700");
         try {
             Path cache = mount.resolve("cache");
             Example.Result r = example.run(Hostile.daemonCommand(example, List.of("-Djdaemon.cache=" + cache)));
@@ -276,7 +276,7 @@ class BadInputIT extends WithExample {
             assertThat(example.processes()).isEmpty();
             assertThat(example.pidFile).doesNotExist();
         } finally {
-            Hostile.unmount(mount);
+            Namespaces.unmount(mount);
         }
     }
 

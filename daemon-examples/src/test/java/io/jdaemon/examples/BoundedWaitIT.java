@@ -29,9 +29,9 @@ class BoundedWaitIT extends WithExample {
     void aHelperThatNeverFinishesIsKilledAtTheStartTimeout() throws Exception {
         Path fifo = dir.resolve("never-read");
         assertThat(Hostile.quietly(List.of("mkfifo", fifo.toString()))).isZero();
-        Path helper = Hostile.wrappedHelper(dir, "blocking-helper.sh", "echo > " + fifo, "\"$prog\" \"$@\"");
+        Path helper = FakeHelper.wrappedHelper(dir, "blocking-helper.sh", "echo > " + fifo, "\"$prog\" \"$@\"");
 
-        Hostile.Running launcher = Hostile.background(example, Hostile.daemonCommand(example,
+        Background.Running launcher = Background.background(example, Hostile.daemonCommand(example,
                 List.of("-Djdaemon.helper=" + helper), "--start-timeout=2"));
         Example.Result r = launcher.await(60);
 
@@ -49,7 +49,7 @@ class BoundedWaitIT extends WithExample {
     void aFifoLogEndsTheStartWithinTheTimeout() throws Exception {
         assertThat(Hostile.quietly(List.of("mkfifo", example.log.toString()))).isZero();
 
-        Example.Result r = Hostile.background(example, example.daemonCommand("--start-timeout=2")).await(60);
+        Example.Result r = Background.background(example, example.daemonCommand("--start-timeout=2")).await(60);
 
         Hostile.assertNoStackTrace(r);
         assertThat(r.exit()).as(r.err()).isNotZero();
@@ -65,10 +65,10 @@ class BoundedWaitIT extends WithExample {
      */
     @Test
     void aHelperWhoseLauncherIsGoneEndsBeforeItForks() throws Exception {
-        Path helper = Hostile.wrappedHelper(dir, "stop-first-helper.sh", "kill -STOP $$", "\"$prog\" \"$@\"");
-        Hostile.Running launcher = Hostile.background(example, Hostile.daemonCommand(example,
+        Path helper = FakeHelper.wrappedHelper(dir, "stop-first-helper.sh", "kill -STOP $$", "\"$prog\" \"$@\"");
+        Background.Running launcher = Background.background(example, Hostile.daemonCommand(example,
                 List.of("-Djdaemon.helper=" + helper)));
-        long stopped = Hostile.awaitStopped(helper.toString());
+        long stopped = FakeHelper.awaitStopped(helper.toString());
 
         Example.signal(launcher.pid(), "KILL");
         launcher.await(60);
@@ -93,7 +93,7 @@ class BoundedWaitIT extends WithExample {
     @Test
     void aLauncherKilledWhileTheHelperIsBlockedLeavesNoHelper() throws Exception {
         assertThat(Hostile.quietly(List.of("mkfifo", example.log.toString()))).isZero();
-        Hostile.Running launcher = Hostile.background(example, example.daemonCommand("--start-timeout=600"));
+        Background.Running launcher = Background.background(example, example.daemonCommand("--start-timeout=600"));
         // Until the helper runs (blocked in open), or the launcher has ended (a helper that
         // refuses a FIFO log at once).
         Example.awaitTrue(() -> !launcher.process().isAlive() || example.processes().stream()

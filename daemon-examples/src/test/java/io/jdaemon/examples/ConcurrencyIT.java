@@ -55,7 +55,7 @@ class ConcurrencyIT extends WithExample {
             commands.add(example.command("--daemon", "--pidfile=" + example.pidFile,
                     "--log=" + race, "--port=0", START_TIMEOUT));
         }
-        List<Example.Result> results = Hostile.together(example, commands, 900);
+        List<Example.Result> results = Background.together(example, commands, 900);
 
         List<Long> started = new ArrayList<>();
         List<Long> running = new ArrayList<>();
@@ -115,7 +115,7 @@ class ConcurrencyIT extends WithExample {
             stops.add(example.command("--daemon=stop", "--pidfile=" + pidFile(i)));
         }
 
-        List<Example.Result> started = Hostile.together(example, starts, 900);
+        List<Example.Result> started = Background.together(example, starts, 900);
 
         Set<Long> pids = new HashSet<>();
         for (int i = 0; i < N; i++) {
@@ -130,7 +130,7 @@ class ConcurrencyIT extends WithExample {
         assertThat(pids).hasSize(N);
         assertThat(example.processes()).containsExactlyInAnyOrderElementsOf(pids);
 
-        List<Example.Result> stopped = Hostile.together(example, stops, 900);
+        List<Example.Result> stopped = Background.together(example, stops, 900);
 
         for (int i = 0; i < N; i++) {
             Example.Result r = stopped.get(i);
@@ -171,7 +171,7 @@ class ConcurrencyIT extends WithExample {
         for (int round = 0; round < 3; round++) {
             long pid = example.startDaemon();
 
-            List<Example.Result> results = Hostile.together(example, List.of(
+            List<Example.Result> results = Background.together(example, List.of(
                     example.controlCommand("stop"),
                     example.controlCommand("stop")), 300);
 

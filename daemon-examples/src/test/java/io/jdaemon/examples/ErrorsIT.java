@@ -25,7 +25,7 @@ class ErrorsIT extends WithExample {
 
     @AfterEach
     void unmount() {
-        Hostile.unmount(mount);
+        Namespaces.unmount(mount);
     }
 
     private void assertNothingLeft() {
@@ -41,7 +41,7 @@ class ErrorsIT extends WithExample {
     @Test
     void aFullTemporaryDirectoryIsNamedAndLeftAsItWas() throws Exception {
         mount = dir.resolve("full");
-        Hostile.mountTmpfsOrSkip(mount, "size=16k,mode=1777");
+        Namespaces.mountTmpfsOrSkip(mount, "size=16k,mode=1777");
         // fill it up
         Hostile.quietly(List.of("dd", "if=/dev/zero", "of=" + mount.resolve("filler"), "bs=4k"));
 
@@ -67,7 +67,7 @@ class ErrorsIT extends WithExample {
     @Test
     void aReadOnlyTemporaryDirectoryIsNamed() {
         mount = dir.resolve("ro");
-        Hostile.mountTmpfsOrSkip(mount, "ro,mode=1777");
+        Namespaces.mountTmpfsOrSkip(mount, "ro,mode=1777");
 
         Example.Result r = startWithTmp(mount);
 
@@ -92,7 +92,7 @@ class ErrorsIT extends WithExample {
     /** In a private mount namespace, /dev is a fresh tmpfs where /dev/null is a directory. */
     @Test
     void aDevNullThatIsADirectoryIsNamed() {
-        Hostile.assumeCanHideProc(); // root, and mount namespaces permitted
+        Namespaces.assumeCanHideProc(); // root, and mount namespaces permitted
         List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private",
                 "sh", "-c", "mount -t tmpfs nodev /dev && mkdir /dev/null && exec \"$@\"", "sh"));
         cmd.addAll(example.daemonCommand());
@@ -112,13 +112,13 @@ class ErrorsIT extends WithExample {
      */
     @Test
     void aLowProcessLimitIsNamedNotAStackTrace() throws Exception {
-        Hostile.assumeCanRunAsNobody();
+        OtherUser.assumeCanRunAsNobody();
         Path tmp = dir.resolve("tmp");
         example.command(); // DIR/tmp, 1777
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         int named = 0;
         for (int limit = 14; limit <= 40; limit += 2) {
-            List<String> cmd = new ArrayList<>(Hostile.NOBODY);
+            List<String> cmd = new ArrayList<>(OtherUser.NOBODY);
             cmd.addAll(List.of("bash", "-c", "ulimit -u " + limit + " && exec \"$@\"", "bash",
                     Example.JAVA, "-Djava.io.tmpdir=" + tmp, "-jar", Example.JAR.toAbsolutePath().toString(),
                     "--daemon", "--port=0", "--workdir=" + dir));

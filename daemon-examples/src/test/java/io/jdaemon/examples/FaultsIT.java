@@ -61,10 +61,10 @@ class FaultsIT extends WithExample {
     @Test
     void aLauncherKilledBeforeItsDaemonRunsLeavesNoDaemon() throws Exception {
         Path tmp = Files.createDirectory(dir.resolve("tmp"));
-        Path helper = Hostile.stoppingHelper(dir);
-        Hostile.Running launcher = Hostile.background(example, Hostile.daemonCommand(example,
+        Path helper = FakeHelper.stoppingHelper(dir);
+        Background.Running launcher = Background.background(example, Hostile.daemonCommand(example,
                 List.of("-Djdaemon.helper=" + helper, "-Djava.io.tmpdir=" + tmp)));
-        long daemon = Hostile.awaitStopped(dir.resolve("stop-before-exec.sh").toString());
+        long daemon = FakeHelper.awaitStopped(dir.resolve("stop-before-exec.sh").toString());
 
         Example.signal(launcher.pid(), "KILL");
         launcher.await(60);
@@ -84,15 +84,15 @@ class FaultsIT extends WithExample {
      */
     @Test
     void aLauncherTerminatedWhileItWaitsGivesTheStartUp() throws Exception {
-        Path helper = Hostile.stoppingHelper(dir);
-        Hostile.Running launcher = Hostile.background(example, withHelper(helper));
-        long daemon = Hostile.awaitStopped(dir.resolve("stop-before-exec.sh").toString());
+        Path helper = FakeHelper.stoppingHelper(dir);
+        Background.Running launcher = Background.background(example, withHelper(helper));
+        long daemon = FakeHelper.awaitStopped(dir.resolve("stop-before-exec.sh").toString());
 
         Example.signal(launcher.pid(), "TERM");
         Example.Result r = launcher.await(60);
         // If the launcher did not know the daemon's PID yet, it removed the settings instead: the
         // daemon, once it runs, gives up by itself.
-        Hostile.signalQuietly(daemon, "CONT");
+        FakeHelper.signalQuietly(daemon, "CONT");
 
         assertThat(r.exit()).isEqualTo(143);
         Example.awaitGone(daemon);
@@ -106,17 +106,17 @@ class FaultsIT extends WithExample {
      */
     @Test
     void aLauncherKilledAfterItsDaemonTookItsSettingsLeavesARunningDaemonOrNone() throws Exception {
-        Path helper = Hostile.stoppingHelper(dir);
-        Hostile.Running launcher = Hostile.background(example, withHelper(helper));
-        long daemon = Hostile.awaitStopped(dir.resolve("stop-before-exec.sh").toString());
+        Path helper = FakeHelper.stoppingHelper(dir);
+        Background.Running launcher = Background.background(example, withHelper(helper));
+        long daemon = FakeHelper.awaitStopped(dir.resolve("stop-before-exec.sh").toString());
         Example.signal(daemon, "CONT");
         Example.awaitTrue(() -> !new Proc(daemon).alive() || Files.exists(example.pidFile),
                 "the daemon to take its settings and create its pidfile");
-        Hostile.signalQuietly(daemon, "STOP");
+        FakeHelper.signalQuietly(daemon, "STOP");
 
         launcher.process().destroyForcibly();
         Example.Result killed = launcher.await(60);
-        Hostile.signalQuietly(daemon, "CONT");
+        FakeHelper.signalQuietly(daemon, "CONT");
 
         // 137: killed while waiting; 0 only if the daemon was ready before the kill landed
         assertThat(killed.exit()).as(killed.err()).isIn(137, 0);
@@ -144,11 +144,11 @@ class FaultsIT extends WithExample {
      */
     @Test
     void aLauncherKilledWhileTheHelperRunsLeavesNoDaemon() {
-        Path real = Hostile.realHelper(dir);
-        Path helper = Hostile.script(dir.resolve("helper-stops-itself.sh"),
+        Path real = FakeHelper.realHelper(dir);
+        Path helper = FakeHelper.script(dir.resolve("helper-stops-itself.sh"),
                 "#!/bin/bash\nkill -STOP $$\nexec " + real + " \"$@\"\n");
-        Hostile.Running launcher = Hostile.background(example, withHelper(helper));
-        long stopped = Hostile.awaitStopped(helper.toString());
+        Background.Running launcher = Background.background(example, withHelper(helper));
+        long stopped = FakeHelper.awaitStopped(helper.toString());
 
         Example.signal(launcher.pid(), "KILL");
         launcher.await(60);
@@ -162,7 +162,7 @@ class FaultsIT extends WithExample {
     /** A daemon that never becomes ready is killed at --start-timeout, with its pidfile. */
     @Test
     void aDaemonThatNeverGetsReadyIsKilledAtTheStartTimeout() {
-        Path helper = Hostile.stoppingHelper(dir);
+        Path helper = FakeHelper.stoppingHelper(dir);
 
         Example.Result r = example.run(withHelper(helper, "--start-timeout=2"));
 
@@ -179,7 +179,7 @@ class FaultsIT extends WithExample {
     /** The daemon's JVM cannot start at all (here: an option only the daemon's JVM gets). */
     @Test
     void aDaemonJvmThatCannotStartFailsTheLauncherWithItsOutput() {
-        Path helper = Hostile.wrappedHelper(dir, "bad-jvm-option.sh", "",
+        Path helper = FakeHelper.wrappedHelper(dir, "bad-jvm-option.sh", "",
                 "\"$prog\" -XX:+NoSuchOptionForTheDaemon \"$@\"");
 
         Example.Result r = example.run(withHelper(helper));
@@ -214,7 +214,7 @@ class FaultsIT extends WithExample {
     @Test
     void theHelpersExecFailingIsReported() {
         Path missing = dir.resolve("no-such-java");
-        Path helper = Hostile.wrappedHelper(dir, "exec-fails.sh", "", missing + " \"$@\"");
+        Path helper = FakeHelper.wrappedHelper(dir, "exec-fails.sh", "", missing + " \"$@\"");
 
         Example.Result r = example.run(withHelper(helper));
 
@@ -226,7 +226,7 @@ class FaultsIT extends WithExample {
     /** A helper that fails before it forks, with a message of its own. */
     @Test
     void aHelperThatFailsBeforeForkingIsReported() {
-        Path helper = Hostile.script(dir.resolve("failing-helper.sh"),
+        Path helper = FakeHelper.script(dir.resolve("failing-helper.sh"),
                 "#!/bin/sh\necho 'jdaemon-helper: cannot do it today' >&2\nexit 1\n");
 
         Example.Result r = example.run(withHelper(helper));
@@ -241,7 +241,7 @@ class FaultsIT extends WithExample {
      */
     @Test
     void aHelperWhoseOutputIsNotUnderstoodIsReportedInOneLine() {
-        Path helper = Hostile.script(dir.resolve("odd-helper.sh"), "#!/bin/sh\necho 'pid twelve'\n");
+        Path helper = FakeHelper.script(dir.resolve("odd-helper.sh"), "#!/bin/sh\necho 'pid twelve'\n");
 
         Example.Result r = example.run(withHelper(helper));
 
@@ -259,7 +259,7 @@ class FaultsIT extends WithExample {
     @Test
     void aPidFileOnAFullFileSystemFailsTheStart() throws Exception {
         Path full = dir.resolve("full");
-        Hostile.mountTmpfsOrSkip(full, "size=64k");
+        Namespaces.mountTmpfsOrSkip(full, "size=64k");
         try {
             fill(full);
             Path pid = full.resolve("x.pid");
@@ -273,7 +273,7 @@ class FaultsIT extends WithExample {
             Example.awaitTrue(() -> example.processes().isEmpty(), "the daemon to exit");
             assertThat(Hostile.list(full)).containsExactly("filler");
         } finally {
-            Hostile.unmount(full);
+            Namespaces.unmount(full);
         }
     }
 
@@ -281,7 +281,7 @@ class FaultsIT extends WithExample {
     @Test
     void aLogOnAFullFileSystemDoesNotStopTheDaemon() throws Exception {
         Path full = dir.resolve("full");
-        Hostile.mountTmpfsOrSkip(full, "size=64k");
+        Namespaces.mountTmpfsOrSkip(full, "size=64k");
         try {
             fill(full);
             Path log = full.resolve("x.log");
@@ -297,7 +297,7 @@ class FaultsIT extends WithExample {
             assertThat(stop.out()).isEqualTo(NAME + " stopped, pid " + pid + "\n");
         } finally {
             example.close();
-            Hostile.unmount(full);
+            Namespaces.unmount(full);
         }
     }
 

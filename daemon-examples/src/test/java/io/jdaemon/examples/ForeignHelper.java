@@ -82,7 +82,7 @@ final class ForeignHelper {
             Path helper = home.resolve(Platform.HELPER_NAME);
             Files.write(helper, in.readAllBytes());
             Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
-            return Hostile.script(wrapper, "#!/bin/sh\necho $$ >> '" + invocations(dir, platform)
+            return FakeHelper.script(wrapper, "#!/bin/sh\necho $$ >> '" + invocations(dir, platform)
                     + "'\nexec '" + qemuPath + "' '" + helper + "' \"$@\"\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -27,10 +27,10 @@ class HandshakeIT extends WithExample {
      */
     @Test
     void aTemporaryDirectoryAnotherUserOwnsIsRefusedSoTheyCannotFakeReadiness() throws Exception {
-        Hostile.assumeCanRunAsNobody();
+        OtherUser.assumeCanRunAsNobody();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path tmp = Hostile.nobodyDir(dir.resolve("their-tmp"));
-        Path attacker = Hostile.script(dir.resolve("fake-ready.sh"), "#!/bin/bash\n"
+        Path tmp = OtherUser.nobodyDir(dir.resolve("their-tmp"));
+        Path attacker = FakeHelper.script(dir.resolve("fake-ready.sh"), "#!/bin/bash\n"
                 + "cd " + tmp + " || exit 1\n"
                 + "while true; do\n"
                 + "  for d in jdaemon-*; do\n"
@@ -38,7 +38,7 @@ class HandshakeIT extends WithExample {
                 + "    mv \"$d\" \"$d.taken\" && mkdir -m 700 \"$d\" && printf 'READY' > \"$d/outcome\"\n"
                 + "  done\n"
                 + "done\n");
-        Hostile.Running running = Hostile.background(example, Hostile.asNobody(List.of(attacker.toString())));
+        Background.Running running = Background.background(example, OtherUser.asNobody(List.of(attacker.toString())));
         try {
             for (int i = 0; i < ATTACKED_STARTS; i++) {
                 Example.Result r = example.run(Hostile.daemonCommand(example,
@@ -79,7 +79,7 @@ class HandshakeIT extends WithExample {
      */
     @Test
     void theNextStartSweepsOnlyOurOwnLeftoversOfDeadLaunchers() throws Exception {
-        Hostile.assumeCanRunAsNobody();
+        OtherUser.assumeCanRunAsNobody();
         example.command(); // creates DIR/tmp, mode 1777
         Path tmp = dir.resolve("tmp");
         Process dead = new ProcessBuilder("true").start();

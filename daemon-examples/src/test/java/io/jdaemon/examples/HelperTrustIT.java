@@ -45,11 +45,11 @@ class HelperTrustIT extends WithExample {
      */
     @Test
     void aCacheDirectoryInADirectoryAnotherUserOwnsIsRefusedAndTheirSwapNeverRuns() throws Exception {
-        Hostile.assumeCanRunAsNobody();
-        nb = Hostile.nobodyDir(dir.resolve("nb"));
+        OtherUser.assumeCanRunAsNobody();
+        nb = OtherUser.nobodyDir(dir.resolve("nb"));
         Path cache = nb.resolve("cache");
-        String helperName = HelperBinary.fileName(Hostile.packagedHelper());
-        Path swapper = Hostile.script(dir.resolve("swap.sh"), "#!/bin/bash\n"
+        String helperName = HelperBinary.fileName(FakeHelper.packagedHelper());
+        Path swapper = FakeHelper.script(dir.resolve("swap.sh"), "#!/bin/bash\n"
                 + "cd " + nb + " || exit 1\n"
                 + "mkdir -p evil && printf '%s' '" + impostor() + "' > evil/" + helperName
                 + " && chmod 500 evil/" + helperName + " && chmod 700 evil\n"
@@ -57,7 +57,7 @@ class HelperTrustIT extends WithExample {
                 + "  mv cache real 2>/dev/null; mv evil cache 2>/dev/null\n"
                 + "  mv cache evil 2>/dev/null; mv real cache 2>/dev/null\n"
                 + "done\n");
-        Hostile.Running attacker = Hostile.background(example, Hostile.asNobody(List.of(swapper.toString())));
+        Background.Running attacker = Background.background(example, OtherUser.asNobody(List.of(swapper.toString())));
         try {
             for (int i = 0; i < RACE_STARTS; i++) {
                 Example.Result r = example.run(Hostile.daemonCommand(example,
@@ -88,8 +88,8 @@ class HelperTrustIT extends WithExample {
     /** An XDG cache in a directory another user owns is skipped for the next candidate. */
     @Test
     void anUntrustedCandidateIsSkippedForTheNext() {
-        Hostile.assumeCanRunAsNobody();
-        nb = Hostile.nobodyDir(dir.resolve("nb"));
+        OtherUser.assumeCanRunAsNobody();
+        nb = OtherUser.nobodyDir(dir.resolve("nb"));
         ProcessBuilder pb = new ProcessBuilder(example.daemonCommand());
         pb.environment().put("XDG_CACHE_HOME", nb.toString());
 
@@ -103,9 +103,9 @@ class HelperTrustIT extends WithExample {
 
     @Test
     void anOverrideHelperInADirectoryAnotherUserOwnsIsRefused() throws Exception {
-        Hostile.assumeCanRunAsNobody();
-        nb = Hostile.nobodyDir(dir.resolve("nb"));
-        Path helper = Files.copy(Hostile.realHelper(dir), nb.resolve("helper"));
+        OtherUser.assumeCanRunAsNobody();
+        nb = OtherUser.nobodyDir(dir.resolve("nb"));
+        Path helper = Files.copy(FakeHelper.realHelper(dir), nb.resolve("helper"));
 
         Example.Result r = example.run(Hostile.daemonCommand(example,
                 List.of("-Djdaemon.helper=" + helper)));
@@ -119,10 +119,10 @@ class HelperTrustIT extends WithExample {
 
     @Test
     void anOverrideHelperOthersCanWriteOrOwnIsRefused() throws Exception {
-        Hostile.assumeCanRunAsNobody();
-        Path writable = Files.copy(Hostile.realHelper(dir), dir.resolve("writable-helper"));
+        OtherUser.assumeCanRunAsNobody();
+        Path writable = Files.copy(FakeHelper.realHelper(dir), dir.resolve("writable-helper"));
         Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxr-x"));
-        Path theirs = Files.copy(Hostile.realHelper(dir), dir.resolve("their-helper"));
+        Path theirs = Files.copy(FakeHelper.realHelper(dir), dir.resolve("their-helper"));
         assertThat(Hostile.quietly(List.of("chown", "nobody", theirs.toString()))).isZero();
 
         Example.Result w = example.run(Hostile.daemonCommand(example, List.of("-Djdaemon.helper=" + writable)));

@@ -19,11 +19,11 @@ class NoProcIT extends WithExample {
 
     @BeforeEach
     void setUp() {
-        Hostile.assumeCanHideProc();
+        Namespaces.assumeCanHideProc();
     }
 
     private Example.Result withoutProc(List<String> cmd) {
-        return example.run(Hostile.withoutProc(cmd));
+        return example.run(Namespaces.withoutProc(cmd));
     }
 
     @Test

@@ -32,18 +32,18 @@ class PermissionsIT extends WithExample {
 
     @AfterEach
     void tearDown() {
-        Hostile.unmount(mount);
+        Namespaces.unmount(mount);
     }
 
     private Example.Result asNobody(String... args) {
-        return example.run(Hostile.asNobody(example.command(args)));
+        return example.run(OtherUser.asNobody(example.command(args)));
     }
 
     // ---- as another user: permission bits ---------------------------------------------------
 
     @Test
     void aPidFileDirectoryTheUserCannotWriteIsRefused() {
-        Hostile.assumeCanRunAsNobody();
+        OtherUser.assumeCanRunAsNobody();
         Path pid = readOnly.resolve("x.pid");
 
         Example.Result r = asNobody("--daemon", "--pidfile=" + pid, "--port=0");
@@ -56,8 +56,8 @@ class PermissionsIT extends WithExample {
 
     @Test
     void aLogDirectoryTheUserCannotWriteIsRefused() {
-        Hostile.assumeCanRunAsNobody();
-        Path nb = Hostile.nobodyDir(dir.resolve("nb"));
+        OtherUser.assumeCanRunAsNobody();
+        Path nb = OtherUser.nobodyDir(dir.resolve("nb"));
 
         Example.Result r = asNobody("--daemon", "--pidfile=" + nb.resolve("x.pid"),
                 "--log=" + readOnly.resolve("x.log"), "--port=0");
@@ -71,8 +71,8 @@ class PermissionsIT extends WithExample {
 
     @Test
     void aLogFileTheUserCannotWriteIsRefused() throws Exception {
-        Hostile.assumeCanRunAsNobody();
-        Path nb = Hostile.nobodyDir(dir.resolve("nb"));
+        OtherUser.assumeCanRunAsNobody();
+        Path nb = OtherUser.nobodyDir(dir.resolve("nb"));
         Path log = Files.writeString(dir.resolve("root.log"), "root's\n");
 
         Example.Result r = asNobody("--daemon", "--pidfile=" + nb.resolve("x.pid"), "--log=" + log,
@@ -87,8 +87,8 @@ class PermissionsIT extends WithExample {
 
     @Test
     void aPidFileTheUserCannotReadIsReportedByEveryCommand() throws Exception {
-        Hostile.assumeCanRunAsNobody();
-        Path nb = Hostile.nobodyDir(dir.resolve("nb"));
+        OtherUser.assumeCanRunAsNobody();
+        Path nb = OtherUser.nobodyDir(dir.resolve("nb"));
         Path pid = Files.writeString(nb.resolve("x.pid"), "123\n");
         Files.setPosixFilePermissions(pid, PosixFilePermissions.fromString("rw-------"));
         String why = "cannot read pidfile " + pid + ": permission denied; check its permissions";
@@ -109,7 +109,7 @@ class PermissionsIT extends WithExample {
     @Test
     void aReadOnlyMountIsRefusedForThePidFileAndTheLogEvenForRoot() {
         mount = dir.resolve("ro-mount");
-        Hostile.mountTmpfsOrSkip(mount, "ro");
+        Namespaces.mountTmpfsOrSkip(mount, "ro");
 
         Hostile.assertOneErrorLine(example.run(example.command("--daemon", "--pidfile=" + mount.resolve("x.pid"),
                 "--port=0")), NAME + ": pidfile directory " + mount + " is not writable by this user; "
@@ -129,12 +129,12 @@ class PermissionsIT extends WithExample {
      */
     @Test
     void anOrdinaryUserCanStartAndStopADaemon() throws Exception {
-        Hostile.assumeCanRunAsNobody();
-        Path nb = Hostile.nobodyDir(dir.resolve("nb"));
+        OtherUser.assumeCanRunAsNobody();
+        Path nb = OtherUser.nobodyDir(dir.resolve("nb"));
         Path pid = nb.resolve("x.pid");
         Path log = nb.resolve("x.log");
 
-        Example.Result r = example.run(Hostile.asNobody(Hostile.java(
+        Example.Result r = example.run(OtherUser.asNobody(Hostile.java(
                 List.of("-Djdaemon.cache=" + nb.resolve("cache")),
                 "--daemon", "--pidfile=" + pid, "--log=" + log, "--port=0")));
 
@@ -156,7 +156,7 @@ class PermissionsIT extends WithExample {
      */
     @Test
     void aStopByAnotherUserSaysItIsNotPermitted() {
-        Hostile.assumeCanRunAsNobody();
+        OtherUser.assumeCanRunAsNobody();
         long pid = example.startDaemon();
 
         Example.Result stop = asNobody("--daemon=stop", "--pidfile=" + example.pidFile, "--stop-timeout=1");
@@ -178,7 +178,7 @@ class PermissionsIT extends WithExample {
     /** Another user's reload: refused with a line about permission, not about a missing /proc. */
     @Test
     void aReloadByAnotherUserSaysItIsNotPermitted() {
-        Hostile.assumeCanRunAsNobody();
+        OtherUser.assumeCanRunAsNobody();
         long pid = example.startDaemon("--sighup=reload");
 
         Example.Result r = asNobody("--daemon=reload", "--pidfile=" + example.pidFile);

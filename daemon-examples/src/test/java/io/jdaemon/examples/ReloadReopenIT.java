@@ -82,7 +82,7 @@ class ReloadReopenIT extends WithExample {
      */
     @Test
     void aReopenOfSomethingThatIsNoLogKeepsTheOldLogAndSaysSo() throws Exception {
-        Hostile.assumeCanRunAsNobody();
+        OtherUser.assumeCanRunAsNobody();
         long pid = start();
         int port = example.port();
         Path rotated = dir.resolve("example.log.1");

@@ -95,7 +95,7 @@ class SecurityIT extends WithExample {
     /** A symlink planted at the log path after the launcher checked it: the helper's O_NOFOLLOW refuses it. */
     @Test
     void aLogSymlinkPlantedAfterTheCheckIsRefusedByTheHelper() throws Exception {
-        Path helper = Hostile.wrappedHelper(dir, "plant-log-link.sh",
+        Path helper = FakeHelper.wrappedHelper(dir, "plant-log-link.sh",
                 "ln -s " + target + " " + example.log, "\"$prog\" \"$@\"");
 
         Example.Result r = example.run(Hostile.daemonCommand(example, List.of("-Djdaemon.helper=" + helper)));
@@ -110,7 +110,7 @@ class SecurityIT extends WithExample {
     /** A symlink planted at the pidfile path after the launcher checked it: the daemon refuses it. */
     @Test
     void aPidFileSymlinkPlantedAfterTheCheckIsRefusedByTheDaemon() throws Exception {
-        Path helper = Hostile.wrappedHelper(dir, "plant-pid-link.sh",
+        Path helper = FakeHelper.wrappedHelper(dir, "plant-pid-link.sh",
                 "ln -s " + target + " " + example.pidFile, "\"$prog\" \"$@\"");
 
         Example.Result r = example.run(Hostile.daemonCommand(example, List.of("-Djdaemon.helper=" + helper)));
@@ -174,7 +174,7 @@ class SecurityIT extends WithExample {
         Example.awaitGone(first);
 
         Path helper = cache.resolve(helperName());
-        byte[] packaged = Hostile.packagedHelper();
+        byte[] packaged = FakeHelper.packagedHelper();
         Path marker = dir.resolve("impostor-ran");
         String script = "#!/bin/sh\necho impostor > " + marker + "\necho pid 1\nexit 0\n#";
         byte[] impostor = new byte[packaged.length];
@@ -200,7 +200,7 @@ class SecurityIT extends WithExample {
                 "needs root to give a directory to another user");
         Path cache = Files.createDirectory(dir.resolve("cache"));
         Path marker = dir.resolve("impostor-ran");
-        Path planted = Hostile.script(cache.resolve(helperName()),
+        Path planted = FakeHelper.script(cache.resolve(helperName()),
                 "#!/bin/sh\necho impostor > " + marker + "\necho pid 1\n");
         Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("r-x------"));
         Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx------"));
@@ -264,7 +264,7 @@ class SecurityIT extends WithExample {
     }
 
     private static String helperName() throws Exception {
-        return HelperBinary.fileName(Hostile.packagedHelper());
+        return HelperBinary.fileName(FakeHelper.packagedHelper());
     }
 
     private static String mode(Path path) throws Exception {

@@ -25,7 +25,7 @@ class SharedDirectoryIT extends WithExample {
 
     @BeforeEach
     void setUp() throws Exception {
-        Hostile.assumeCanRunAsNobody();
+        OtherUser.assumeCanRunAsNobody();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // nobody may enter
         secret = Files.writeString(dir.resolve("secret"), "root's\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
@@ -38,7 +38,7 @@ class SharedDirectoryIT extends WithExample {
     }
 
     private void asNobody(String shell) {
-        assertThat(Hostile.quietly(Hostile.asNobody(List.of("sh", "-c", shell)))).as(shell).isZero();
+        assertThat(Hostile.quietly(OtherUser.asNobody(List.of("sh", "-c", shell)))).as(shell).isZero();
     }
 
     private void assertSecretUntouched() throws Exception {
@@ -70,7 +70,7 @@ class SharedDirectoryIT extends WithExample {
 
     @Test
     void aDirectoryOfAnotherUserIsRefused() throws Exception {
-        Path theirs = Hostile.nobodyDir(dir.resolve("theirs"));
+        Path theirs = OtherUser.nobodyDir(dir.resolve("theirs"));
 
         Example.Result r = start(theirs.resolve("x.pid"), example.log);
 
@@ -126,10 +126,10 @@ class SharedDirectoryIT extends WithExample {
         Path sticky = sharedDir("sticky", "1777");
         Path log = sticky.resolve("x.log");
         for (String plant : List.of(
-                Hostile.NOBODY_SHELL + " 'echo theirs > " + log + "'",
+                OtherUser.NOBODY_SHELL + " 'echo theirs > " + log + "'",
                 "ln " + secret + " " + log)) {
             Files.deleteIfExists(log);
-            Path helper = Hostile.wrappedHelper(dir, "plant-log.sh", plant, "\"$prog\" \"$@\"");
+            Path helper = FakeHelper.wrappedHelper(dir, "plant-log.sh", plant, "\"$prog\" \"$@\"");
 
             Example.Result r = start(example.pidFile, log, "-Djdaemon.helper=" + helper);
 
@@ -152,7 +152,7 @@ class SharedDirectoryIT extends WithExample {
                 + "socket or device); give the path of a regular file with --log", 6);
 
         Path late = dir.resolve("late.log");
-        Path helper = Hostile.wrappedHelper(dir, "plant-fifo.sh", "mkfifo " + late, "\"$prog\" \"$@\"");
+        Path helper = FakeHelper.wrappedHelper(dir, "plant-fifo.sh", "mkfifo " + late, "\"$prog\" \"$@\"");
         Example.Result after = start(example.pidFile, late, "-Djdaemon.helper=" + helper);
         assertThat(after.exit()).as(after.err()).isEqualTo(6);
         assertThat(after.err()).startsWith(NAME + ": cannot start: cannot open log file " + late

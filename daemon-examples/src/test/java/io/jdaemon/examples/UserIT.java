@@ -251,10 +251,10 @@ class UserIT extends WithExample {
 
     @Test
     void anotherUnprivilegedUserCannotStopIt() {
-        Hostile.assumeCanRunAsNobody();
+        OtherUser.assumeCanRunAsNobody();
         long pid = startAsUser(daemon("--user=" + user, "--port=0"));
 
-        Example.Result stop = example.run(Hostile.asNobody(java(List.of(), "--daemon=stop",
+        Example.Result stop = example.run(OtherUser.asNobody(java(List.of(), "--daemon=stop",
                 "--pidfile=" + run.resolve("x.pid"), "--stop-timeout=1")));
 
         Hostile.assertOneErrorLine(stop, NAME + ": cannot stop: no permission to signal pid " + pid
@@ -307,9 +307,9 @@ class UserIT extends WithExample {
     void aKernelWithoutAmbientCapabilitiesIsNamedAndNothingStarts() {
         Assumptions.assumeTrue(Hostile.quietly(List.of("strace", "-o", "/dev/null", "true")) == 0,
                 "strace is not installed or cannot trace here");
-        Path helper = Hostile.script(dir.resolve("old-kernel-helper.sh"), "#!/bin/bash\n"
+        Path helper = FakeHelper.script(dir.resolve("old-kernel-helper.sh"), "#!/bin/bash\n"
                 + "exec strace -D -f -o /dev/null -e trace=prctl -e inject=prctl:error=EINVAL:when=2+ "
-                + Hostile.realHelper(dir) + " \"$@\"\n");
+                + FakeHelper.realHelper(dir) + " \"$@\"\n");
 
         Example.Result r = example.run(java(List.of("-Djdaemon.helper=" + helper), "--daemon",
                 "--user=" + user, "--keep-caps=net_bind_service", "--pidfile=" + run.resolve("x.pid"),
@@ -349,10 +349,10 @@ class UserIT extends WithExample {
 
     @Test
     void aLauncherThatIsNotRootCannotSwitchUsers() {
-        Hostile.assumeCanRunAsNobody();
-        Path nb = Hostile.nobodyDir(dir.resolve("nb"));
+        OtherUser.assumeCanRunAsNobody();
+        Path nb = OtherUser.nobodyDir(dir.resolve("nb"));
 
-        Example.Result r = example.run(Hostile.asNobody(java(List.of(), "--daemon", "--user=" + user,
+        Example.Result r = example.run(OtherUser.asNobody(java(List.of(), "--daemon", "--user=" + user,
                 "--pidfile=" + nb.resolve("x.pid"), "--log=" + nb.resolve("x.log"), "--port=0")));
 
         Hostile.assertOneErrorLine(r, NAME + ": --user=" + user + " needs a root launcher (only root "

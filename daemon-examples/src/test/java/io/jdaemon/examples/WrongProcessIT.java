@@ -25,7 +25,7 @@ class WrongProcessIT extends WithExample {
      * creates the file DONE and sleeps.
      */
     private Path ofdLocker() throws Exception {
-        Path src = Hostile.script(dir.resolve("ofd.c"), String.join("\n",
+        Path src = FakeHelper.script(dir.resolve("ofd.c"), String.join("\n",
                 "#define _GNU_SOURCE",
                 "#include <fcntl.h>",
                 "#include <stdio.h>",
@@ -52,7 +52,7 @@ class WrongProcessIT extends WithExample {
         Process unrelated = new ProcessBuilder("sleep", "600").start();
         try {
             Path done = dir.resolve("ofd-locked");
-            Hostile.Running holder = Hostile.background(example, List.of(ofdLocker().toString(),
+            Background.Running holder = Background.background(example, List.of(ofdLocker().toString(),
                     example.pidFile.toString(), unrelated.pid() + "\n", done.toString()));
             Example.awaitTrue(() -> Files.exists(done) || !holder.process().isAlive(), "the OFD lock");
             assertThat(holder.process().isAlive()).as("OFD lock holder").isTrue();
@@ -88,15 +88,15 @@ class WrongProcessIT extends WithExample {
      */
     @Test
     void aSharedLockOfAnotherUserDoesNotMakeAStalePidFileLookRunning() throws Exception {
-        Hostile.assumeCanRunAsNobody();
+        OtherUser.assumeCanRunAsNobody();
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Process unrelated = new ProcessBuilder("sleep", "600").start();
         try {
             Files.writeString(example.pidFile, unrelated.pid() + "\n");
             Files.setPosixFilePermissions(example.pidFile, java.nio.file.attribute.PosixFilePermissions
                     .fromString("rw-r--r--"));
-            Hostile.Running reader = Hostile.background(example,
-                    Hostile.asNobody(LockHolder.command(example.pidFile, "--read-lock")));
+            Background.Running reader = Background.background(example,
+                    OtherUser.asNobody(LockHolder.command(example.pidFile, "--read-lock")));
             Example.awaitTrue(() -> !new Proc(reader.pid()).locks().isEmpty() || !reader.process().isAlive(),
                     "the reader's lock");
             assertThat(reader.process().isAlive()).as("reader as nobody").isTrue();
