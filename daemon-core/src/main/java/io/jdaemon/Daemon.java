@@ -5,6 +5,7 @@ import io.jdaemon.internal.DaemonSide;
 import io.jdaemon.internal.Flags;
 import io.jdaemon.internal.JvmCommandLine;
 import io.jdaemon.internal.Launcher;
+import io.jdaemon.internal.Report;
 import io.jdaemon.internal.ProgramName;
 import io.jdaemon.internal.SdNotify;
 import io.jdaemon.internal.Signals;
@@ -91,13 +92,13 @@ public final class Daemon {
             if (parsed.action() == Flags.Action.NONE) {
                 DaemonSide.refuseUserSwitch(options, notify);
                 if (parsed.given("--log")) {
-                    System.err.println(name + ": --log is ignored without --daemon: output stays "
-                            + "where it goes now (add --daemon, or redirect it)");
+                    Report.notice("--log is ignored without --daemon: output stays where it goes now "
+                            + "(add --daemon, or redirect it)").print(name);
                 }
                 boolean pidFile = parsed.given("--pidfile");
                 if (pidFile && File.separatorChar != '/') {
-                    System.err.println(name + ": --pidfile is ignored on " + System.getProperty("os.name")
-                            + ": pidfiles need a POSIX system");
+                    Report.notice("--pidfile is ignored on " + System.getProperty("os.name")
+                            + ": pidfiles need a POSIX system").print(name);
                     pidFile = false;
                 }
                 DaemonSide.foreground(options, pidFile, notify, name);
@@ -112,20 +113,17 @@ public final class Daemon {
                 String stay = DaemonSide.reasonToStayInForeground(notify);
                 if (stay != null) {
                     DaemonSide.refuseUserSwitch(options, notify);
-                    System.err.println(name + ": " + stay);
-                    DaemonSide.supervised(options, true, notify);
+                    Report.notice(stay).print(name);
+                    DaemonSide.supervised(options, notify, name);
                     return parsed.serviceArgs();
                 }
-                int status = new Launcher(options, name).start();
                 // The launching JVM ran nothing of the service: skip the JVM's teardown.
-                System.out.flush();
-                System.err.flush();
-                Runtime.getRuntime().halt(status);
+                Runtime.getRuntime().halt(new Launcher(options, name).start().print(name));
             }
-            System.exit(new Control(defaults, options, name).run(parsed.action(), parsed.force()));
+            System.exit(new Control(defaults, options, name).run(parsed.action(), parsed.force())
+                    .print(name));
         } catch (DaemonException e) {
-            System.err.println(name + ": " + e.getMessage());
-            System.exit(e.exitCode());
+            System.exit(Report.of(e).print(name));
         }
         throw new AssertionError("unreachable");
     }

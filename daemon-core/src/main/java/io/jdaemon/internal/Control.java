@@ -33,8 +33,13 @@ public final class Control {
         this.name = name;
     }
 
-    /** Runs a control action and returns its exit code. */
-    public int run(Flags.Action action, boolean force) {
+    /**
+     * Runs a control action.
+     *
+     * @return what to tell the operator, and the exit status
+     * @throws DaemonException for a failure the operator can fix (one line)
+     */
+    public Report run(Flags.Action action, boolean force) {
         Path pidFile = options.pidFile();
         if (pidFile == null) {
             throw new DaemonException("--daemon=" + action.name().toLowerCase(Locale.ROOT)
@@ -42,13 +47,17 @@ public final class Control {
         }
         switch (action) {
             case STATUS:
-                return printStatus(status(pidFile));
+                return statusReport(status(pidFile));
             case STOP:
-                return stopAndPrint(pidFile, force);
+                return stopReport(pidFile, force);
             case RESTART:
                 DaemonOptions again = keepUser(pidFile);
-                int stopped = stopAndPrint(pidFile, force);
-                return stopped != ExitStatus.OK ? stopped : new Launcher(again, name).start();
+                Report stopped = stopReport(pidFile, force);
+                try {
+                    return stopped.then(new Launcher(again, name).start());
+                } catch (DaemonException e) {
+                    return stopped.then(Report.of(e));
+                }
             case RELOAD:
                 return reload(pidFile);
             default:
@@ -89,17 +98,33 @@ public final class Control {
      *     holder is not provably the daemon
      */
     public static OptionalLong stop(Path pidFile, Duration timeout, boolean force) {
+        Stopped stopped = stopDaemon(pidFile, timeout, force);
+        return stopped.pid > 0 ? OptionalLong.of(stopped.pid) : OptionalLong.empty();
+    }
+
+    /** What a stop did: stopped the daemon with this PID, or found none (and removed a stale file). */
+    private static final class Stopped {
+        final long pid;
+        final boolean staleRemoved;
+
+        Stopped(long pid, boolean staleRemoved) {
+            this.pid = pid;
+            this.staleRemoved = staleRemoved;
+        }
+    }
+
+    private static Stopped stopDaemon(Path pidFile, Duration timeout, boolean force) {
         for (int attempt = 0; ; attempt++) {
             DaemonStatus status = status(pidFile);
             switch (status.state()) {
                 case UNKNOWN:
                     throw new DaemonException(status.detail(), ExitStatus.FAILED);
                 case NOT_RUNNING:
-                    return OptionalLong.empty();
+                    return new Stopped(0, false);
                 case DEAD:
                     try {
                         PidFile.removeStale(pidFile);
-                        return OptionalLong.empty();
+                        return new Stopped(0, true);
                     } catch (PidFile.HeldException e) {
                         if (attempt >= 3) {
                             throw new DaemonException("pidfile " + pidFile + " keeps changing "
@@ -147,13 +172,13 @@ public final class Control {
         }, timeout, 50);
     }
 
-    private static OptionalLong stoppedBy(Path pidFile, long pid) {
+    private static Stopped stoppedBy(Path pidFile, long pid) {
         try {
             PidFile.removeStale(pidFile); // left behind when the daemon could not remove it
         } catch (PidFile.HeldException e) {
             // a new daemon started meanwhile: its file stays
         }
-        return OptionalLong.of(pid);
+        return new Stopped(pid, false);
     }
 
     /**
@@ -175,57 +200,47 @@ public final class Control {
                 + "user); run this as that user or as root", ExitStatus.NO_PERMISSION);
     }
 
-    private int printStatus(DaemonStatus status) {
+    private Report statusReport(DaemonStatus status) {
+        int code = status.state().exitCode();
         switch (status.state()) {
             case RUNNING:
-                System.out.println(name + " is running, pid " + status.pid().getAsLong());
-                break;
+                return Report.said("is running, pid " + status.pid().getAsLong(), code);
             case DEAD:
-                System.out.println(name + " is not running, but pidfile " + options.pidFile()
-                        + " remains" + (status.pid().isPresent()
-                                ? " (pid " + status.pid().getAsLong() + ")" : ""));
-                break;
+                return Report.said("is not running, but pidfile " + options.pidFile() + " remains"
+                        + (status.pid().isPresent() ? " (pid " + status.pid().getAsLong() + ")" : ""),
+                        code);
             case NOT_RUNNING:
-                System.out.println(name + " is not running");
-                break;
+                return Report.said("is not running", code);
             default:
-                System.out.println(name + ": status unknown: " + status.detail());
-                break;
+                return Report.found("status unknown: " + status.detail(), code);
         }
-        return status.state().exitCode();
     }
 
-    private int stopAndPrint(Path pidFile, boolean force) {
-        boolean stale = status(pidFile).state() == DaemonStatus.State.DEAD;
-        OptionalLong stopped;
+    private Report stopReport(Path pidFile, boolean force) {
+        Stopped stopped;
         try {
-            stopped = stop(pidFile, options.stopTimeout(), force);
+            stopped = stopDaemon(pidFile, options.stopTimeout(), force);
         } catch (DaemonException e) {
             throw new DaemonException("cannot stop: " + e.getMessage(), e.exitCode(), e);
         }
-        if (stopped.isPresent()) {
-            System.out.println(name + " stopped, pid " + stopped.getAsLong());
-        } else if (stale) {
-            System.out.println(name + " is not running; removed stale pidfile " + pidFile);
-        } else {
-            System.out.println(name + " is not running");
+        if (stopped.pid > 0) {
+            return Report.said("stopped, pid " + stopped.pid, ExitStatus.OK);
         }
-        return ExitStatus.OK;
+        return Report.said(stopped.staleRemoved ? "is not running; removed stale pidfile " + pidFile
+                : "is not running", ExitStatus.OK);
     }
 
-    private int reload(Path pidFile) {
+    private Report reload(Path pidFile) {
         DaemonStatus status = status(pidFile);
         if (status.state() == DaemonStatus.State.UNKNOWN) {
             throw new DaemonException("cannot reload: " + status.detail(), ExitStatus.FAILED);
         }
         if (status.state() != DaemonStatus.State.RUNNING) {
-            System.out.println(name + " is not running; nothing to reload");
-            return ExitStatus.NOT_RUNNING;
+            return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }
         long pid = status.pid().getAsLong();
         if (signal(pidFile, pid, "0") == HelperControl.Sent.GONE) {
-            System.out.println(name + " is not running; nothing to reload");
-            return ExitStatus.NOT_RUNNING;
+            return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }
         DaemonOptions.Sighup policy = policyOf(pid);
         if (policy != DaemonOptions.Sighup.RELOAD) {
@@ -235,11 +250,9 @@ public final class Control {
                     + "; not sent. Start it with --sighup=reload to reload it", ExitStatus.UNSUPPORTED);
         }
         if (signal(pidFile, pid, "HUP") == HelperControl.Sent.GONE) {
-            System.out.println(name + " is not running; nothing to reload");
-            return ExitStatus.NOT_RUNNING;
+            return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }
-        System.out.println(name + " reloading, pid " + pid);
-        return ExitStatus.OK;
+        return Report.said("reloading, pid " + pid, ExitStatus.OK);
     }
 
     /**

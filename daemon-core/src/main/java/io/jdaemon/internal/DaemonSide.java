@@ -114,16 +114,15 @@ public final class DaemonSide {
     }
 
     /**
-     * Sets up a service that stays in the foreground under a supervisor: the SIGHUP policy,
-     * readiness and stop notifications to systemd (if {@code notify}); and, when {@code --daemon}
-     * was asked for, the pidfile (if given) and stdout and stderr to the log (if one other than
-     * {@code /dev/null} is given; otherwise they stay with the supervisor, e.g. the journal). The
-     * working directory and umask are the supervisor's to set. Exits with 0 if another instance
-     * holds the pidfile.
+     * Sets up a service that {@code --daemon} keeps in the foreground under a supervisor: the
+     * SIGHUP policy, readiness and stop notifications to systemd (if {@code notify}), the pidfile
+     * (if given) and stdout and stderr to the log (if one other than {@code /dev/null} is given;
+     * otherwise they stay with the supervisor, e.g. the journal). The working directory and umask
+     * are the supervisor's to set. Exits with 0 if another instance holds the pidfile.
      */
-    public static void supervised(DaemonOptions options, boolean asDaemon, SdNotify notify) {
+    public static void supervised(DaemonOptions options, SdNotify notify, String name) {
         refuseUserSwitch(options, notify);
-        String log = asDaemon && !options.logFile().toString().equals("/dev/null")
+        String log = !options.logFile().toString().equals("/dev/null")
                 ? options.logFile().toString() : null;
         if (log != null) {
             try {
@@ -133,15 +132,7 @@ public final class DaemonSide {
                         ExitStatus.NOT_CONFIGURED, e);
             }
         }
-        PidFile pidFile = null;
-        if (asDaemon && options.pidFile() != null) {
-            try {
-                pidFile = PidFile.acquire(options.pidFile(), ProcStat.selfPid());
-            } catch (PidFile.HeldException e) {
-                System.out.println("already running, pid " + e.pid());
-                System.exit(ExitStatus.OK);
-            }
-        }
+        PidFile pidFile = options.pidFile() == null ? null : acquireOrExit(options.pidFile(), name);
         start(new DaemonSide(null, notify), pidFile, options.sighup(), log,
                 options.explicitReady());
     }
@@ -183,15 +174,8 @@ public final class DaemonSide {
      */
     public static void foreground(DaemonOptions options, boolean withPidFile, SdNotify notify,
             String name) {
-        PidFile pidFile = null;
-        if (withPidFile && options.pidFile() != null) {
-            try {
-                pidFile = PidFile.acquire(options.pidFile(), ProcStat.selfPid());
-            } catch (PidFile.HeldException e) {
-                System.out.println(name + " already running, pid " + e.pid());
-                System.exit(ExitStatus.OK);
-            }
-        }
+        PidFile pidFile = withPidFile && options.pidFile() != null
+                ? acquireOrExit(options.pidFile(), name) : null;
         if (notify != null) {
             start(new DaemonSide(null, notify), pidFile, options.sighup(), null,
                     options.explicitReady());
@@ -200,6 +184,16 @@ public final class DaemonSide {
                 pidFile.path().toFile().deleteOnExit();
             }
             Signals.install(options.sighup(), null, null);
+        }
+    }
+
+    /** The pidfile of a service in the foreground; exits with 0 if another instance holds it. */
+    private static PidFile acquireOrExit(Path path, String name) {
+        try {
+            return PidFile.acquire(path, ProcStat.selfPid());
+        } catch (PidFile.HeldException e) {
+            System.exit(Report.said("already running, pid " + e.pid(), ExitStatus.OK).print(name));
+            throw new AssertionError("unreachable");
         }
     }
 

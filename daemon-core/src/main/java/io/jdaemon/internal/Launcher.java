@@ -41,12 +41,13 @@ public final class Launcher {
     }
 
     /**
-     * Starts the daemon and returns once it is ready, or has failed (with the reason on stderr).
+     * Starts the daemon and returns once it is ready, or has failed.
      *
-     * @return the exit status for the launching JVM
+     * @return what to tell the operator ({@code started, pid N}, or the failure with the log's
+     *     new lines), and the exit status for the launching JVM
      * @throws DaemonException for a failure the operator can fix
      */
-    public int start() {
+    public Report start() {
         try {
             return startOrThrow();
         } catch (OutOfMemoryError e) {
@@ -57,7 +58,7 @@ public final class Launcher {
         }
     }
 
-    private int startOrThrow() {
+    private Report startOrThrow() {
         UserAccount account = account();
         // Who opens the files: the daemon's user (the helper switches before it opens the log).
         TrustedPath.Identity opener = account == null ? TrustedPath.Identity.current()
@@ -73,8 +74,7 @@ public final class Launcher {
                     throw new DaemonException(state.problem() + "; not starting (remove the lock or "
                             + "choose another --pidfile)", ExitStatus.FAILED);
                 }
-                System.out.println(name + " already running, pid " + state.holder().getAsLong());
-                return ExitStatus.OK;
+                return Report.said("already running, pid " + state.holder().getAsLong(), ExitStatus.OK);
             }
             if (state.exists()) {
                 try {
@@ -137,11 +137,9 @@ public final class Launcher {
             }
             switch (outcome.kind()) {
                 case READY:
-                    System.out.println(name + " started, pid " + pid);
-                    return ExitStatus.OK;
+                    return Report.said("started, pid " + pid, ExitStatus.OK);
                 case RUNNING:
-                    System.out.println(name + " already running, pid " + outcome.pid());
-                    return ExitStatus.OK;
+                    return Report.said("already running, pid " + outcome.pid(), ExitStatus.OK);
                 case FAILED:
                     return failed("failed to start: " + withLoggedReason(outcome.message(),
                             DaemonSide.EXITED_BEFORE_READY.equals(outcome.message()), logStart), logStart);
@@ -543,8 +541,8 @@ public final class Launcher {
         return reason == null ? failure : reason + " (" + failure + ")";
     }
 
-    private int failed(String message, long logStart) {
-        StringBuilder text = new StringBuilder(name).append(": ").append(message);
+    private Report failed(String message, long logStart) {
+        StringBuilder text = new StringBuilder(message);
         String tail = logTail(logStart);
         if (!tail.isEmpty()) {
             text.append("\n").append(name).append(": output in ").append(options.logFile())
@@ -552,8 +550,7 @@ public final class Launcher {
         } else if (!isDevNull(options.logFile())) {
             text.append(" (see ").append(options.logFile()).append(")");
         }
-        System.err.println(text);
-        return ExitStatus.FAILED;
+        return Report.failed(text.toString(), ExitStatus.FAILED);
     }
 
     private void checkPidFile(Path pidFile, TrustedPath.Identity opener) {

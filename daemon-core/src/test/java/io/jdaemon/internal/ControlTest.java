@@ -1,0 +1,67 @@
+package io.jdaemon.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jdaemon.DaemonOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The control commands' results as values: the lines they would print and their exit status. */
+@EnabledOnOs(OS.LINUX)
+class ControlTest {
+
+    @TempDir
+    Path dir;
+
+    private Report run(Flags.Action action, Path pidFile) {
+        DaemonOptions options = DaemonOptions.builder().pidFile(pidFile).build();
+        return new Control(DaemonOptions.defaults(), options, "svc").run(action, false);
+    }
+
+    @Test
+    void statusAndStopOfNoDaemon() {
+        Path pidFile = dir.resolve("svc.pid");
+
+        Report status = run(Flags.Action.STATUS, pidFile);
+        assertThat(status.text("svc")).isEqualTo("svc is not running\n");
+        assertThat(status.exitStatus()).isEqualTo(3);
+
+        Report stop = run(Flags.Action.STOP, pidFile);
+        assertThat(stop.text("svc")).isEqualTo("svc is not running\n");
+        assertThat(stop.ok()).isTrue();
+
+        Report reload = run(Flags.Action.RELOAD, pidFile);
+        assertThat(reload.text("svc")).isEqualTo("svc is not running; nothing to reload\n");
+        assertThat(reload.exitStatus()).isEqualTo(7);
+    }
+
+    /** A stale pidfile: status says so (1), stop says it removed it, apart from "not running". */
+    @Test
+    void aStalePidFileIsReportedAndRemovedOnce() throws Exception {
+        Path pidFile = Files.writeString(dir.resolve("svc.pid"), "4242\n");
+
+        Report status = run(Flags.Action.STATUS, pidFile);
+        assertThat(status.text("svc")).isEqualTo("svc is not running, but pidfile " + pidFile
+                + " remains (pid 4242)\n");
+        assertThat(status.exitStatus()).isEqualTo(1);
+
+        Report stop = run(Flags.Action.STOP, pidFile);
+        assertThat(stop.text("svc")).isEqualTo("svc is not running; removed stale pidfile " + pidFile + "\n");
+        assertThat(pidFile).doesNotExist();
+
+        assertThat(run(Flags.Action.STOP, pidFile).text("svc")).isEqualTo("svc is not running\n");
+    }
+
+    @Test
+    void reportsChainTheirLinesAndKeepTheLastStatus() {
+        Report both = Report.said("stopped, pid 1", 0).then(Report.failed("cannot start: x", 6));
+
+        assertThat(both.text("svc")).isEqualTo("svc stopped, pid 1\nsvc: cannot start: x\n");
+        assertThat(both.exitStatus()).isEqualTo(6);
+        assertThat(Report.found("status unknown: y", 4).text("svc")).isEqualTo("svc: status unknown: y\n");
+    }
+}
