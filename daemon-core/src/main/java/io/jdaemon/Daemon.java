@@ -5,8 +5,9 @@ import io.jdaemon.internal.DaemonSide;
 import io.jdaemon.internal.Flags;
 import io.jdaemon.internal.JvmCommandLine;
 import io.jdaemon.internal.Launcher;
-import io.jdaemon.internal.Report;
 import io.jdaemon.internal.ProgramName;
+import io.jdaemon.internal.Readiness;
+import io.jdaemon.internal.Report;
 import io.jdaemon.internal.SdNotify;
 import io.jdaemon.internal.Signals;
 import java.io.File;
@@ -82,7 +83,7 @@ public final class Daemon {
         String name = defaults.name() != null ? defaults.name() : programName();
         try {
             Flags.Parsed parsed = Flags.parse(args, defaults);
-            String launcher = System.getProperty(DaemonSide.MARKER);
+            String launcher = System.getProperty(Readiness.MARKER);
             if (launcher != null) {
                 DaemonSide.complete(launcher);
                 return parsed.serviceArgs();

@@ -48,7 +48,7 @@ final class DaemonIdentity {
 
     /** Whether the NUL-separated argument list has {@code -Djdaemon.launcher=...}. */
     static boolean hasMarker(byte[] cmdline) {
-        byte[] marker = ("-D" + DaemonSide.MARKER + "=").getBytes(StandardCharsets.US_ASCII);
+        byte[] marker = ("-D" + Readiness.MARKER + "=").getBytes(StandardCharsets.US_ASCII);
         int start = 0;
         for (int i = 0; i <= cmdline.length; i++) {
             if (i == cmdline.length || cmdline[i] == 0) {

@@ -22,9 +22,6 @@ import java.nio.file.Path;
  */
 public final class DaemonSide {
 
-    /** The marker system property: its value is the launcher's readiness directory. */
-    public static final String MARKER = "jdaemon.launcher";
-
     /** The failure a daemon reports when it exits before it was ready, without a reason. */
     static final String EXITED_BEFORE_READY = "the daemon exited before it was ready";
 
@@ -57,7 +54,7 @@ public final class DaemonSide {
      * @param address the marker property's value
      */
     public static void complete(String address) {
-        System.clearProperty(MARKER);
+        System.clearProperty(Readiness.MARKER);
         Readiness.Reporter reporter;
         Readiness.Settings settings;
         long pid = ProcStat.selfPid();
@@ -66,7 +63,7 @@ public final class DaemonSide {
             settings = reporter.hello(pid);
         } catch (IOException | RuntimeException e) {
             throw new DaemonException("no daemon launcher is waiting at " + address + " (" + e
-                    + "): it was killed before the daemon started, or -D" + MARKER + " was set by "
+                    + "): it was killed before the daemon started, or -D" + Readiness.MARKER + " was set by "
                     + "hand (only the --daemon launcher sets it; remove it from the command line)",
                     ExitStatus.USAGE, e);
         }

@@ -156,9 +156,8 @@ public final class HelperControl {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
         } catch (IOException e) {
-            throw new DaemonException("cannot execute the daemon helper " + argv.get(0) + ": "
-                    + e.getMessage() + "; set -D" + HelperBinary.HELPER_PROPERTY
-                    + "=PATH to an executable helper", ExitStatus.NOT_INSTALLED, e);
+            throw HelperBinary.cannotExecute(Path.of(argv.get(0)), e.getMessage() + "; set -D"
+                    + HelperBinary.HELPER_PROPERTY + "=PATH to an executable helper", e);
         }
         try (InputStream out = process.getInputStream(); InputStream err = process.getErrorStream()) {
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

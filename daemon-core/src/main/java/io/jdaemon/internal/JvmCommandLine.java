@@ -128,7 +128,7 @@ public final class JvmCommandLine {
         out.add(exe);
         while (in.hasNext()) {
             String arg = in.next();
-            if (arg.startsWith("-D" + DaemonSide.MARKER + "=")) {
+            if (arg.startsWith("-D" + Readiness.MARKER + "=")) {
                 continue;
             }
             if (arg.equals("--disable-@files")) {

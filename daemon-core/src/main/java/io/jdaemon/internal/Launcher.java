@@ -124,7 +124,7 @@ public final class Launcher {
             long pid = 0;
             Readiness.Outcome outcome = null;
             try {
-                pid = spawn(helper, account, jvm.withProperty(DaemonSide.MARKER, listener.address()), deadline);
+                pid = spawn(helper, account, jvm.withProperty(Readiness.MARKER, listener.address()), deadline);
                 spawned.set(pid);
                 outcome = await(listener, pid, deadline);
             } finally {
@@ -319,12 +319,10 @@ public final class Launcher {
         argv.addAll(jvm);
         if (!Files.isExecutable(helper)) {
             // access(X_OK) also fails on a noexec mount, where the execute bit is set.
-            throw new DaemonException("cannot execute the daemon helper " + helper + " (os.name="
-                    + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
-                    + "): permission denied, so its directory is probably on a noexec mount; set -D"
-                    + HelperBinary.CACHE_PROPERTY + "=DIR to another directory or -D"
-                    + HelperBinary.HELPER_PROPERTY + "=PATH to an executable helper",
-                    ExitStatus.NOT_INSTALLED);
+            throw HelperBinary.cannotExecute(helper, "permission denied, so its directory is "
+                    + "probably on a noexec mount; set -D" + HelperBinary.CACHE_PROPERTY
+                    + "=DIR to another directory or -D" + HelperBinary.HELPER_PROPERTY
+                    + "=PATH to an executable helper", null);
         }
         Process helperProcess;
         try {
@@ -402,10 +400,8 @@ public final class Launcher {
         if (message.contains("error=11") || message.contains("Resource temporarily unavailable")) {
             return processLimit(e);
         }
-        return new DaemonException("cannot execute the daemon helper " + helper + " (os.name="
-                + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
-                + "): " + message + "; set -D" + HelperBinary.HELPER_PROPERTY
-                + "=PATH to an executable helper", ExitStatus.NOT_INSTALLED, e);
+        return HelperBinary.cannotExecute(helper, message + "; set -D" + HelperBinary.HELPER_PROPERTY
+                + "=PATH to an executable helper", e);
     }
 
     /** Reads the helper's output to its end on a thread of its own, so it can be waited for with a deadline. */

@@ -43,6 +43,12 @@ import java.util.Set;
  */
 public final class Readiness {
 
+    /**
+     * The marker system property the launcher adds to the daemon's command line: its value is the
+     * address of the handshake (the directory), and its presence tells the JVM it is the daemon.
+     */
+    public static final String MARKER = "jdaemon.launcher";
+
     private static final String DIRECTORY_PREFIX = "jdaemon-";
     private static final String SETTINGS = "settings";
     private static final String OUTCOME = "outcome";

@@ -219,7 +219,7 @@ class JvmCommandLineTest {
     void withPropertyComesRightAfterArgv0ExactlyOnce() throws IOException {
         JvmCommandLine jvm = JvmCommandLine.parse(EXE,
                 List.of("java", "-Djdaemon.launcher=old", "-Xmx1g", "-cp", "c", "Main", "a"), CWD);
-        List<String> argv = jvm.withProperty(DaemonSide.MARKER, "/tmp/sock");
+        List<String> argv = jvm.withProperty(Readiness.MARKER, "/tmp/sock");
         assertThat(argv).containsExactly(EXE, "-Djdaemon.launcher=/tmp/sock", "-Xmx1g", "-cp",
                 "/home/u/app/c", "Main", "a");
         List<String> p = jvm.withProperty("p", "v");
@@ -250,7 +250,7 @@ class JvmCommandLineTest {
         JvmCommandLine current = JvmCommandLine.current();
         List<String> argv = current.argv();
         assertThat(argv.get(0)).isEqualTo(Path.of("/proc/self/exe").toRealPath().toString());
-        assertThat(argv).doesNotContain("-D" + DaemonSide.MARKER);
+        assertThat(argv).doesNotContain("-D" + Readiness.MARKER);
 
         String command = System.getProperty("sun.java.command", "");
         String first = command.split(" ", 2)[0];
