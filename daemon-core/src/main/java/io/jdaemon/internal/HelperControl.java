@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * commands load no native library into the JVM and never signal a process by the PID a file
  * names alone.
  */
-public final class HelperControl {
+final class HelperControl {
 
     /** How long one control call of the helper may take. */
     private static final long TIMEOUT_SECONDS = 10;

@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * {@code --enable-native-access=ALL-UNNAMED} (or {@code Enable-Native-Access: ALL-UNNAMED} in an
  * executable jar's manifest).
  */
-public final class LibC {
+final class LibC {
 
     private static final int O_WRONLY = 01;
     private static final int O_CREAT = Platform.isMac() ? 0x200 : 0100;

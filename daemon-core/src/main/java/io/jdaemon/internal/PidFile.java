@@ -38,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * descriptor of the file. So {@link #inspect} does not open a pidfile this JVM holds, and code in
  * the daemon must not open its pidfile itself.
  */
-public final class PidFile {
+final class PidFile {
 
     /** What a look at a pidfile found. */
     public static final class State {

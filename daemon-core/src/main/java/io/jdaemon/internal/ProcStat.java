@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.stream.Stream;
 
 /** What {@code /proc/PID/stat} says of a process (ProcessHandle where there is no /proc). */
-public final class ProcStat {
+final class ProcStat {
 
     private ProcStat() {
     }

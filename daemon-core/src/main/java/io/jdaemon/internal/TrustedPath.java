@@ -23,7 +23,7 @@ import java.util.Set;
  * <p>The walk resolves symbolic links itself (at most 40), checking each link's owner, so a link
  * another user planted in a sticky directory is refused rather than followed.
  */
-public final class TrustedPath {
+final class TrustedPath {
 
     private static final int MAX_LINKS = 40;
 

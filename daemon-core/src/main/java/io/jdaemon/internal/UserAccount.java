@@ -29,7 +29,7 @@ import java.util.TreeSet;
  *   <li>Root (uid 0) and group 0 are refused: the daemon would keep root's rights.
  * </ul>
  */
-public final class UserAccount {
+final class UserAccount {
 
     private static final Path PASSWD = Path.of("/etc/passwd");
     private static final Path GROUP = Path.of("/etc/group");
