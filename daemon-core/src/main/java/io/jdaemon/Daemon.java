@@ -3,6 +3,7 @@ package io.jdaemon;
 import io.jdaemon.internal.Control;
 import io.jdaemon.internal.DaemonSide;
 import io.jdaemon.internal.Flags;
+import io.jdaemon.internal.Foreground;
 import io.jdaemon.internal.JvmCommandLine;
 import io.jdaemon.internal.Launcher;
 import io.jdaemon.internal.ProgramName;
@@ -91,7 +92,7 @@ public final class Daemon {
             DaemonOptions options = parsed.options();
             SdNotify notify = SdNotify.fromEnvironment();
             if (parsed.action() == Flags.Action.NONE) {
-                DaemonSide.refuseUserSwitch(options, notify);
+                Foreground.refuseUserSwitch(options, notify);
                 if (parsed.given("--log")) {
                     Report.notice("--log is ignored without --daemon: output stays where it goes now "
                             + "(add --daemon, or redirect it)").print(name);
@@ -102,7 +103,7 @@ public final class Daemon {
                             + ": pidfiles need a POSIX system").print(name);
                     pidFile = false;
                 }
-                DaemonSide.foreground(options, pidFile, notify, name);
+                Foreground.start(options, pidFile, notify, name);
                 return parsed.serviceArgs();
             }
             if (File.separatorChar != '/') {
@@ -111,11 +112,11 @@ public final class Daemon {
                         + "under the system's service manager", ExitStatus.UNSUPPORTED);
             }
             if (parsed.action() == Flags.Action.START) {
-                String stay = DaemonSide.reasonToStayInForeground(notify);
+                String stay = Foreground.reasonToStayInForeground(notify);
                 if (stay != null) {
-                    DaemonSide.refuseUserSwitch(options, notify);
+                    Foreground.refuseUserSwitch(options, notify);
                     Report.notice(stay).print(name);
-                    DaemonSide.supervised(options, notify, name);
+                    Foreground.supervised(options, notify, name);
                     return parsed.serviceArgs();
                 }
                 // The launching JVM ran nothing of the service: skip the JVM's teardown.
