@@ -212,7 +212,7 @@ public final class HelperBinary {
             if (!attrs.isDirectory()) {
                 return dir + " is not a directory";
             }
-            if (!ProcStat.isOwnedByThisUser(dir, attrs)) {
+            if (!TrustedPath.Identity.current().owns(dir)) {
                 return dir + " belongs to " + attrs.owner().getName() + ", not to this user";
             }
             if (!attrs.permissions().equals(PRIVATE_DIR)) {

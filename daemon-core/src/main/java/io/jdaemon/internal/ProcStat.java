@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.util.stream.Stream;
 
@@ -67,17 +65,6 @@ final class ProcStat {
             }
         }
         return true;
-    }
-
-    /** Whether a file (not followed if a link) belongs to this process's effective user. */
-    public static boolean isOwnedByThisUser(Path path, PosixFileAttributes attrs) throws IOException {
-        // /proc/self is a symlink owned by root; the directory it names belongs to this process.
-        Path self = Path.of("/proc/self");
-        if (Files.isDirectory(self)) {
-            return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)
-                    .equals(Files.getAttribute(self, "unix:uid"));
-        }
-        return attrs.owner().getName().equals(System.getProperty("user.name"));
     }
 
     /**

@@ -241,7 +241,7 @@ public final class Readiness {
             Path dir = Path.of(address);
             PosixFileAttributes attrs =
                     Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!attrs.isDirectory() || !ProcStat.isOwnedByThisUser(dir, attrs)
+            if (!attrs.isDirectory() || !TrustedPath.Identity.current().owns(dir)
                     || !attrs.permissions().equals(PRIVATE)) {
                 throw new IOException(dir + " is not a private directory of this user's");
             }
@@ -398,7 +398,7 @@ public final class Readiness {
                 try {
                     PosixFileAttributes attrs =
                             Files.readAttributes(entry, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (attrs.isDirectory() && ProcStat.isOwnedByThisUser(entry, attrs)) {
+                    if (attrs.isDirectory() && TrustedPath.Identity.current().owns(entry)) {
                         removeDirectory(entry);
                     }
                 } catch (IOException | RuntimeException e) {
