@@ -3,6 +3,7 @@ package io.jdaemon.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdaemon.internal.HelperBinary;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -77,8 +78,8 @@ class HelperTrustIT extends WithExample {
         assertThat(marker).doesNotExist();
         assertThat(example.pidFile).doesNotExist();
         // The attacker's directory ends up as "evil" or "cache", wherever the loop was killed.
-        // A last "mv" of the killed loop may still be moving an entry: look once it is still.
-        Example.sleep(200);
+        // A last "mv" of the killed loop may still be moving an entry: look once none runs there.
+        Example.awaitTrue(() -> !anyProcessIn(nb), "the attacker's loop to end");
         try (java.util.stream.Stream<Path> all = Files.walk(nb)) {
             assertThat(all.filter(p -> !p.equals(nb)))
                     .as("root created nothing there: everything in it is nobody's")
@@ -136,5 +137,20 @@ class HelperTrustIT extends WithExample {
         assertThat(t.err()).contains(theirs + " belongs to nobody");
         assertThat(example.processes()).isEmpty();
         assertThat(example.pidFile).doesNotExist();
+    }
+
+    /** Whether some process has {@code dir} as its working directory. */
+    private static boolean anyProcessIn(Path dir) {
+        try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.anyMatch(p -> {
+                try {
+                    return Files.readSymbolicLink(p.resolve("cwd")).equals(dir);
+                } catch (IOException | RuntimeException e) {
+                    return false;
+                }
+            });
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
