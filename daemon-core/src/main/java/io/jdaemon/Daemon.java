@@ -2,16 +2,8 @@ package io.jdaemon;
 
 import io.jdaemon.internal.Control;
 import io.jdaemon.internal.DaemonSide;
-import io.jdaemon.internal.Flags;
-import io.jdaemon.internal.Foreground;
-import io.jdaemon.internal.JvmCommandLine;
-import io.jdaemon.internal.Launcher;
-import io.jdaemon.internal.ProgramName;
-import io.jdaemon.internal.Readiness;
-import io.jdaemon.internal.Report;
-import io.jdaemon.internal.SdNotify;
+import io.jdaemon.internal.Dispatch;
 import io.jdaemon.internal.Signals;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -81,53 +73,7 @@ public final class Daemon {
      * @return {@code args} without the library's flags, in their order
      */
     public static String[] detachIfRequested(String[] args, DaemonOptions defaults) {
-        String name = defaults.name() != null ? defaults.name() : programName();
-        try {
-            Flags.Parsed parsed = Flags.parse(args, defaults);
-            String launcher = System.getProperty(Readiness.MARKER);
-            if (launcher != null) {
-                DaemonSide.complete(launcher);
-                return parsed.serviceArgs();
-            }
-            DaemonOptions options = parsed.options();
-            SdNotify notify = SdNotify.fromEnvironment();
-            if (parsed.action() == Flags.Action.NONE) {
-                Foreground.refuseUserSwitch(options, notify);
-                if (parsed.given("--log")) {
-                    Report.notice("--log is ignored without --daemon: output stays where it goes now "
-                            + "(add --daemon, or redirect it)").print(name);
-                }
-                boolean pidFile = parsed.given("--pidfile");
-                if (pidFile && File.separatorChar != '/') {
-                    Report.notice("--pidfile is ignored on " + System.getProperty("os.name")
-                            + ": pidfiles need a POSIX system").print(name);
-                    pidFile = false;
-                }
-                Foreground.start(options, pidFile, notify, name);
-                return parsed.serviceArgs();
-            }
-            if (File.separatorChar != '/') {
-                throw new DaemonException("--daemon needs a POSIX system (Linux or macOS); this is "
-                        + System.getProperty("os.name") + ": run the service in the foreground "
-                        + "under the system's service manager", ExitStatus.UNSUPPORTED);
-            }
-            if (parsed.action() == Flags.Action.START) {
-                String stay = Foreground.reasonToStayInForeground(notify);
-                if (stay != null) {
-                    Foreground.refuseUserSwitch(options, notify);
-                    Report.notice(stay).print(name);
-                    Foreground.supervised(options, notify, name);
-                    return parsed.serviceArgs();
-                }
-                // The launching JVM ran nothing of the service: skip the JVM's teardown.
-                Runtime.getRuntime().halt(new Launcher(options, name).start().print(name));
-            }
-            System.exit(new Control(defaults, options, name).run(parsed.action(), parsed.force())
-                    .print(name));
-        } catch (DaemonException e) {
-            System.exit(Report.of(e).print(name));
-        }
-        throw new AssertionError("unreachable");
+        return Dispatch.detachIfRequested(args, defaults);
     }
 
     /**
@@ -194,25 +140,5 @@ public final class Daemon {
      */
     public static OptionalLong stop(Path pidFile, Duration timeout) {
         return Control.stop(pidFile.toAbsolutePath(), timeout, false);
-    }
-
-    /**
-     * The jar's file name without {@code .jar}, or the main class's simple name (see
-     * {@link ProgramName}), from the rebuilt command line; from {@code sun.java.command} where
-     * the platform does not show the command line.
-     */
-    private static String programName() {
-        try {
-            return ProgramName.of(JvmCommandLine.current());
-        } catch (RuntimeException e) {
-            String command = System.getProperty("sun.java.command", "");
-            String first = command.split(" ", 2)[0];
-            if (first.endsWith(".jar")) {
-                String file = new File(first).getName();
-                return file.substring(0, file.length() - 4);
-            }
-            String simple = first.substring(first.lastIndexOf('.') + 1);
-            return simple.isEmpty() ? "java" : simple;
-        }
     }
 }

@@ -1,0 +1,94 @@
+package io.jdaemon.internal;
+
+import io.jdaemon.DaemonException;
+import io.jdaemon.DaemonOptions;
+import io.jdaemon.ExitStatus;
+import java.io.File;
+
+/**
+ * What {@code Daemon.detachIfRequested} does: reads the library's flags and sends this JVM down
+ * one of four roads: the re-executed daemon finishes its setup ({@link DaemonSide}); a service
+ * stays in the foreground ({@link Foreground}); the launcher starts the daemon ({@link Launcher});
+ * or a control command acts on a running one ({@link Control}). The launcher's and the control
+ * commands' {@link Report}s are printed here, and the JVM exits with their status.
+ */
+public final class Dispatch {
+
+    private Dispatch() {
+    }
+
+    /**
+     * See {@code Daemon.detachIfRequested(String[], DaemonOptions)}.
+     *
+     * @return {@code args} without the library's flags, where the service goes on
+     */
+    public static String[] detachIfRequested(String[] args, DaemonOptions defaults) {
+        String name = defaults.name() != null ? defaults.name() : programName();
+        try {
+            Flags.Parsed parsed = Flags.parse(args, defaults);
+            String launcher = System.getProperty(Readiness.MARKER);
+            if (launcher != null) {
+                DaemonSide.complete(launcher);
+                return parsed.serviceArgs();
+            }
+            DaemonOptions options = parsed.options();
+            SdNotify notify = SdNotify.fromEnvironment();
+            if (parsed.action() == Flags.Action.NONE) {
+                Foreground.refuseUserSwitch(options, notify);
+                if (parsed.given("--log")) {
+                    Report.notice("--log is ignored without --daemon: output stays where it goes now "
+                            + "(add --daemon, or redirect it)").print(name);
+                }
+                boolean pidFile = parsed.given("--pidfile");
+                if (pidFile && File.separatorChar != '/') {
+                    Report.notice("--pidfile is ignored on " + System.getProperty("os.name")
+                            + ": pidfiles need a POSIX system").print(name);
+                    pidFile = false;
+                }
+                Foreground.start(options, pidFile, notify, name);
+                return parsed.serviceArgs();
+            }
+            if (File.separatorChar != '/') {
+                throw new DaemonException("--daemon needs a POSIX system (Linux or macOS); this is "
+                        + System.getProperty("os.name") + ": run the service in the foreground "
+                        + "under the system's service manager", ExitStatus.UNSUPPORTED);
+            }
+            if (parsed.action() == Flags.Action.START) {
+                String stay = Foreground.reasonToStayInForeground(notify);
+                if (stay != null) {
+                    Foreground.refuseUserSwitch(options, notify);
+                    Report.notice(stay).print(name);
+                    Foreground.supervised(options, notify, name);
+                    return parsed.serviceArgs();
+                }
+                // The launching JVM ran nothing of the service: skip the JVM's teardown.
+                Runtime.getRuntime().halt(new Launcher(options, name).start().print(name));
+            }
+            System.exit(new Control(defaults, options, name).run(parsed.action(), parsed.force())
+                    .print(name));
+        } catch (DaemonException e) {
+            System.exit(Report.of(e).print(name));
+        }
+        throw new AssertionError("unreachable");
+    }
+
+    /**
+     * The jar's file name without {@code .jar}, or the main class's simple name (see
+     * {@link ProgramName}), from the rebuilt command line; from {@code sun.java.command} where
+     * the platform does not show the command line.
+     */
+    private static String programName() {
+        try {
+            return ProgramName.of(JvmCommandLine.current());
+        } catch (RuntimeException e) {
+            String command = System.getProperty("sun.java.command", "");
+            String first = command.split(" ", 2)[0];
+            if (first.endsWith(".jar")) {
+                String file = new File(first).getName();
+                return file.substring(0, file.length() - 4);
+            }
+            String simple = first.substring(first.lastIndexOf('.') + 1);
+            return simple.isEmpty() ? "java" : simple;
+        }
+    }
+}
