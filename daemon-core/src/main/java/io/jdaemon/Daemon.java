@@ -127,7 +127,8 @@ public final class Daemon {
      * signals anything; a stale pidfile is {@link DaemonStatus.State#DEAD}.
      */
     public static DaemonStatus status(Path pidFile) {
-        return Control.status(pidFile.toAbsolutePath());
+        Control.Status status = Control.status(pidFile.toAbsolutePath());
+        return new DaemonStatus(status.state(), status.pidOrZero(), status.detail());
     }
 
     /**

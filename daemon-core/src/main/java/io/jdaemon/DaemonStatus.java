@@ -36,7 +36,7 @@ public final class DaemonStatus {
     private final String detail;
 
     /** A status; {@code pid} 0 when there is none, {@code detail} the reason for UNKNOWN. */
-    public DaemonStatus(State state, long pid, String detail) {
+    DaemonStatus(State state, long pid, String detail) {
         this.state = state;
         this.pid = pid;
         this.detail = detail == null ? "" : detail;

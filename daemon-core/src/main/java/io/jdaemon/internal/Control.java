@@ -65,27 +65,59 @@ public final class Control {
         }
     }
 
+    /** What a pidfile says of its daemon; {@code Daemon.status} gives it out as a DaemonStatus. */
+    public static final class Status {
+        private final DaemonStatus.State state;
+        private final long pid;
+        private final String detail;
+
+        Status(DaemonStatus.State state, long pid, String detail) {
+            this.state = state;
+            this.pid = pid;
+            this.detail = detail == null ? "" : detail;
+        }
+
+        /** The state, with its LSB code. */
+        public DaemonStatus.State state() {
+            return state;
+        }
+
+        /** The running daemon's PID, or the one a stale pidfile names; 0 if none. */
+        public long pidOrZero() {
+            return pid;
+        }
+
+        OptionalLong pid() {
+            return pid > 0 ? OptionalLong.of(pid) : OptionalLong.empty();
+        }
+
+        /** Why the state is UNKNOWN; empty otherwise. */
+        public String detail() {
+            return detail;
+        }
+    }
+
     /** The state of the daemon behind a pidfile. */
-    public static DaemonStatus status(Path pidFile) {
+    public static Status status(Path pidFile) {
         PidFile.State state;
         try {
             state = PidFile.inspect(pidFile);
         } catch (DaemonException e) {
-            return new DaemonStatus(DaemonStatus.State.UNKNOWN, 0, e.getMessage());
+            return new Status(DaemonStatus.State.UNKNOWN, 0, e.getMessage());
         }
         if (!state.exists()) {
-            return new DaemonStatus(DaemonStatus.State.NOT_RUNNING, 0, null);
+            return new Status(DaemonStatus.State.NOT_RUNNING, 0, null);
         }
         if (!state.locked()) {
-            return new DaemonStatus(DaemonStatus.State.DEAD, state.pid().orElse(0), null);
+            return new Status(DaemonStatus.State.DEAD, state.pid().orElse(0), null);
         }
         String problem = state.problem() != null ? state.problem()
                 : DaemonIdentity.notTheDaemon(pidFile, state.holder().getAsLong());
         if (problem != null) {
-            return new DaemonStatus(DaemonStatus.State.UNKNOWN, 0, problem
+            return new Status(DaemonStatus.State.UNKNOWN, 0, problem
                     + "; not touching it (remove the lock or choose another --pidfile)");
         }
-        return new DaemonStatus(DaemonStatus.State.RUNNING, state.holder().getAsLong(), null);
+        return new Status(DaemonStatus.State.RUNNING, state.holder().getAsLong(), null);
     }
 
     /**
@@ -115,7 +147,7 @@ public final class Control {
 
     private static Stopped stopDaemon(Path pidFile, Duration timeout, boolean force) {
         for (int attempt = 0; ; attempt++) {
-            DaemonStatus status = status(pidFile);
+            Status status = status(pidFile);
             switch (status.state()) {
                 case UNKNOWN:
                     throw new DaemonException(status.detail(), ExitStatus.FAILED);
@@ -200,7 +232,7 @@ public final class Control {
                 + "user); run this as that user or as root", ExitStatus.NO_PERMISSION);
     }
 
-    private Report statusReport(DaemonStatus status) {
+    private Report statusReport(Status status) {
         int code = status.state().exitCode();
         switch (status.state()) {
             case RUNNING:
@@ -231,7 +263,7 @@ public final class Control {
     }
 
     private Report reload(Path pidFile) {
-        DaemonStatus status = status(pidFile);
+        Status status = status(pidFile);
         if (status.state() == DaemonStatus.State.UNKNOWN) {
             throw new DaemonException("cannot reload: " + status.detail(), ExitStatus.FAILED);
         }
@@ -261,7 +293,7 @@ public final class Control {
      * that ran as a user back as root.
      */
     private DaemonOptions keepUser(Path pidFile) {
-        DaemonStatus status = status(pidFile);
+        Status status = status(pidFile);
         if (options.user() != null || status.state() != DaemonStatus.State.RUNNING) {
             return options;
         }
