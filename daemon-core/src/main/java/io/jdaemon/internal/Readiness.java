@@ -98,9 +98,13 @@ public final class Readiness {
          * @throws IOException if the outcome was written by another process
          */
         public Outcome poll(long pid) throws IOException {
+            Path outcome = dir.resolve(OUTCOME);
+            if (!outcome.toFile().exists()) {
+                return null; // the common case: a stat, without an exception every millisecond
+            }
             byte[] bytes;
             try {
-                bytes = Files.readAllBytes(dir.resolve(OUTCOME));
+                bytes = Files.readAllBytes(outcome);
             } catch (NoSuchFileException e) {
                 return null;
             }
