@@ -38,8 +38,8 @@ public final class HelperBinary {
     /** System property naming the directory the packaged helper is extracted to. */
     public static final String CACHE_PROPERTY = "jdaemon.cache";
 
-    private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> PRIVATE_EXE = PosixFilePermissions.fromString("r-x------");
+    private static final Set<PosixFilePermission> PRIVATE_DIR = FileModes.RWX_OWNER;
+    private static final Set<PosixFilePermission> PRIVATE_EXE = FileModes.RX_OWNER;
 
     private HelperBinary() {
     }
@@ -111,7 +111,7 @@ public final class HelperBinary {
         }
         PosixFileAttributes attrs =
                 Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return attrs.size() == content.length && attrs.permissions().equals(PRIVATE_EXE)
+        return attrs.size() == content.length && FileModes.of(file) == 0500
                 && Arrays.equals(Files.readAllBytes(file), content);
     }
 
@@ -126,8 +126,7 @@ public final class HelperBinary {
         try {
             PosixFileAttributes attrs =
                     Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!attrs.isRegularFile() || attrs.size() != size
-                    || !attrs.permissions().equals(PRIVATE_EXE)
+            if (!attrs.isRegularFile() || attrs.size() != size || FileModes.of(file) != 0500
                     || !ProcStat.isOwnedByThisUser(file, attrs)) {
                 return false;
             }
@@ -242,7 +241,7 @@ public final class HelperBinary {
             if (!ProcStat.isOwnedByThisUser(dir, attrs)) {
                 return dir + " belongs to " + attrs.owner().getName() + ", not to this user";
             }
-            if (!attrs.permissions().equals(PRIVATE_DIR)) {
+            if (FileModes.of(dir) != 0700) {
                 Files.setPosixFilePermissions(dir, PRIVATE_DIR);
             }
             return null;
