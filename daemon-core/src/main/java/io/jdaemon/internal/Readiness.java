@@ -1,10 +1,7 @@
 package io.jdaemon.internal;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -69,7 +66,7 @@ public final class Readiness {
                 try {
                     // mkdir never follows a link planted at the name: it fails, and we try another.
                     Files.createDirectory(dir,
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                            PosixFilePermissions.asFileAttribute(FileModes.RWX_OWNER));
                 } catch (FileAlreadyExistsException e) {
                     if (n < 100) {
                         continue;
@@ -108,9 +105,9 @@ public final class Readiness {
             } catch (NoSuchFileException e) {
                 return null;
             }
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-            String kind = in.readUTF();
-            long from = in.readLong();
+            String[] in = fields(bytes);
+            String kind = in[0];
+            long from = in.length > 1 ? number(in[1]) : 0;
             if (from != pid) {
                 throw new IOException("an outcome from pid " + from + ", not the daemon's " + pid
                         + ", in " + dir);
@@ -119,9 +116,9 @@ public final class Readiness {
                 case READY:
                     return new Outcome(Outcome.Kind.READY, "", pid);
                 case RUNNING:
-                    return new Outcome(Outcome.Kind.RUNNING, "", in.readLong());
+                    return new Outcome(Outcome.Kind.RUNNING, "", number(field(in, 2)));
                 case FAILED:
-                    return new Outcome(Outcome.Kind.FAILED, in.readUTF(), pid);
+                    return new Outcome(Outcome.Kind.FAILED, field(in, 2), pid);
                 default:
                     throw new IOException("unexpected outcome from the daemon: " + kind);
             }
@@ -155,7 +152,7 @@ public final class Readiness {
             PosixFileAttributes attrs =
                     Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attrs.isDirectory() || !ProcStat.isOwnedByThisUser(dir, attrs)
-                    || !attrs.permissions().equals(PosixFilePermissions.fromString("rwx------"))) {
+                    || FileModes.of(dir) != 0700) {
                 throw new IOException(dir + " is not a private directory of this user's");
             }
             if (!Files.isRegularFile(dir.resolve(SETTINGS), LinkOption.NOFOLLOW_LINKS)) {
@@ -207,16 +204,13 @@ public final class Readiness {
             }
             done = true;
             try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                DataOutputStream out = new DataOutputStream(bytes);
-                out.writeUTF(kind);
-                out.writeLong(pid);
+                String detail = "";
                 if (FAILED.equals(kind)) {
-                    out.writeUTF(message.length() > 16000 ? message.substring(0, 16000) : message);
+                    detail = message.length() > 16000 ? message.substring(0, 16000) : message;
                 } else if (RUNNING.equals(kind)) {
-                    out.writeLong(holder);
+                    detail = Long.toString(holder);
                 }
-                write(dir, OUTCOME, bytes.toByteArray());
+                write(dir, OUTCOME, join(kind, Long.toString(pid), detail));
                 if (!ProcStat.isAlive(launcherPid)) {
                     removeDirectory(dir); // a launcher that was killed cannot remove it
                 }
@@ -243,19 +237,48 @@ public final class Readiness {
         Files.deleteIfExists(dir);
     }
 
-    private static byte[] encode(Settings settings) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeUTF(settings.pidFile());
-        out.writeUTF(settings.logFile());
-        out.writeUTF(settings.sighup());
-        out.writeBoolean(settings.explicitReady());
-        out.writeLong(settings.launcherPid());
-        return bytes.toByteArray();
+    private static byte[] encode(Settings settings) {
+        return join(settings.pidFile(), settings.logFile(), settings.sighup(),
+                settings.explicitReady() ? "1" : "0", Long.toString(settings.launcherPid()));
     }
 
     private static Settings decode(byte[] bytes) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-        return new Settings(in.readUTF(), in.readUTF(), in.readUTF(), in.readBoolean(), in.readLong());
+        String[] in = fields(bytes);
+        if (in.length != 5) {
+            throw new IOException("malformed settings: " + in.length + " fields");
+        }
+        return new Settings(in[0], in[1], in[2], in[3].equals("1"), number(in[4]));
+    }
+
+    /**
+     * Fields as UTF-8 text separated by NUL, which no path holds (a NUL in a message becomes a
+     * space). Not {@code DataOutputStream}: on JDK 25 its numbers go through
+     * {@code VarHandle}s, whose first use costs milliseconds in each JVM.
+     */
+    private static byte[] join(String... fields) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < fields.length; i++) {
+            text.append(i == 0 ? "" : "\0").append(fields[i].replace('\0', ' '));
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String[] fields(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8).split("\0", -1);
+    }
+
+    private static String field(String[] fields, int i) throws IOException {
+        if (i >= fields.length) {
+            throw new IOException("malformed outcome: " + fields.length + " fields");
+        }
+        return fields[i];
+    }
+
+    private static long number(String text) throws IOException {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IOException("malformed number in the handshake: " + text, e);
+        }
     }
 }

@@ -3,7 +3,6 @@ package io.jdaemon.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -88,12 +87,26 @@ class ReadinessTest {
     @Test
     void anUnknownOutcomeIsRejected() throws Exception {
         Path outcome = Path.of(listener.address(), "outcome");
-        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(outcome))) {
-            out.writeUTF("MAYBE");
-            out.writeLong(PID);
-        }
+        Files.writeString(outcome, "MAYBE\0" + PID + "\0");
         assertThatThrownBy(() -> listener.poll(PID)).isInstanceOf(IOException.class)
                 .hasMessageContaining("MAYBE");
+    }
+
+    @Test
+    void aMalformedOutcomeIsRejected() throws Exception {
+        Path outcome = Path.of(listener.address(), "outcome");
+        Files.writeString(outcome, "READY\0not-a-pid\0");
+        assertThatThrownBy(() -> listener.poll(PID)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not-a-pid");
+        Files.writeString(outcome, "RUNNING\0" + PID);
+        assertThatThrownBy(() -> listener.poll(PID)).isInstanceOf(IOException.class)
+                .hasMessageContaining("malformed");
+    }
+
+    @Test
+    void aFailureReasonSurvivesAnyCharacter() throws Exception {
+        reporter().failed("line one\nline two \u00e9 \0 end");
+        assertThat(listener.poll(PID).message()).isEqualTo("line one\nline two \u00e9   end");
     }
 
     @Test
