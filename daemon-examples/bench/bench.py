@@ -339,6 +339,7 @@ class Bench:
         for k in ("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"):
             self.env.pop(k, None)
         self.run_no = 0
+        self.cds_use = {}  # java -> the options that use its trained archive (--cds)
         try:
             with open("/proc/loadavg") as f:
                 self.load_start = " ".join(f.read().split()[:3])
@@ -403,6 +404,19 @@ class Bench:
                 argv=lambda t, d, p, alt=alt: [java, self.tag_opt(t), "-jar", alt, "--daemon",
                                                "--pidfile=%s/d.pid" % d, "--log=%s/d.log" % d,
                                                "--port=%d" % p],
+                returns=True)
+        opts = self.cds_use.get(java)
+        if opts:
+            v["foreground-cds"] = dict(
+                label="foreground `java %s -jar`" % " ".join(opts),
+                argv=lambda t, d, p: [java, self.tag_opt(t)] + opts + ["-jar", jar,
+                                                                      "--port=%d" % p],
+                returns=False)
+            v["jdaemon-cds"] = dict(
+                label="**jdaemon `--daemon`**, both JVMs with `%s`" % " ".join(opts),
+                argv=lambda t, d, p: [java, self.tag_opt(t)] + opts + [
+                    "-jar", jar, "--daemon", "--pidfile=%s/d.pid" % d, "--log=%s/d.log" % d,
+                    "--port=%d" % p],
                 returns=True)
         v["nohup"] = dict(
             label="`nohup java -jar … &`",
@@ -540,12 +554,39 @@ class Bench:
         return dict(variant=key, ok=p.status == 0, health_ms=ms(p.t_exit - p.t0),
                     return_ms=ms(p.t_exit - p.t0), cpu_ms=p.cpu_ms)
 
+    def train_cds(self):
+        """--cds: one archive per JDK, trained by a foreground run (start, one GET, SIGTERM).
+
+        JDK 25+: the AOT cache (-XX:AOTCacheOutput, JEP 514; then -XX:AOTCache). Older: a
+        dynamic AppCDS archive (-XX:ArchiveClassesAtExit; then -XX:SharedArchiveFile)."""
+        os.makedirs(os.path.join(self.work, "cds"), exist_ok=True)
+        for suffix, java, home, version in self.jdks:
+            feature = int(re.match(r"\d+", suffix).group(0)) if re.match(r"\d+", suffix) else 0
+            path = os.path.join(self.work, "cds", "app-%s.%s" % (suffix, "aot" if feature >= 25 else "jsa"))
+            train, use = (("-XX:AOTCacheOutput=", "-XX:AOTCache=") if feature >= 25 else
+                          ("-XX:ArchiveClassesAtExit=", "-XX:SharedArchiveFile="))
+            tag = self.session.tag()
+            port = free_port()
+            p = Proc([java, self.tag_opt(tag), train + path, "-jar", self.jar, "--port=%d" % port],
+                     os.path.join(self.run_dir(), "train.out"), self.env)
+            ok = poll_health(port, p.t0, p.t0 + int(60e9)) is not None
+            os.kill(p.pid, signal.SIGTERM)
+            p.wait(120)
+            self.session.end(tag)
+            if ok and os.path.isfile(path):
+                self.cds_use[java] = [use + path]
+                self.say("bench: --cds: trained %s for JDK %s" % (path, suffix))
+            else:
+                self.skipped["jdaemon-cds@" + suffix] = "training the archive failed: %r" % p.output()[-300:]
+
     def section_ready(self):
+        if self.args.cds:
+            self.train_cds()
         variants = self.variants()
         if self.args.variants:
             variants = {k: v for k, v in variants.items()
                         if self.base_name(k) in self.args.variants
-                        or self.base_name(k) == "foreground"}
+                        or self.base_name(k) in ("foreground", "foreground-cds", "jdaemon-cds")}
         for name, why in self.skipped.items():
             self.say("bench: skipping %s: %s" % (name, why))
         names = list(variants)
@@ -671,9 +712,11 @@ class Bench:
                 d_settings=self.first_class(D, "io.jdaemon.internal.Readiness$Settings"),
                 d_signals=self.first_class(D, "io.jdaemon.internal.Signals"),
                 d_service=d_service,
-                # The daemon's first DataOutputStream after the service started: the Reporter
-                # encoding the outcome file (READY), then written and renamed.
-                d_ready=self.first_class_after(D, "java.io.DataOutputStream", d_service),
+                # The daemon's first Files.write and Files.move after the service started: the
+                # Reporter writing the outcome file (READY) and renaming it into place.
+                d_ready=min([t for t in (self.first_class_after(D, n, d_service) for n in (
+                    "java.nio.channels.Channels$1", "sun.nio.ch.ChannelOutputStream",
+                    "java.nio.file.StandardCopyOption")) if t is not None], default=None),
                 # Readiness$Outcome: built by the launcher's poll once it read the outcome file.
                 l_outcome=self.first_class(L, "io.jdaemon.internal.Readiness$Outcome"),
                 t_return=r["t_return"],
@@ -1192,9 +1235,10 @@ class Bench:
         rows = [
             ("launcher JVM boot (exec → main class loaded)", seg(ours, "t0", "l_main"), None),
             ("launcher: flags, options (main → Launcher)", seg(ours, "l_main", "l_launcher"), None),
-            ("launcher: pidfile and log checks", seg(ours, "l_launcher", "l_helper"), None),
-            ("launcher: helper locate (read the resource, compare with the cached copy named by "
-             "CRC-32)", seg(ours, "l_helper", "l_cmdline"), None),
+            ("launcher: pidfile and log checks (and the spawn warm-up thread started)",
+             seg(ours, "l_launcher", "l_helper"), None),
+            ("launcher: helper locate (CRC-32 and size from the jar's directory, the cached "
+             "copy's owner, mode, size, CRC-32)", seg(ours, "l_helper", "l_cmdline"), None),
             ("launcher: JVM command line from /proc", seg(ours, "l_cmdline", "l_readiness"), None),
             ("launcher: readiness directory + settings (mkdir 0700, write, rename), abort hook, "
              "helper access(X_OK)", seg(ours, "l_readiness", "l_spawn"), None),
@@ -1242,8 +1286,9 @@ class Bench:
           "markers (the first load of: the main class, `Launcher`, `HelperBinary`, "
           "`JvmCommandLine`, `Readiness$Settings` in the launcher, `ProcessBuilder`; the daemon "
           "JVM's first log line, its main class, `DaemonSide`, `Readiness$Reporter`, "
-          "`Readiness$Settings`, `Signals`, `HttpServer`, its first `DataOutputStream` after "
-          "that (the outcome file); `Readiness$Outcome` in the launcher; the launcher's exit) "
+          "`Readiness$Settings`, `Signals`, `HttpServer`, then its first file output stream "
+          "(`Channels$1` on JDK 17, `ChannelOutputStream` later) or `StandardCopyOption` (the "
+          "outcome file written and renamed); `Readiness$Outcome` in the launcher; the launcher's exit) "
           "were in order in %d of %d runs; a median of each row is not the row of the median "
           "run, so the sum of the rows differs a little from the median total." % (
               complete, len(ours)))
@@ -1597,6 +1642,9 @@ def main():
                     help="time to ready on these JDKs, interleaved (comma-separated JAVA_HOMEs or "
                          "java executables; default: java on PATH). The first runs every section; "
                          "the others add the variants NAME@VERSION to section 1")
+    ap.add_argument("--cds", action="store_true",
+                    help="time to ready: also the foreground and ours with an archive trained by a "
+                         "foreground run (JDK 25+: AOT cache; older: dynamic AppCDS), per JDK")
     ap.add_argument("--start-timeout", type=float, default=60.0)
     ap.add_argument("--ready-timeout", type=float, default=15.0,
                     help="section 1: a start not ready by then counts as failed (hung)")
