@@ -1,5 +1,9 @@
 package io.jdaemon.internal;
 
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -52,9 +56,11 @@ public final class Readiness {
     /** The launcher's end: the directory with the settings, removed on close. */
     public static final class Listener implements AutoCloseable {
         private final Path dir;
+        private final File outcome;
 
         private Listener(Path dir) {
             this.dir = dir;
+            this.outcome = dir.resolve(OUTCOME).toFile();
         }
 
         /** Creates a private directory under {@code java.io.tmpdir} holding the settings. */
@@ -95,14 +101,13 @@ public final class Readiness {
          * @throws IOException if the outcome was written by another process
          */
         public Outcome poll(long pid) throws IOException {
-            Path outcome = dir.resolve(OUTCOME);
-            if (!outcome.toFile().exists()) {
-                return null; // the common case: a stat, without an exception every millisecond
+            if (!outcome.exists()) {
+                return null; // the common case: one stat, no exception, every millisecond
             }
             byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(outcome);
-            } catch (NoSuchFileException e) {
+            try (FileInputStream in = new FileInputStream(outcome)) {
+                bytes = in.readAllBytes();
+            } catch (FileNotFoundException e) {
                 return null;
             }
             String[] in = fields(bytes);
@@ -223,7 +228,10 @@ public final class Readiness {
     /** Writes a file in the directory atomically: under a temporary name, then renamed. */
     private static void write(Path dir, String name, byte[] content) throws IOException {
         Path tmp = dir.resolve(name + ".tmp-" + ProcStat.selfPid());
-        Files.write(tmp, content);
+        // java.io streams, loaded at JVM boot: the launcher sets up no NIO channel at all.
+        try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
+            out.write(content);
+        }
         try {
             Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
