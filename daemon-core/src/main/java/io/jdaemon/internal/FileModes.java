@@ -34,9 +34,17 @@ final class FileModes {
     private FileModes() {
     }
 
-    /** The permission bits of {@code path} (a link itself, not followed), e.g. 0700. */
+    /** The mode bits of {@code path} (a link itself, not followed), e.g. 01777 for /tmp. */
     static int of(Path path) throws IOException {
         return ((Number) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue()
                 & 07777;
+    }
+
+    /**
+     * Whether the permission bits of {@code path} are exactly {@code permissions} (e.g. 0700),
+     * whatever its setuid, setgid and sticky bits (a directory inherits setgid from its parent).
+     */
+    static boolean are(Path path, int permissions) throws IOException {
+        return (of(path) & 0777) == permissions;
     }
 }

@@ -111,7 +111,7 @@ public final class HelperBinary {
         }
         PosixFileAttributes attrs =
                 Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return attrs.size() == content.length && FileModes.of(file) == 0500
+        return attrs.size() == content.length && FileModes.are(file, 0500)
                 && Arrays.equals(Files.readAllBytes(file), content);
     }
 
@@ -126,7 +126,7 @@ public final class HelperBinary {
         try {
             PosixFileAttributes attrs =
                     Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!attrs.isRegularFile() || attrs.size() != size || FileModes.of(file) != 0500
+            if (!attrs.isRegularFile() || attrs.size() != size || !FileModes.are(file, 0500)
                     || !ProcStat.isOwnedByThisUser(file, attrs)) {
                 return false;
             }
@@ -241,7 +241,7 @@ public final class HelperBinary {
             if (!ProcStat.isOwnedByThisUser(dir, attrs)) {
                 return dir + " belongs to " + attrs.owner().getName() + ", not to this user";
             }
-            if (FileModes.of(dir) != 0700) {
+            if (!FileModes.are(dir, 0700)) {
                 Files.setPosixFilePermissions(dir, PRIVATE_DIR);
             }
             return null;

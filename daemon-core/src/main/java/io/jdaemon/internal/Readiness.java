@@ -157,7 +157,7 @@ public final class Readiness {
             PosixFileAttributes attrs =
                     Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attrs.isDirectory() || !ProcStat.isOwnedByThisUser(dir, attrs)
-                    || FileModes.of(dir) != 0700) {
+                    || !FileModes.are(dir, 0700)) {
                 throw new IOException(dir + " is not a private directory of this user's");
             }
             if (!Files.isRegularFile(dir.resolve(SETTINGS), LinkOption.NOFOLLOW_LINKS)) {

@@ -84,6 +84,25 @@ class ReadinessTest {
                 .hasMessageContaining("pid " + PID);
     }
 
+    /** A directory made under a setgid parent inherits the bit; its permissions are still 0700. */
+    @Test
+    void aDirectoryInASetgidTmpdirIsAccepted(@TempDir Path tmp) throws Exception {
+        Process chmod = new ProcessBuilder("chmod", "2777", tmp.toString()).inheritIO().start();
+        assertThat(chmod.waitFor()).isZero();
+        String saved = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", tmp.toString());
+        try (Readiness.Listener inSetgid = Readiness.Listener.open(SETTINGS)) {
+            Path dir = Path.of(inSetgid.address());
+            assertThat(FileModes.of(dir) & 02000).as("setgid inherited").isNotZero();
+            Readiness.Reporter reporter = Readiness.Reporter.connect(inSetgid.address());
+            assertThat(reporter.hello(PID)).isEqualTo(SETTINGS);
+            reporter.ready();
+            assertThat(inSetgid.poll(PID).kind()).isEqualTo(Readiness.Outcome.Kind.READY);
+        } finally {
+            System.setProperty("java.io.tmpdir", saved);
+        }
+    }
+
     @Test
     void anUnknownOutcomeIsRejected() throws Exception {
         Path outcome = Path.of(listener.address(), "outcome");
