@@ -6,6 +6,8 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -118,8 +121,8 @@ public final class HelperBinary {
     /**
      * Whether {@code file} is the packaged helper with this CRC-32 and size: a regular file (not
      * a link) of this user's, mode 0500, of that size, whose content has that CRC-32. Its own
-     * read with {@code FileInputStream} (loaded at JVM boot) and CRC32 costs a fraction of a
-     * millisecond; the resource is not read. Not a defence against this user, who owns the
+     * read with {@code FileInputStream} (loaded at JVM boot) and CRC32 costs about a millisecond;
+     * the resource is not read. Not a defence against this user, who owns the
      * private directory: a check that the copy is complete and is this version's.
      */
     static boolean isIntactCopy(Path file, long crc, long size) {
@@ -168,15 +171,15 @@ public final class HelperBinary {
      * lookup, which first searches the runtime image and then opens a {@code jar:} URL.
      */
     private static ZipFile platformJar() throws IOException {
-        java.security.CodeSource source = Platform.class.getProtectionDomain().getCodeSource();
-        java.net.URL location = source == null ? null : source.getLocation();
+        CodeSource source = Platform.class.getProtectionDomain().getCodeSource();
+        URL location = source == null ? null : source.getLocation();
         if (location == null || !"file".equals(location.getProtocol())) {
             return null;
         }
         File file;
         try {
             file = new File(location.toURI());
-        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+        } catch (URISyntaxException | IllegalArgumentException e) {
             return null;
         }
         return file.isFile() ? new ZipFile(file) : null;
