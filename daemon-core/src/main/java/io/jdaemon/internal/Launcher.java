@@ -42,7 +42,6 @@ public final class Launcher {
      * @throws DaemonException for a failure the operator can fix
      */
     public int start() {
-        SpawnWarmUp.begin();
         Path pidFile = options.pidFile();
         if (pidFile != null) {
             checkPidFile(pidFile);
