@@ -1235,7 +1235,7 @@ class Bench:
         rows = [
             ("launcher JVM boot (exec → main class loaded)", seg(ours, "t0", "l_main"), None),
             ("launcher: flags, options (main → Launcher)", seg(ours, "l_main", "l_launcher"), None),
-            ("launcher: pidfile and log checks (and the spawn warm-up thread started)",
+            ("launcher: pidfile and log checks",
              seg(ours, "l_launcher", "l_helper"), None),
             ("launcher: helper locate (CRC-32 and size from the jar's directory, the cached "
              "copy's owner, mode, size, CRC-32)", seg(ours, "l_helper", "l_cmdline"), None),
