@@ -263,6 +263,17 @@ def poll_health(port, t0, deadline_ns, until=None, connected=None):
 # statistics and formatting
 
 
+def java_version(java):
+    """(feature version, the second line of `java -version`: the runtime's name and build)."""
+    try:
+        done = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as e:
+        sys.exit("bench: cannot run %s -version: %s" % (java, e))
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    feature = re.search(r'version "(\d+)', lines[0] if lines else "")
+    return (feature.group(1) if feature else "?"), (lines[1] if len(lines) > 1 else " ".join(lines))
+
+
 def loadavg():
     try:
         with open("/proc/loadavg") as f:
@@ -305,9 +316,19 @@ class Bench:
         self.args = args
         self.work = os.path.abspath(args.work)
         self.session = Session(args.session, self.work)
-        self.java = shutil.which("java")
-        self.java_real = os.path.realpath(self.java)
-        self.java_home = os.path.dirname(os.path.dirname(self.java_real))
+        # (suffix, java, JAVA_HOME, version line) per JDK of --jdk; the first one runs every
+        # section, the others section 1 only, interleaved with it, as variants "NAME@SUFFIX".
+        self.jdks = []
+        for spec in args.jdk or [shutil.which("java")]:
+            java = os.path.realpath(os.path.join(spec, "bin", "java") if os.path.isdir(spec)
+                                    else spec)
+            suffix, version = java_version(java)
+            if any(j[0] == suffix for j in self.jdks):
+                suffix = "%s-%d" % (suffix, len(self.jdks) + 1)
+            self.jdks.append((suffix, java, os.path.dirname(os.path.dirname(java)), version))
+        self.java = self.jdks[0][1]
+        self.java_real = self.java
+        self.java_home = self.jdks[0][2]
         self.jar = args.jar
         self.peers_jar = args.peers_jar
         self.peers_lib = args.peers_lib
@@ -318,6 +339,7 @@ class Bench:
         for k in ("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"):
             self.env.pop(k, None)
         self.run_no = 0
+        self.cds_use = {}  # java -> the options that use its trained archive (--cds)
         try:
             with open("/proc/loadavg") as f:
                 self.load_start = " ".join(f.read().split()[:3])
@@ -341,11 +363,32 @@ class Bench:
 
     # ---- variants of "time to ready" ---------------------------------------------------------
 
+    def jdk_key(self, name, i):
+        """The variant's key for the i-th JDK of --jdk: plain for the first, NAME@SUFFIX after."""
+        return name if i == 0 else "%s@%s" % (name, self.jdks[i][0])
+
+    @staticmethod
+    def base_name(key):
+        return key.split("@", 1)[0]
+
+    def baseline_of(self, key):
+        """The foreground baseline run on the same JDK as the variant with this key."""
+        return "foreground" + (key[key.index("@"):] if "@" in key else "")
+
     def variants(self):
-        """name -> (description, build(tag, dir, port) -> argv, returns?, kind)."""
+        """name -> (description, build(tag, dir, port) -> argv, returns?), for every JDK."""
+        v = {}
+        for i, (suffix, java, home, version) in enumerate(self.jdks):
+            for name, spec in self.variants_on(java, home).items():
+                if len(self.jdks) > 1:
+                    spec["label"] += " — JDK %s" % suffix
+                v[self.jdk_key(name, i)] = spec
+        return v
+
+    def variants_on(self, java, java_home):
+        """The variants on one JDK: name -> (description, argv builder, returns?)."""
         v = {}
         jar = self.jar
-        java = self.java_real
         v["foreground"] = dict(
             label="foreground `java -jar` (baseline)",
             argv=lambda t, d, p: [java, self.tag_opt(t), "-jar", jar, "--port=%d" % p],
@@ -355,13 +398,25 @@ class Bench:
             argv=lambda t, d, p: [java, self.tag_opt(t), "-jar", jar, "--daemon",
                                   "--pidfile=%s/d.pid" % d, "--log=%s/d.log" % d, "--port=%d" % p],
             returns=True)
-        if self.args.alt_jar:
-            alt = os.path.abspath(self.args.alt_jar)
-            v["jdaemon-alt"] = dict(
-                label="jdaemon `--daemon`, other jar `%s`" % os.path.basename(alt),
-                argv=lambda t, d, p: [java, self.tag_opt(t), "-jar", alt, "--daemon",
-                                      "--pidfile=%s/d.pid" % d, "--log=%s/d.log" % d,
-                                      "--port=%d" % p],
+        for k, alt in enumerate(self.args.alt_jar or []):
+            v["jdaemon-alt" + (str(k + 1) if k else "")] = dict(
+                label="jdaemon `--daemon`, other jar `%s`" % os.path.relpath(alt),
+                argv=lambda t, d, p, alt=alt: [java, self.tag_opt(t), "-jar", alt, "--daemon",
+                                               "--pidfile=%s/d.pid" % d, "--log=%s/d.log" % d,
+                                               "--port=%d" % p],
+                returns=True)
+        opts = self.cds_use.get(java)
+        if opts:
+            v["foreground-cds"] = dict(
+                label="foreground `java %s -jar`" % " ".join(opts),
+                argv=lambda t, d, p: [java, self.tag_opt(t)] + opts + ["-jar", jar,
+                                                                      "--port=%d" % p],
+                returns=False)
+            v["jdaemon-cds"] = dict(
+                label="**jdaemon `--daemon`**, both JVMs with `%s`" % " ".join(opts),
+                argv=lambda t, d, p: [java, self.tag_opt(t)] + opts + [
+                    "-jar", jar, "--daemon", "--pidfile=%s/d.pid" % d, "--log=%s/d.log" % d,
+                    "--port=%d" % p],
                 returns=True)
         v["nohup"] = dict(
             label="`nohup java -jar … &`",
@@ -407,7 +462,7 @@ class Bench:
             jsvc = os.path.realpath(jsvc)
             v["jsvc"] = dict(
                 label="Commons Daemon `jsvc -wait 10`",
-                argv=lambda t, d, p: [jsvc, "-home", self.java_home, "-cp",
+                argv=lambda t, d, p: [jsvc, "-home", java_home, "-cp",
                                       self.peers_jar + ":" + cd_jar, "-pidfile", d + "/d.pid",
                                       "-outfile", d + "/d.log", "-errfile", "&1", "-wait", "10",
                                       "-cwd", "/", self.tag_opt(t),
@@ -483,30 +538,61 @@ class Bench:
                 pid, os.path.basename(exe), fields[0], fields[1], threads, wchan or "-"))
         return out
 
-    def bare_boot_run(self, kind):
+    def bare_boot_run(self, key):
         tag = self.session.tag()
         d = self.run_dir()
+        kind = self.base_name(key)
+        java = self.jdks[[self.jdk_key(kind, i) for i in range(len(self.jdks))].index(key)][1]
         if kind == "empty":
-            argv = [self.java_real, self.tag_opt(tag), "-cp", self.peers_jar,
+            argv = [java, self.tag_opt(tag), "-cp", self.peers_jar,
                     "io.jdaemon.bench.peers.Empty"]
         else:
-            argv = [self.java_real, self.tag_opt(tag), "-version"]
+            argv = [java, self.tag_opt(tag), "-version"]
         p = Proc(argv, os.path.join(d, "out"), self.env)
         p.wait(60)
         self.session.end(tag)
-        return dict(variant=kind, ok=p.status == 0, health_ms=ms(p.t_exit - p.t0),
+        return dict(variant=key, ok=p.status == 0, health_ms=ms(p.t_exit - p.t0),
                     return_ms=ms(p.t_exit - p.t0), cpu_ms=p.cpu_ms)
 
+    def train_cds(self):
+        """--cds: one archive per JDK, trained by a foreground run (start, one GET, SIGTERM).
+
+        JDK 25+: the AOT cache (-XX:AOTCacheOutput, JEP 514; then -XX:AOTCache). Older: a
+        dynamic AppCDS archive (-XX:ArchiveClassesAtExit; then -XX:SharedArchiveFile)."""
+        os.makedirs(os.path.join(self.work, "cds"), exist_ok=True)
+        for suffix, java, home, version in self.jdks:
+            feature = int(re.match(r"\d+", suffix).group(0)) if re.match(r"\d+", suffix) else 0
+            path = os.path.join(self.work, "cds", "app-%s.%s" % (suffix, "aot" if feature >= 25 else "jsa"))
+            train, use = (("-XX:AOTCacheOutput=", "-XX:AOTCache=") if feature >= 25 else
+                          ("-XX:ArchiveClassesAtExit=", "-XX:SharedArchiveFile="))
+            tag = self.session.tag()
+            port = free_port()
+            p = Proc([java, self.tag_opt(tag), train + path, "-jar", self.jar, "--port=%d" % port],
+                     os.path.join(self.run_dir(), "train.out"), self.env)
+            ok = poll_health(port, p.t0, p.t0 + int(60e9)) is not None
+            os.kill(p.pid, signal.SIGTERM)
+            p.wait(120)
+            self.session.end(tag)
+            if ok and os.path.isfile(path):
+                self.cds_use[java] = [use + path]
+                self.say("bench: --cds: trained %s for JDK %s" % (path, suffix))
+            else:
+                self.skipped["jdaemon-cds@" + suffix] = "training the archive failed: %r" % p.output()[-300:]
+
     def section_ready(self):
+        if self.args.cds:
+            self.train_cds()
         variants = self.variants()
         if self.args.variants:
             variants = {k: v for k, v in variants.items()
-                        if k in self.args.variants or k == "foreground"}
+                        if self.base_name(k) in self.args.variants
+                        or self.base_name(k) in ("foreground", "foreground-cds", "jdaemon-cds")}
         for name, why in self.skipped.items():
             self.say("bench: skipping %s: %s" % (name, why))
         names = list(variants)
-        boots = ["empty"] if self.peers_jar and os.path.isfile(self.peers_jar) else []
-        boots.append("java-version")
+        kinds = ["empty"] if self.peers_jar and os.path.isfile(self.peers_jar) else []
+        kinds.append("java-version")
+        boots = [self.jdk_key(k, i) for i in range(len(self.jdks)) for k in kinds]
         runs = {n: [] for n in names + boots}
         rng = random.Random(6)
         total = self.args.warmup + self.args.runs
@@ -626,9 +712,11 @@ class Bench:
                 d_settings=self.first_class(D, "io.jdaemon.internal.Readiness$Settings"),
                 d_signals=self.first_class(D, "io.jdaemon.internal.Signals"),
                 d_service=d_service,
-                # The daemon's first DataOutputStream after the service started: the Reporter
-                # encoding the outcome file (READY), then written and renamed.
-                d_ready=self.first_class_after(D, "java.io.DataOutputStream", d_service),
+                # The daemon's first Files.write and Files.move after the service started: the
+                # Reporter writing the outcome file (READY) and renaming it into place.
+                d_ready=min([t for t in (self.first_class_after(D, n, d_service) for n in (
+                    "java.nio.channels.Channels$1", "sun.nio.ch.ChannelOutputStream",
+                    "java.nio.file.StandardCopyOption")) if t is not None], default=None),
                 # Readiness$Outcome: built by the launcher's poll once it read the outcome file.
                 l_outcome=self.first_class(L, "io.jdaemon.internal.Readiness$Outcome"),
                 t_return=r["t_return"],
@@ -1036,6 +1124,9 @@ class Bench:
           "section: %s." % (env["load_start"], env["load_end"], ", ".join(
               "%s %s → %s (%.0f s)" % (k, fmt(v["start"], 1), fmt(v["end"], 1), v["seconds"])
               for k, v in self.results.get("load", {}).items())))
+        if len(self.jdks) > 1:
+            w("JDKs, interleaved in section 1 (the first also runs every other section): " + "; ".join(
+                "JDK %s `%s` (%s)" % (j[0], j[1], j[3]) for j in self.jdks) + ".")
         if env["packages"]:
             w("Peers: " + ", ".join("%s %s" % kv for kv in sorted(env["packages"].items())) + ".")
         w("")
@@ -1057,9 +1148,12 @@ class Bench:
           "failed |")
         w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         labels = dict(self.results["labels"])
-        labels["empty"] = "bare JVM boot: empty `main` (exit)"
-        labels["java-version"] = "bare JVM boot: `java -version` (exit)"
+        for i, jdk in enumerate(self.jdks):
+            on = " — JDK %s" % jdk[0] if len(self.jdks) > 1 else ""
+            labels[self.jdk_key("empty", i)] = "bare JVM boot: empty `main` (exit)" + on
+            labels[self.jdk_key("java-version", i)] = "bare JVM boot: `java -version` (exit)" + on
         for name, runs in ready.items():
+            fg = med([r.get("health_ms") for r in ready.get(self.baseline_of(name), [])])
             good = [r for r in runs if r["ok"]]
             hm, hr = summary([r.get("health_ms") for r in good])
             returns = self.results["returns"].get(name, False)
@@ -1072,7 +1166,7 @@ class Bench:
                 lag = ("%+.0f" % lag) if lag is not None else "n/a"
             else:
                 rm, rr, lag, rar = "—", "—", "—", "—"
-            if name in ("empty", "java-version"):
+            if self.base_name(name) in ("empty", "java-version"):
                 hm, hr = summary([r.get("return_ms") for r in good])
                 bound = "—"
             else:
@@ -1141,9 +1235,10 @@ class Bench:
         rows = [
             ("launcher JVM boot (exec → main class loaded)", seg(ours, "t0", "l_main"), None),
             ("launcher: flags, options (main → Launcher)", seg(ours, "l_main", "l_launcher"), None),
-            ("launcher: pidfile and log checks", seg(ours, "l_launcher", "l_helper"), None),
-            ("launcher: helper locate (read the resource, compare with the cached copy named by "
-             "CRC-32)", seg(ours, "l_helper", "l_cmdline"), None),
+            ("launcher: pidfile and log checks",
+             seg(ours, "l_launcher", "l_helper"), None),
+            ("launcher: helper locate (CRC-32 and size from the jar's directory, the cached "
+             "copy's owner, mode, size, CRC-32)", seg(ours, "l_helper", "l_cmdline"), None),
             ("launcher: JVM command line from /proc", seg(ours, "l_cmdline", "l_readiness"), None),
             ("launcher: readiness directory + settings (mkdir 0700, write, rename), abort hook, "
              "helper access(X_OK)", seg(ours, "l_readiness", "l_spawn"), None),
@@ -1191,8 +1286,9 @@ class Bench:
           "markers (the first load of: the main class, `Launcher`, `HelperBinary`, "
           "`JvmCommandLine`, `Readiness$Settings` in the launcher, `ProcessBuilder`; the daemon "
           "JVM's first log line, its main class, `DaemonSide`, `Readiness$Reporter`, "
-          "`Readiness$Settings`, `Signals`, `HttpServer`, its first `DataOutputStream` after "
-          "that (the outcome file); `Readiness$Outcome` in the launcher; the launcher's exit) "
+          "`Readiness$Settings`, `Signals`, `HttpServer`, then its first file output stream "
+          "(`Channels$1` on JDK 17, `ChannelOutputStream` later) or `StandardCopyOption` (the "
+          "outcome file written and renamed); `Readiness$Outcome` in the launcher; the launcher's exit) "
           "were in order in %d of %d runs; a median of each row is not the row of the median "
           "run, so the sum of the rows differs a little from the median total." % (
               complete, len(ours)))
@@ -1416,19 +1512,26 @@ class Bench:
         def h(name):
             return med([r.get("health_ms") for r in ready.get(name, []) if r["ok"]])
 
-        fg = h("foreground")
         ours = h("jdaemon")
-        boot = med([r.get("return_ms") for r in ready.get("empty", []) if r["ok"]])
         w("### Targets")
         w("")
         w("| target | measured | verdict |")
         w("|---|---|---|")
-        if None not in (fg, ours, boot):
-            limit = fg + boot + 15
-            w("| ready within foreground + one bare JVM boot + 15 ms | %.0f ms vs limit %.0f + %.0f "
-              "+ 15 = %.0f ms | %s by %.0f ms |" % (ours, fg, boot, limit,
-                                                    "met" if ours <= limit else "**missed**",
-                                                    abs(ours - limit)))
+        for i, jdk in enumerate(self.jdks):
+            fg_i, ours_i = h(self.jdk_key("foreground", i)), h(self.jdk_key("jdaemon", i))
+            boot = med([r.get("return_ms") for r in ready.get(self.jdk_key("empty", i), [])
+                        if r["ok"]])
+            kind = "empty `main`"
+            if boot is None:
+                boot = med([r.get("return_ms") for r in ready.get(self.jdk_key("java-version", i), [])
+                            if r["ok"]])
+                kind = "`java -version`"
+            if None not in (fg_i, ours_i, boot):
+                limit = fg_i + boot + 15
+                w("| ready within foreground + one bare JVM boot (%s) + 15 ms%s | %.0f ms vs limit "
+                  "%.0f + %.0f + 15 = %.0f ms | %s by %.0f ms |" % (
+                      kind, " (JDK %s)" % jdk[0] if len(self.jdks) > 1 else "", ours_i, fg_i, boot,
+                      limit, "met" if ours_i <= limit else "**missed**", abs(ours_i - limit)))
         good = [r for r in ready.get("jdaemon", []) if r["ok"]]
         if good:
             lag = med([r["return_ms"] - r["health_ms"] for r in good])
@@ -1531,16 +1634,22 @@ def main():
     ap.add_argument("--variants", type=lambda s: set(s.split(",")),
                     help="time to ready: only these variants (and the foreground baseline), of "
                          "jdaemon,nohup,setsid,daemonize,start-stop-daemon,jsvc,akuma,minimal")
-    ap.add_argument("--alt-jar",
-                    help="time to ready: also run --daemon from this build of the example jar "
-                         "(variant jdaemon-alt), interleaved with the others: an A/B comparison")
+    ap.add_argument("--alt-jar", type=lambda s: [os.path.abspath(x) for x in s.split(",")],
+                    help="time to ready: also run --daemon from these builds of the example jar "
+                         "(comma-separated; variants jdaemon-alt, jdaemon-alt2, ...), interleaved "
+                         "with the others: an A/B comparison")
+    ap.add_argument("--jdk", type=lambda s: s.split(","),
+                    help="time to ready on these JDKs, interleaved (comma-separated JAVA_HOMEs or "
+                         "java executables; default: java on PATH). The first runs every section; "
+                         "the others add the variants NAME@VERSION to section 1")
+    ap.add_argument("--cds", action="store_true",
+                    help="time to ready: also the foreground and ours with an archive trained by a "
+                         "foreground run (JDK 25+: AOT cache; older: dynamic AppCDS), per JDK")
     ap.add_argument("--start-timeout", type=float, default=60.0)
     ap.add_argument("--ready-timeout", type=float, default=15.0,
                     help="section 1: a start not ready by then counts as failed (hung)")
     args = ap.parse_args()
     args.session = os.environ.get("JDAEMON_BENCH_SESSION") or "jdbench-%d" % os.getpid()
-    if args.alt_jar:
-        args.alt_jar = os.path.abspath(args.alt_jar)
     os.chdir(args.work)
     # Descriptors this harness inherited (from a terminal, CI, an IDE) must not reach the
     # services it starts, or the foreground's count of open files would include them.

@@ -8,7 +8,9 @@
 #               daemon-examples/bench/peers/target) instead of building them
 #   --quick     a smoke run with few repetitions (numbers not for publishing)
 #   --keep      keep the temporary work directory (logs, -Xlog class-load files)
-#   anything else is passed to bench.py (e.g. --runs 15)
+#   anything else is passed to bench.py, e.g. --runs 15, or
+#   --jdk /usr/lib/jvm/java-17-openjdk-amd64,/usr/lib/jvm/temurin-25-jdk-amd64 (section 1 on both
+#   JDKs, interleaved; the first runs the other sections)
 #
 # Writes daemon-examples/bench/target/results.md (and results.json) and prints the tables.
 # Needs java (17+), mvn, python3. Run as root, it installs the Debian packages jsvc and
@@ -28,7 +30,7 @@ for arg in "$@"; do
         --keep) keep=1 ;;
         --quick) extra+=(--runs 3 --warmup 1 --split-runs 2 --footprint-runs 2 --scale 1,5
                          --scale-reps 1 --consecutive 10) ;;
-        -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) extra+=("$arg") ;;
     esac
 done
@@ -57,8 +59,9 @@ fi
 
 if ((build)); then
     command -v mvn >/dev/null || { say "mvn not found on PATH (or use --no-build)"; exit 1; }
-    say "building jdaemon (mvn -B -q install -DskipTests)"
-    (cd "$root" && mvn -B -q install -DskipTests)
+    # package, not install: the peers do not depend on jdaemon, and ~/.m2 stays untouched.
+    say "building jdaemon (mvn -B -q package -DskipTests)"
+    (cd "$root" && mvn -B -q package -DskipTests)
     say "building the peer services (daemon-examples/bench/peers)"
     if ! mvn -B -q -f "$here/peers/pom.xml" package; then
         say "the peer services did not build: jsvc and akuma will be skipped"
@@ -76,7 +79,7 @@ bench_pid=
 end_tagged() {
     local d a pids=() args
     for d in /proc/[0-9]*; do
-        mapfile -d '' -t args <"$d/cmdline" 2>/dev/null || continue
+        mapfile -d '' -t args 2>/dev/null <"$d/cmdline" || continue
         for a in "${args[@]}"; do
             if [[ $a == "-Djdaemon.bench.tag=$JDAEMON_BENCH_SESSION."* ]]; then
                 pids+=("${d#/proc/}")

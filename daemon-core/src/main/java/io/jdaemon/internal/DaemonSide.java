@@ -81,7 +81,7 @@ public final class DaemonSide {
         }
         try {
             start(new DaemonSide(reporter, null), pidFile,
-                    DaemonOptions.Sighup.valueOf(settings.sighup()), settings.logFile(),
+                    sighupNamed(settings.sighup()), settings.logFile(),
                     settings.explicitReady());
         } catch (RuntimeException e) {
             if (pidFile != null) {
@@ -90,6 +90,19 @@ public final class DaemonSide {
             reporter.failed("cannot set up the daemon: " + e);
             System.exit(ExitStatus.FAILED);
         }
+    }
+
+    /**
+     * The policy of this name. Not {@code Sighup.valueOf}: {@code Enum.valueOf} finds the
+     * constants reflectively, and on JDK 25 the first reflective call costs milliseconds.
+     */
+    private static DaemonOptions.Sighup sighupNamed(String name) {
+        for (DaemonOptions.Sighup policy : DaemonOptions.Sighup.values()) {
+            if (policy.name().equals(name)) {
+                return policy;
+            }
+        }
+        throw new IllegalArgumentException("unknown SIGHUP policy " + name);
     }
 
     /**

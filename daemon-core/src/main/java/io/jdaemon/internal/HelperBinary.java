@@ -3,8 +3,12 @@ package io.jdaemon.internal;
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.platform.Platform;
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,17 +18,22 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Finds the native helper: the path named by {@value #HELPER_PROPERTY} if set, otherwise the
  * class-path resource for this platform, extracted to a private per-user cache directory (mode
- * 0700, owned by this user) under a name that carries a hash of its content. The cached copy is
- * compared with the resource before every use; a copy that differs is replaced, never executed.
+ * 0700, owned by this user) under a name that carries its CRC-32 and size. Before every use the
+ * cached copy is checked against the CRC-32 and size the jar's central directory records for the
+ * resource (owner, mode 0500, size, and its content's CRC-32); a copy that differs is replaced,
+ * never executed. The resource itself is read only to place it.
  */
 public final class HelperBinary {
 
@@ -33,8 +42,8 @@ public final class HelperBinary {
     /** System property naming the directory the packaged helper is extracted to. */
     public static final String CACHE_PROPERTY = "jdaemon.cache";
 
-    private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> PRIVATE_EXE = PosixFilePermissions.fromString("r-x------");
+    private static final Set<PosixFilePermission> PRIVATE_DIR = FileModes.RWX_OWNER;
+    private static final Set<PosixFilePermission> PRIVATE_EXE = FileModes.RX_OWNER;
 
     private HelperBinary() {
     }
@@ -64,6 +73,15 @@ public final class HelperBinary {
         }
         String platform = Platform.current();
         String resource = Platform.helperResource(platform);
+        // The common case: the jar's central directory names the packaged helper's CRC-32 and
+        // size, so a cached copy is recognised without reading or inflating the resource.
+        long[] id = packagedId(resource);
+        if (id != null) {
+            Path file = cacheDirectory().resolve(fileName(id[0], id[1]));
+            if (isIntactCopy(file, id[0], id[1])) {
+                return file;
+            }
+        }
         byte[] content = readResource(resource);
         if (content == null) {
             throw new DaemonException("no daemon helper for this platform ("
@@ -142,8 +160,75 @@ public final class HelperBinary {
         }
         PosixFileAttributes attrs =
                 Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return attrs.size() == content.length && attrs.permissions().equals(PRIVATE_EXE)
+        return attrs.size() == content.length && FileModes.are(file, 0500)
                 && Arrays.equals(Files.readAllBytes(file), content);
+    }
+
+    /**
+     * Whether {@code file} is the packaged helper with this CRC-32 and size: a regular file (not
+     * a link) of this user's, mode 0500, of that size, whose content has that CRC-32. Its own
+     * read with {@code FileInputStream} (loaded at JVM boot) and CRC32 costs about a millisecond;
+     * the resource is not read. Not a defence against this user, who owns the
+     * private directory: a check that the copy is complete and is this version's.
+     */
+    static boolean isIntactCopy(Path file, long crc, long size) {
+        try {
+            PosixFileAttributes attrs =
+                    Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attrs.isRegularFile() || attrs.size() != size || !FileModes.are(file, 0500)
+                    || !TrustedPath.Identity.current().owns(file)) {
+                return false;
+            }
+            CRC32 sum = new CRC32();
+            long total = 0;
+            byte[] buffer = new byte[65536];
+            try (FileInputStream in = new FileInputStream(file.toFile())) {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    sum.update(buffer, 0, n);
+                    total += n;
+                }
+            }
+            return total == size && sum.getValue() == crc;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // missing or unreadable: placed again
+        }
+    }
+
+    /**
+     * The packaged helper's CRC-32 and size from the central directory of the jar that holds
+     * {@link Platform} (where the build places the helpers), or null where that is not a plain
+     * jar file (unpacked classes, a jar nested in another): then the resource is read.
+     */
+    private static long[] packagedId(String resource) {
+        try (ZipFile jar = platformJar()) {
+            ZipEntry entry = jar == null ? null : jar.getEntry(resource);
+            if (entry == null || entry.getCrc() < 0 || entry.getSize() < 0) {
+                return null;
+            }
+            return new long[] {entry.getCrc(), entry.getSize()};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The jar {@link Platform} was loaded from, opened through {@code ZipFile} (which shares the
+     * class loader's open copy), or null. Much cheaper at start-up than a class-path resource
+     * lookup, which first searches the runtime image and then opens a {@code jar:} URL.
+     */
+    private static ZipFile platformJar() throws IOException {
+        CodeSource source = Platform.class.getProtectionDomain().getCodeSource();
+        URL location = source == null ? null : source.getLocation();
+        if (location == null || !"file".equals(location.getProtocol())) {
+            return null;
+        }
+        File file;
+        try {
+            file = new File(location.toURI());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
+        return file.isFile() ? new ZipFile(file) : null;
     }
 
     private static void move(Path from, Path to) throws IOException {
@@ -215,7 +300,7 @@ public final class HelperBinary {
             if (!TrustedPath.Identity.current().owns(dir)) {
                 return dir + " belongs to " + attrs.owner().getName() + ", not to this user";
             }
-            if (!attrs.permissions().equals(PRIVATE_DIR)) {
+            if (!FileModes.are(dir, 0700)) {
                 Files.setPosixFilePermissions(dir, PRIVATE_DIR);
             }
             untrusted = TrustedPath.untrusted(dir);
@@ -235,10 +320,20 @@ public final class HelperBinary {
     }
 
     private static byte[] readResource(String resource) {
-        ClassLoader loader = HelperBinary.class.getClassLoader();
-        try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource)
-                : loader.getResourceAsStream(resource)) {
-            return in == null ? null : in.readAllBytes();
+        try {
+            try (ZipFile jar = platformJar()) {
+                ZipEntry entry = jar == null ? null : jar.getEntry(resource);
+                if (entry != null) {
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        return in.readAllBytes();
+                    }
+                }
+            }
+            ClassLoader loader = HelperBinary.class.getClassLoader();
+            try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource)
+                    : loader.getResourceAsStream(resource)) {
+                return in == null ? null : in.readAllBytes();
+            }
         } catch (IOException e) {
             throw new DaemonException("cannot read the daemon helper resource " + resource + ": " + e,
                     ExitStatus.NOT_INSTALLED, e);
@@ -247,16 +342,19 @@ public final class HelperBinary {
 
     /**
      * The cached helper's file name: {@code jdaemon-helper-CRC32-SIZE}, to tell versions apart.
-     * Not a security check: that is the byte-for-byte comparison before every use. (A
+     * CRC-32 because the jar's central directory already records it for every entry (and a
      * cryptographic digest would set up the JCA providers, tens of milliseconds on the path from
-     * launch to ready.)
+     * launch to ready).
      */
     public static String fileName(byte[] content) {
         CRC32 crc = new CRC32();
         crc.update(content, 0, content.length);
-        String hex = Long.toHexString(crc.getValue());
-        return Platform.HELPER_NAME + "-" + "00000000".substring(hex.length()) + hex + "-"
-                + content.length;
+        return fileName(crc.getValue(), content.length);
+    }
+
+    private static String fileName(long crc, long size) {
+        String hex = Long.toHexString(crc);
+        return Platform.HELPER_NAME + "-" + "00000000".substring(hex.length()) + hex + "-" + size;
     }
 
     /**

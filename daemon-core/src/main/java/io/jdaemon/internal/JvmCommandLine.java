@@ -3,6 +3,7 @@ package io.jdaemon.internal;
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
@@ -87,7 +88,11 @@ public final class JvmCommandLine {
             if (Files.isReadable(cmdline)) {
                 Charset cs = nativeCharset();
                 List<String> raw = new ArrayList<>();
-                byte[] bytes = Files.readAllBytes(cmdline);
+                byte[] bytes;
+                // FileInputStream, loaded at JVM boot: no NIO channel set up for one read.
+                try (FileInputStream in = new FileInputStream(cmdline.toFile())) {
+                    bytes = in.readAllBytes();
+                }
                 int start = 0;
                 for (int i = 0; i < bytes.length; i++) {
                     if (bytes[i] == 0) {

@@ -1,5 +1,7 @@
 package io.jdaemon.internal;
 
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +81,17 @@ final class ProcStat {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
         try {
-            String s = Files.readString(stat, StandardCharsets.ISO_8859_1);
+            String s;
+            // FileInputStream, loaded at JVM boot: the launcher polls this while the daemon boots
+            // and sets up no NIO channel for it.
+            try (FileInputStream in = new FileInputStream(stat.toFile())) {
+                s = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            } catch (FileNotFoundException e) {
+                if (!stat.getParent().toFile().exists()) {
+                    return false; // no such process
+                }
+                throw e; // there but unreadable (hidepid): ask ProcessHandle below
+            }
             // Field 3, the state, follows the command name in parentheses, which may hold spaces.
             int close = s.lastIndexOf(')');
             char state = close >= 0 && close + 2 < s.length() ? s.charAt(close + 2) : '?';

@@ -2,13 +2,11 @@ package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryIteratorException;
@@ -23,9 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 
 /**
  * The readiness handshake between the launcher and the daemon it started, through files in a
@@ -58,7 +54,6 @@ public final class Readiness {
     private static final String FAILED = "FAILED";
     private static final String RUNNING = "RUNNING";
     private static final String TMP_INFIX = ".tmp-";
-    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
     /** What the launcher resolved and the daemon needs: absolute paths, the policy. */
     public record Settings(String pidFile, String logFile, String sighup, boolean explicitReady,
@@ -78,11 +73,16 @@ public final class Readiness {
     public static final class Listener implements AutoCloseable {
         private final Path dir;
         private final Object fileKey;
+        private final File outcome;
+        private final File extend;
         private final int ownerUid;
 
         private Listener(Path dir, Object fileKey, int ownerUid) {
             this.dir = dir;
             this.fileKey = fileKey;
+            // java.io for the polls: a stat every millisecond without an exception when absent.
+            this.outcome = dir.resolve(OUTCOME).toFile();
+            this.extend = dir.resolve(EXTEND).toFile();
             this.ownerUid = ownerUid;
         }
 
@@ -116,7 +116,7 @@ public final class Readiness {
                 Path dir = tmp.resolve(base + "-" + n);
                 try {
                     // mkdir never follows a link planted at the name: it fails, and we try another.
-                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(FileModes.RWX_OWNER));
                 } catch (FileAlreadyExistsException e) {
                     if (n < 100) {
                         continue;
@@ -161,6 +161,9 @@ public final class Readiness {
          * @throws IOException if the outcome was written by another process
          */
         public Outcome poll(long pid) throws IOException {
+            if (!outcome.exists()) {
+                return null; // the common case: one stat, no exception, every millisecond
+            }
             byte[] bytes;
             try (InputStream in = Files.newInputStream(dir.resolve(OUTCOME), LinkOption.NOFOLLOW_LINKS)) {
                 bytes = in.readAllBytes();
@@ -168,9 +171,9 @@ public final class Readiness {
                 return null;
             }
             checkIdentity();
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-            String kind = in.readUTF();
-            long from = in.readLong();
+            String[] in = fields(bytes);
+            String kind = in[0];
+            long from = in.length > 1 ? number(in[1]) : 0;
             if (from != pid) {
                 throw new IOException("an outcome from pid " + from + ", not the daemon's " + pid
                         + ", in " + dir);
@@ -179,9 +182,9 @@ public final class Readiness {
                 case READY:
                     return new Outcome(Outcome.Kind.READY, "", pid);
                 case RUNNING:
-                    return new Outcome(Outcome.Kind.RUNNING, "", in.readLong());
+                    return new Outcome(Outcome.Kind.RUNNING, "", number(field(in, 2)));
                 case FAILED:
-                    return new Outcome(Outcome.Kind.FAILED, in.readUTF(), pid);
+                    return new Outcome(Outcome.Kind.FAILED, field(in, 2), pid);
                 default:
                     throw new IOException("unexpected outcome from the daemon: " + kind);
             }
@@ -189,9 +192,11 @@ public final class Readiness {
 
         /** The later start deadline the daemon asked for (a {@code System.nanoTime()}), or 0. */
         public long extendedDeadline() {
+            if (!extend.exists()) {
+                return 0;
+            }
             try {
-                return new DataInputStream(new ByteArrayInputStream(
-                        Files.readAllBytes(dir.resolve(EXTEND)))).readLong();
+                return number(fields(Files.readAllBytes(dir.resolve(EXTEND)))[0]);
             } catch (IOException e) {
                 return 0;
             }
@@ -206,10 +211,10 @@ public final class Readiness {
                     Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             int uid = ((Number) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).intValue();
             if (!attrs.isDirectory() || !fileKey.equals(attrs.fileKey()) || uid != ownerUid
-                    || !attrs.permissions().equals(PRIVATE)) {
+                    || !FileModes.are(dir, 0700)) {
                 throw new IOException("the readiness directory " + dir + " was replaced (now "
                         + (attrs.isDirectory() ? "uid " + uid + ", mode "
-                        + PosixFilePermissions.toString(attrs.permissions()) : "not a directory")
+                        + Integer.toOctalString(FileModes.of(dir)) : "not a directory")
                         + "); its outcome is not the daemon's");
             }
         }
@@ -242,7 +247,7 @@ public final class Readiness {
             PosixFileAttributes attrs =
                     Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attrs.isDirectory() || !TrustedPath.Identity.current().owns(dir)
-                    || !attrs.permissions().equals(PRIVATE)) {
+                    || !FileModes.are(dir, 0700)) {
                 throw new IOException(dir + " is not a private directory of this user's");
             }
             if (!Files.isRegularFile(dir.resolve(SETTINGS), LinkOption.NOFOLLOW_LINKS)) {
@@ -293,9 +298,7 @@ public final class Readiness {
                 return;
             }
             try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                new DataOutputStream(bytes).writeLong(deadline);
-                write(dir, EXTEND, bytes.toByteArray());
+                write(dir, EXTEND, join(Long.toString(deadline)));
             } catch (IOException | RuntimeException e) {
                 // The launcher is gone: nobody waits.
             }
@@ -312,16 +315,13 @@ public final class Readiness {
             }
             done = true;
             try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                DataOutputStream out = new DataOutputStream(bytes);
-                out.writeUTF(kind);
-                out.writeLong(pid);
+                String detail = "";
                 if (FAILED.equals(kind)) {
-                    out.writeUTF(message.length() > 16000 ? message.substring(0, 16000) : message);
+                    detail = message.length() > 16000 ? message.substring(0, 16000) : message;
                 } else if (RUNNING.equals(kind)) {
-                    out.writeLong(holder);
+                    detail = Long.toString(holder);
                 }
-                write(dir, OUTCOME, bytes.toByteArray());
+                write(dir, OUTCOME, join(kind, Long.toString(pid), detail));
                 if (!ProcStat.isAlive(launcherPid)) {
                     removeDirectory(dir); // a launcher that was killed cannot remove it
                 }
@@ -471,19 +471,48 @@ public final class Readiness {
         return message.toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static byte[] encode(Settings settings) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeUTF(settings.pidFile());
-        out.writeUTF(settings.logFile());
-        out.writeUTF(settings.sighup());
-        out.writeBoolean(settings.explicitReady());
-        out.writeLong(settings.launcherPid());
-        return bytes.toByteArray();
+    private static byte[] encode(Settings settings) {
+        return join(settings.pidFile(), settings.logFile(), settings.sighup(),
+                settings.explicitReady() ? "1" : "0", Long.toString(settings.launcherPid()));
     }
 
     private static Settings decode(byte[] bytes) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-        return new Settings(in.readUTF(), in.readUTF(), in.readUTF(), in.readBoolean(), in.readLong());
+        String[] in = fields(bytes);
+        if (in.length != 5) {
+            throw new IOException("malformed settings: " + in.length + " fields");
+        }
+        return new Settings(in[0], in[1], in[2], in[3].equals("1"), number(in[4]));
+    }
+
+    /**
+     * Fields as UTF-8 text separated by NUL, which no path holds (a NUL in a message becomes a
+     * space). Not {@code DataOutputStream}: on JDK 25 its numbers go through
+     * {@code VarHandle}s, whose first use costs milliseconds in each JVM.
+     */
+    private static byte[] join(String... fields) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < fields.length; i++) {
+            text.append(i == 0 ? "" : "\0").append(fields[i].replace('\0', ' '));
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String[] fields(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8).split("\0", -1);
+    }
+
+    private static String field(String[] fields, int i) throws IOException {
+        if (i >= fields.length) {
+            throw new IOException("malformed outcome: " + fields.length + " fields");
+        }
+        return fields[i];
+    }
+
+    private static long number(String text) throws IOException {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IOException("malformed number in the handshake: " + text, e);
+        }
     }
 }

@@ -6,10 +6,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Set;
 
 /**
  * The ownership rule for every directory this library creates files in or executes from (as
@@ -122,25 +120,21 @@ final class TrustedPath {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "cannot check " + dir + ": " + e;
         }
-        Set<PosixFilePermission> perms = attrs.permissions();
-        boolean sticky = isSticky(dir);
-        if (perms.contains(PosixFilePermission.OTHERS_WRITE) && !sticky) {
+        int mode;
+        try {
+            mode = FileModes.of(dir); // not attrs.permissions(): see FileModes
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "cannot check " + dir + ": " + e;
+        }
+        boolean sticky = (mode & 01000) != 0;
+        if ((mode & 0002) != 0 && !sticky) {
             return dir + " is writable by every user and has no sticky bit";
         }
-        if (perms.contains(PosixFilePermission.GROUP_WRITE) && !sticky && gid != 0 && gid != self.gid) {
+        if ((mode & 0020) != 0 && !sticky && gid != 0 && gid != self.gid) {
             return dir + " is writable by group " + attrs.group().getName()
                     + " and has no sticky bit";
         }
         return null;
-    }
-
-    private static boolean isSticky(Path dir) {
-        try {
-            int mode = ((Number) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue();
-            return (mode & 01000) != 0;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return false;
-        }
     }
 
     /** A user and group that files are opened as: this process's, or the daemon's. */

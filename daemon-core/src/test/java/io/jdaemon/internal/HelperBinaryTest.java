@@ -140,6 +140,47 @@ class HelperBinaryTest {
         assertThat(mode(again)).isEqualTo("r-x------");
     }
 
+    private static long crc(byte[] content) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(content);
+        return crc.getValue();
+    }
+
+    @Test
+    void anExtractedCopyIsIntactForItsCrcAndSize() {
+        byte[] content = "helper bytes".getBytes();
+        Path file = HelperBinary.extract(content, dir);
+        assertThat(HelperBinary.isIntactCopy(file, crc(content), content.length)).isTrue();
+        assertThat(HelperBinary.isIntactCopy(file, crc(content) ^ 1, content.length)).isFalse();
+        assertThat(HelperBinary.isIntactCopy(file, crc(content), content.length + 1)).isFalse();
+        assertThat(HelperBinary.isIntactCopy(dir.resolve("missing"), crc(content), content.length))
+                .isFalse();
+    }
+
+    @Test
+    void aCopyOfTheSameSizeAndModeWithOtherContentIsNotIntact() throws IOException {
+        byte[] content = "helper bytes".getBytes();
+        Path file = HelperBinary.extract(content, dir);
+        byte[] bad = content.clone();
+        bad[3] ^= 1;
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        Files.write(file, bad);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-x------"));
+        assertThat(HelperBinary.isIntactCopy(file, crc(content), content.length)).isFalse();
+    }
+
+    @Test
+    void aCopyWithAnotherModeOrBehindALinkIsNotIntact() throws IOException {
+        byte[] content = "helper bytes".getBytes();
+        Path file = HelperBinary.extract(content, dir);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        assertThat(HelperBinary.isIntactCopy(file, crc(content), content.length)).isFalse();
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-x------"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), file);
+        assertThat(HelperBinary.isIntactCopy(link, crc(content), content.length)).isFalse();
+        assertThat(HelperBinary.isIntactCopy(file, crc(content), content.length)).isTrue();
+    }
+
     @Test
     void overrideThatIsNotExecutableIsRefused() throws IOException {
         Path notExe = dir.resolve("helper");

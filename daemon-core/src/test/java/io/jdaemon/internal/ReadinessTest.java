@@ -3,7 +3,6 @@ package io.jdaemon.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -98,15 +97,48 @@ class ReadinessTest {
                 .hasMessageContaining("pid " + PID);
     }
 
+    /** A directory made under a setgid parent inherits the bit; its permissions are still 0700. */
+    @Test
+    void aDirectoryInASetgidTmpdirIsAccepted(@TempDir Path tmp) throws Exception {
+        Process chmod = new ProcessBuilder("chmod", "2755", tmp.toString()).inheritIO().start();
+        assertThat(chmod.waitFor()).isZero();
+        String saved = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", tmp.toString());
+        try (Readiness.Listener inSetgid = Readiness.Listener.open(SETTINGS)) {
+            Path dir = Path.of(inSetgid.address());
+            assertThat(FileModes.of(dir) & 02000).as("setgid inherited").isNotZero();
+            Readiness.Reporter reporter = Readiness.Reporter.connect(inSetgid.address());
+            assertThat(reporter.hello(PID)).isEqualTo(SETTINGS);
+            reporter.ready();
+            assertThat(inSetgid.poll(PID).kind()).isEqualTo(Readiness.Outcome.Kind.READY);
+        } finally {
+            System.setProperty("java.io.tmpdir", saved);
+        }
+    }
+
     @Test
     void anUnknownOutcomeIsRejected() throws Exception {
         Path outcome = Path.of(listener.address(), "outcome");
-        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(outcome))) {
-            out.writeUTF("MAYBE");
-            out.writeLong(PID);
-        }
+        Files.writeString(outcome, "MAYBE\0" + PID + "\0");
         assertThatThrownBy(() -> listener.poll(PID)).isInstanceOf(IOException.class)
                 .hasMessageContaining("MAYBE");
+    }
+
+    @Test
+    void aMalformedOutcomeIsRejected() throws Exception {
+        Path outcome = Path.of(listener.address(), "outcome");
+        Files.writeString(outcome, "READY\0not-a-pid\0");
+        assertThatThrownBy(() -> listener.poll(PID)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not-a-pid");
+        Files.writeString(outcome, "RUNNING\0" + PID);
+        assertThatThrownBy(() -> listener.poll(PID)).isInstanceOf(IOException.class)
+                .hasMessageContaining("malformed");
+    }
+
+    @Test
+    void aFailureReasonSurvivesAnyCharacter() throws Exception {
+        reporter().failed("line one\nline two \u00e9 \0 end");
+        assertThat(listener.poll(PID).message()).isEqualTo("line one\nline two \u00e9   end");
     }
 
     @Test
@@ -263,10 +295,7 @@ class ReadinessTest {
             assertThat(Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(65534);
             assertThat(Files.getAttribute(dir, "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(65534);
             assertThat(Files.getAttribute(dir.resolve("settings"), "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(65534);
-            try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(dir.resolve("outcome")))) {
-                out.writeUTF("READY");
-                out.writeLong(PID);
-            }
+            Files.writeString(dir.resolve("outcome"), "READY\0" + PID + "\0");
             assertThat(other.poll(PID).kind()).isEqualTo(Readiness.Outcome.Kind.READY);
 
             Files.setAttribute(dir, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);

@@ -1,0 +1,50 @@
+package io.jdaemon.internal;
+
+import static java.nio.file.attribute.PosixFilePermission.GROUP_READ;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_READ;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+/**
+ * The file modes the library creates and checks: as permission sets to create files with, as
+ * numbers to check them. Neither {@code PosixFilePermissions.fromString} nor
+ * {@code PosixFileAttributes.permissions()}: on JDK 25 both build an {@code EnumSet}, whose first
+ * use finds the enum's constants reflectively, and the first reflective call of a JVM spins
+ * method-handle classes (about 200 classes, 8 to 16 ms in the launcher, which otherwise needs no
+ * reflection at all).
+ */
+final class FileModes {
+
+    /** 0700: a private directory. */
+    static final Set<PosixFilePermission> RWX_OWNER = Set.of(OWNER_READ, OWNER_WRITE, OWNER_EXECUTE);
+    /** 0500: the cached helper. */
+    static final Set<PosixFilePermission> RX_OWNER = Set.of(OWNER_READ, OWNER_EXECUTE);
+    /** 0644: the pidfile. */
+    static final Set<PosixFilePermission> RW_OWNER_R_OTHERS =
+            Set.of(OWNER_READ, OWNER_WRITE, GROUP_READ, OTHERS_READ);
+
+    private FileModes() {
+    }
+
+    /** The mode bits of {@code path} (a link itself, not followed), e.g. 01777 for /tmp. */
+    static int of(Path path) throws IOException {
+        return ((Number) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue()
+                & 07777;
+    }
+
+    /**
+     * Whether the permission bits of {@code path} are exactly {@code permissions} (e.g. 0700),
+     * whatever its setuid, setgid and sticky bits (a directory inherits setgid from its parent).
+     */
+    static boolean are(Path path, int permissions) throws IOException {
+        return (of(path) & 0777) == permissions;
+    }
+}
