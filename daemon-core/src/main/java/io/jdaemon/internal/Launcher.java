@@ -609,9 +609,15 @@ public final class Launcher {
             throw new DaemonException("log file " + log + " is not a regular file (a FIFO, socket or "
                     + "device); give the path of a regular file with --log", ExitStatus.NOT_CONFIGURED);
         } else {
-            String foreign = LogFile.foreign(log, opener);
+            String foreign;
+            try {
+                foreign = ExistingFile.foreign(log, false, opener);
+            } catch (IOException e) {
+                foreign = null; // gone meanwhile: the helper checks the descriptor it opens
+            }
             if (foreign != null) {
-                throw new DaemonException(foreign, ExitStatus.NOT_CONFIGURED);
+                throw new DaemonException("log file " + log + " " + foreign + "; remove it or choose "
+                        + "another --log", ExitStatus.NOT_CONFIGURED);
             }
             if (!Files.isWritable(log)) {
                 throw new DaemonException("log file " + log + " is not writable by this user; fix its "

@@ -161,16 +161,7 @@ final class LibC {
             if (!Files.isRegularFile(opened)) {
                 return "is not a regular file";
             }
-            int links = ((Number) Files.getAttribute(opened, "unix:nlink")).intValue();
-            if (links != 1) {
-                return "has " + links + " hard links; refusing to append to a file linked elsewhere";
-            }
-            int owner = ((Number) Files.getAttribute(opened, "unix:uid")).intValue();
-            int self = TrustedPath.Identity.current().uid;
-            if (owner != self) {
-                return "belongs to uid " + owner + ", not to this user (uid " + self + ")";
-            }
-            return null;
+            return ExistingFile.foreign(opened, true, TrustedPath.Identity.current());
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "cannot be checked: " + e;
         }

@@ -341,15 +341,10 @@ final class PidFile {
      * hard link (the rules of logrotate and start-stop-daemon).
      */
     static void refuseForeignFile(Path path, TrustedPath.Identity opener) throws IOException {
-        int links = ((Number) Files.getAttribute(path, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
-        if (links != 1) {
-            throw new DaemonException("pidfile " + path + " has " + links + " hard links, so it is "
-                    + "also another file; remove it or choose another --pidfile", ExitStatus.NOT_CONFIGURED);
-        }
-        if (!opener.trustedOwner(path)) {
-            throw new DaemonException("pidfile " + path + " belongs to "
-                    + Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName() + ", not to this user "
-                    + "or root; remove it or choose another --pidfile", ExitStatus.NOT_CONFIGURED);
+        String foreign = ExistingFile.foreign(path, false, opener);
+        if (foreign != null) {
+            throw new DaemonException("pidfile " + path + " " + foreign + "; remove it or choose "
+                    + "another --pidfile", ExitStatus.NOT_CONFIGURED);
         }
     }
 
