@@ -62,7 +62,13 @@ public final class Dispatch {
                     return parsed.serviceArgs();
                 }
                 // The launching JVM ran nothing of the service: skip the JVM's teardown.
-                Runtime.getRuntime().halt(new Launcher(options, name).start().print(name));
+                int status = new Launcher(options, name).start().print(name);
+                if (shuttingDown()) {
+                    // SIGTERM or Ctrl-C gave the start up: the JVM's shutdown ends it with the
+                    // signal's status (143, 130); exit() waits for it instead of cutting it short.
+                    System.exit(status);
+                }
+                Runtime.getRuntime().halt(status);
             }
             System.exit(new Control(defaults, options, name).run(parsed.action(), parsed.force())
                     .print(name));
@@ -89,6 +95,18 @@ public final class Dispatch {
             }
             String simple = first.substring(first.lastIndexOf('.') + 1);
             return simple.isEmpty() ? "java" : simple;
+        }
+    }
+
+    /** Whether the JVM has begun its shutdown (a hook can no longer be added). */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread("jdaemon-shutdown-probe");
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 }
