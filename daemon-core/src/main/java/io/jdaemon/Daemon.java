@@ -6,7 +6,6 @@ import io.jdaemon.internal.Dispatch;
 import io.jdaemon.internal.Signals;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.OptionalLong;
 
 /**
  * The front door: a real Unix daemon mode for a JVM service, switched on by one flag.
@@ -127,19 +126,31 @@ public final class Daemon {
      * signals anything; a stale pidfile is {@link DaemonStatus.State#DEAD}.
      */
     public static DaemonStatus status(Path pidFile) {
-        Control.Status status = Control.status(pidFile.toAbsolutePath());
-        return new DaemonStatus(status.state(), status.pidOrZero(), status.detail());
+        return of(Control.status(pidFile.toAbsolutePath()));
     }
 
     /**
      * Stops the daemon behind a pidfile: SIGTERM to the process that holds the pidfile's lock,
-     * then waits until it has exited. A stale pidfile is removed.
+     * then waits until it has exited. A stale pidfile is removed. The result is what the pidfile
+     * showed (as {@link #status} reports it) and what was done about it:
+     * <ul>
+     *   <li>{@link DaemonStatus.State#RUNNING RUNNING} with the PID that was stopped (it has
+     *       exited now);
+     *   <li>{@link DaemonStatus.State#DEAD DEAD} with the PID the stale pidfile named: nothing
+     *       was running, and the stale file was removed;
+     *   <li>{@link DaemonStatus.State#NOT_RUNNING NOT_RUNNING}: there was no pidfile.
+     * </ul>
+     * Never {@link DaemonStatus.State#UNKNOWN UNKNOWN}: that is thrown.
      *
-     * @return the PID that was stopped, or empty if none was running
+     * @return the state found before stopping, with its PID
      * @throws DaemonException if it is still running after {@code timeout}, or the pidfile is
-     *     unreadable
+     *     unreadable or its holder not provably the daemon
      */
-    public static OptionalLong stop(Path pidFile, Duration timeout) {
-        return Control.stop(pidFile.toAbsolutePath(), timeout, false);
+    public static DaemonStatus stop(Path pidFile, Duration timeout) {
+        return of(Control.stop(pidFile.toAbsolutePath(), timeout, false));
+    }
+
+    private static DaemonStatus of(Control.Status status) {
+        return new DaemonStatus(status.state(), status.pidOrZero(), status.detail());
     }
 }

@@ -4,7 +4,8 @@ import java.util.OptionalLong;
 
 /**
  * What a pidfile says about a daemon, with the LSB {@code status} exit code of each state.
- * Returned by {@link Daemon#status(java.nio.file.Path)}.
+ * Returned by {@link Daemon#status(java.nio.file.Path)}, and by
+ * {@link Daemon#stop(java.nio.file.Path, java.time.Duration)} as found before the stop.
  */
 public final class DaemonStatus {
 

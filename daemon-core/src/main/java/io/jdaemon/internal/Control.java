@@ -65,7 +65,10 @@ public final class Control {
         }
     }
 
-    /** What a pidfile says of its daemon; {@code Daemon.status} gives it out as a DaemonStatus. */
+    /**
+     * What a pidfile says of its daemon; {@code Daemon.status} and {@code Daemon.stop} give it
+     * out as a DaemonStatus.
+     */
     public static final class Status {
         private final DaemonStatus.State state;
         private final long pid;
@@ -125,38 +128,23 @@ public final class Control {
      * {@code timeout}; past it, SIGKILL if {@code force}, else a failure. Removes a stale pidfile.
      * Only a process proven to be the daemon is signalled (see {@link HelperControl}).
      *
-     * @return the PID that was stopped, or empty if none was running
+     * @return what the pidfile said before the stop: RUNNING with the PID now stopped, DEAD with
+     *     the PID of the stale pidfile now removed, or NOT_RUNNING (no pidfile); never UNKNOWN
      * @throws DaemonException if the daemon is still running after the timeout, or the pidfile's
      *     holder is not provably the daemon
      */
-    public static OptionalLong stop(Path pidFile, Duration timeout, boolean force) {
-        Stopped stopped = stopDaemon(pidFile, timeout, force);
-        return stopped.pid > 0 ? OptionalLong.of(stopped.pid) : OptionalLong.empty();
-    }
-
-    /** What a stop did: stopped the daemon with this PID, or found none (and removed a stale file). */
-    private static final class Stopped {
-        final long pid;
-        final boolean staleRemoved;
-
-        Stopped(long pid, boolean staleRemoved) {
-            this.pid = pid;
-            this.staleRemoved = staleRemoved;
-        }
-    }
-
-    private static Stopped stopDaemon(Path pidFile, Duration timeout, boolean force) {
+    public static Status stop(Path pidFile, Duration timeout, boolean force) {
         for (int attempt = 0; ; attempt++) {
             Status status = status(pidFile);
             switch (status.state()) {
                 case UNKNOWN:
                     throw new DaemonException(status.detail(), ExitStatus.FAILED);
                 case NOT_RUNNING:
-                    return new Stopped(0, false);
+                    return status;
                 case DEAD:
                     try {
                         PidFile.removeStale(pidFile);
-                        return new Stopped(0, true);
+                        return status;
                     } catch (PidFile.HeldException e) {
                         if (attempt >= 3) {
                             throw new DaemonException("pidfile " + pidFile + " keeps changing "
@@ -169,7 +157,7 @@ public final class Control {
             }
             long pid = status.pid().getAsLong();
             if (signal(pidFile, pid, "TERM") == HelperControl.Sent.GONE) {
-                return stoppedBy(pidFile, pid);
+                return stoppedBy(pidFile, status);
             }
             if (!awaitExit(pidFile, pid, timeout)) {
                 if (!force) {
@@ -184,7 +172,7 @@ public final class Control {
                             ExitStatus.FAILED);
                 }
             }
-            return stoppedBy(pidFile, pid);
+            return stoppedBy(pidFile, status);
         }
     }
 
@@ -204,13 +192,13 @@ public final class Control {
         }, timeout, 50);
     }
 
-    private static Stopped stoppedBy(Path pidFile, long pid) {
+    private static Status stoppedBy(Path pidFile, Status running) {
         try {
             PidFile.removeStale(pidFile); // left behind when the daemon could not remove it
         } catch (PidFile.HeldException e) {
             // a new daemon started meanwhile: its file stays
         }
-        return new Stopped(pid, false);
+        return running;
     }
 
     /**
@@ -249,17 +237,20 @@ public final class Control {
     }
 
     private Report stopReport(Path pidFile, boolean force) {
-        Stopped stopped;
+        Status found;
         try {
-            stopped = stopDaemon(pidFile, options.stopTimeout(), force);
+            found = stop(pidFile, options.stopTimeout(), force);
         } catch (DaemonException e) {
             throw new DaemonException("cannot stop: " + e.getMessage(), e.exitCode(), e);
         }
-        if (stopped.pid > 0) {
-            return Report.said("stopped, pid " + stopped.pid, ExitStatus.OK);
+        switch (found.state()) {
+            case RUNNING:
+                return Report.said("stopped, pid " + found.pidOrZero(), ExitStatus.OK);
+            case DEAD:
+                return Report.said("is not running; removed stale pidfile " + pidFile, ExitStatus.OK);
+            default:
+                return Report.said("is not running", ExitStatus.OK);
         }
-        return Report.said(stopped.staleRemoved ? "is not running; removed stale pidfile " + pidFile
-                : "is not running", ExitStatus.OK);
     }
 
     private Report reload(Path pidFile) {

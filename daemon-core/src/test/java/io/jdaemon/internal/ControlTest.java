@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jdaemon.DaemonOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -54,6 +55,24 @@ class ControlTest {
         assertThat(pidFile).doesNotExist();
 
         assertThat(run(Flags.Action.STOP, pidFile).text("svc")).isEqualTo("svc is not running\n");
+    }
+
+    /** A running daemon (here a process holding the pidfile): stop names the PID it stopped. */
+    @Test
+    void stopOfARunningDaemonSaysItsPid() throws Exception {
+        Path pidFile = dir.resolve("svc.pid");
+        Process holder = PidFileHolder.start(pidFile);
+        try {
+            Report stop = run(Flags.Action.STOP, pidFile);
+
+            assertThat(stop.text("svc")).isEqualTo("svc stopped, pid " + holder.pid() + "\n");
+            assertThat(stop.ok()).isTrue();
+            assertThat(holder.waitFor(10, TimeUnit.SECONDS)).as("the holder has exited").isTrue();
+            assertThat(pidFile).doesNotExist();
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor();
+        }
     }
 
     @Test

@@ -181,7 +181,21 @@ class LifecycleIT extends WithExample {
                 .isInstanceOf(DaemonException.class).hasMessageContaining("did not stop within 1 s");
         Example.signal(pid, "KILL");
         Example.awaitGone(pid);
-        assertThat(Daemon.stop(example.pidFile, Duration.ofSeconds(5))).isEmpty();
+        DaemonStatus stale = Daemon.stop(example.pidFile, Duration.ofSeconds(5));
+        assertThat(stale.state()).as("a stale pidfile, removed").isEqualTo(DaemonStatus.State.DEAD);
+        assertThat(stale.pid()).hasValue(pid);
+        assertThat(Files.exists(example.pidFile)).isFalse();
+        assertThat(Daemon.stop(example.pidFile, Duration.ofSeconds(5)).state())
+                .isEqualTo(DaemonStatus.State.NOT_RUNNING);
+    }
+
+    @Test
+    void theJavaApiSaysWhichDaemonItStopped() {
+        long pid = example.startDaemon();
+        DaemonStatus stopped = Daemon.stop(example.pidFile, Duration.ofSeconds(30));
+        assertThat(stopped.state()).isEqualTo(DaemonStatus.State.RUNNING);
+        assertThat(stopped.pid()).hasValue(pid);
+        assertThat(new Proc(pid).alive()).isFalse();
         assertThat(Files.exists(example.pidFile)).isFalse();
     }
 
