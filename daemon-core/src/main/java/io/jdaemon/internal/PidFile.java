@@ -261,20 +261,12 @@ final class PidFile {
 
     /**
      * The PID in a pidfile's content ({@code ^[0-9]+\n?$}), or 0 if the content is anything else:
-     * empty, negative, several lines, too large for a PID.
+     * empty, negative, several lines, too large for a PID. Other numbers the library reads are
+     * {@link Decimal#parse}'s.
      */
-    public static long parse(String content) {
-        String s = content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
-        if (s.isEmpty() || s.length() > 10) {
-            return 0;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return 0;
-            }
-        }
-        long pid = Long.parseLong(s);
-        return pid <= Integer.MAX_VALUE ? pid : 0;
+    static long parse(String content) {
+        return Decimal.parse(content.endsWith("\n") ? content.substring(0, content.length() - 1)
+                : content);
     }
 
     /**
@@ -382,7 +374,7 @@ final class PidFile {
         String[] entries = fds.toFile().list();
         int[] numbers = new int[entries == null ? 0 : entries.length];
         for (int i = 0; i < numbers.length; i++) {
-            numbers[i] = (int) parse(entries[i]);
+            numbers[i] = (int) Decimal.parse(entries[i]);
         }
         // An insertion sort of the few descriptors: Arrays.sort bootstraps lambdas on JDK 22+
         // (its vectorised-sort entry points take method references), 10 ms in a fresh JVM.

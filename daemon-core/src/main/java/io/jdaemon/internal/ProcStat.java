@@ -22,7 +22,7 @@ final class ProcStat {
      */
     public static long selfPid() {
         try {
-            long pid = PidFile.parse(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+            long pid = Decimal.parse(Files.readSymbolicLink(Path.of("/proc/self")).toString());
             if (pid > 0) {
                 return pid;
             }
