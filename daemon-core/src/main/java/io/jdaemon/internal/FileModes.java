@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,6 +39,47 @@ final class FileModes {
     static int of(Path path) throws IOException {
         return ((Number) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue()
                 & 07777;
+    }
+
+    /** One {@code lstat} of {@code path}: see {@link Stat}. */
+    static Stat stat(Path path) throws IOException {
+        Map<String, Object> attrs = Files.readAttributes(path, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
+        return new Stat(((Number) attrs.get("mode")).intValue(), ((Number) attrs.get("uid")).intValue(),
+                ((Number) attrs.get("gid")).intValue());
+    }
+
+    /**
+     * A file's mode with its file-type bits, its owner and its group, as numbers, from one
+     * {@code lstat} (not {@code PosixFileAttributes}, whose owner and group are names looked up
+     * in the user database, and whose permissions are an EnumSet).
+     */
+    static final class Stat {
+        final int mode;
+        final int uid;
+        final int gid;
+
+        private Stat(int mode, int uid, int gid) {
+            this.mode = mode;
+            this.uid = uid;
+            this.gid = gid;
+        }
+
+        boolean isLink() {
+            return (mode & 0170000) == 0120000;
+        }
+
+        boolean isDirectory() {
+            return (mode & 0170000) == 0040000;
+        }
+
+        boolean isRegularFile() {
+            return (mode & 0170000) == 0100000;
+        }
+
+        /** The permission bits, e.g. 0700. */
+        int permissions() {
+            return mode & 0777;
+        }
     }
 
     /**

@@ -13,23 +13,27 @@ import java.util.stream.Stream;
 /** What {@code /proc/PID/stat} says of a process (ProcessHandle where there is no /proc). */
 final class ProcStat {
 
+    private static volatile long selfPid;
+
     private ProcStat() {
     }
 
     /**
      * This process's PID, from the {@code /proc/self} link where there is one (cheaper at
-     * start-up than ProcessHandle, whose first use costs milliseconds).
+     * start-up than ProcessHandle, whose first use costs milliseconds); read once, since a JVM
+     * never forks.
      */
     public static long selfPid() {
-        try {
-            long pid = Decimal.parse(Files.readSymbolicLink(Path.of("/proc/self")).toString());
-            if (pid > 0) {
-                return pid;
+        long pid = selfPid;
+        if (pid == 0) {
+            try {
+                pid = Decimal.parse(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+            } catch (IOException | UnsupportedOperationException e) {
+                // no /proc
             }
-        } catch (IOException | UnsupportedOperationException e) {
-            // no /proc
+            selfPid = pid = pid > 0 ? pid : ProcessHandle.current().pid();
         }
-        return ProcessHandle.current().pid();
+        return pid;
     }
 
     /** Whether /proc is mounted here. */

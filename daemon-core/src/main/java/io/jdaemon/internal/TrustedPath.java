@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 
 /**
  * The ownership rule for every directory this library creates files in or executes from (as
@@ -50,7 +51,7 @@ final class TrustedPath {
             pending.add(name);
         }
         Path current = start.getRoot();
-        String problem = check(current, self);
+        String problem = check(current, self, null);
         int links = 0;
         while (problem == null && !pending.isEmpty()) {
             Path name = pending.removeFirst();
@@ -62,17 +63,17 @@ final class TrustedPath {
                 continue;
             }
             Path next = current.resolve(name);
-            PosixFileAttributes attrs;
+            FileModes.Stat stat;
             try {
-                attrs = Files.readAttributes(next, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                stat = FileModes.stat(next);
             } catch (NoSuchFileException e) {
                 return next + " does not exist";
-            } catch (IOException | UnsupportedOperationException e) {
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 return "cannot check " + next + ": " + e;
             }
-            if (attrs.isSymbolicLink()) {
-                if (!self.trustedOwner(next)) {
-                    return next + " is a symbolic link owned by " + attrs.owner().getName()
+            if (stat.isLink()) {
+                if (stat.uid != 0 && stat.uid != self.uid) {
+                    return next + " is a symbolic link owned by " + ownerName(next)
                             + ", who could point it anywhere";
                 }
                 if (++links > MAX_LINKS) {
@@ -93,52 +94,64 @@ final class TrustedPath {
                 }
                 if (target.isAbsolute()) {
                     current = target.getRoot();
-                    problem = check(current, self);
+                    problem = check(current, self, null);
                 }
                 continue;
             }
-            if (!attrs.isDirectory()) {
+            if (!stat.isDirectory()) {
                 return next + " is not a directory";
             }
             current = next;
-            problem = check(current, self);
+            problem = check(current, self, stat);
         }
         return problem;
     }
 
-    /** The owner and write-permission rule for one directory; null if it holds. */
-    private static String check(Path dir, Identity self) {
-        PosixFileAttributes attrs;
-        int gid;
+    /**
+     * The owner and write-permission rule for one directory; null if it holds.
+     *
+     * @param stat the directory's, if the walk has it; else read here
+     */
+    private static String check(Path dir, Identity self, FileModes.Stat stat) {
         try {
-            attrs = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!self.trustedOwner(dir)) {
-                return dir + " belongs to " + attrs.owner().getName()
-                        + ", who could replace what is in it";
-            }
-            gid = ((Number) Files.getAttribute(dir, "unix:gid", LinkOption.NOFOLLOW_LINKS)).intValue();
+            stat = stat != null ? stat : FileModes.stat(dir);
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "cannot check " + dir + ": " + e;
         }
-        int mode;
-        try {
-            mode = FileModes.of(dir); // not attrs.permissions(): see FileModes
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return "cannot check " + dir + ": " + e;
+        if (stat.uid != 0 && stat.uid != self.uid) {
+            return dir + " belongs to " + ownerName(dir) + ", who could replace what is in it";
         }
-        boolean sticky = (mode & 01000) != 0;
-        if ((mode & 0002) != 0 && !sticky) {
+        boolean sticky = (stat.mode & 01000) != 0;
+        if ((stat.mode & 0002) != 0 && !sticky) {
             return dir + " is writable by every user and has no sticky bit";
         }
-        if ((mode & 0020) != 0 && !sticky && gid != 0 && gid != self.gid) {
-            return dir + " is writable by group " + attrs.group().getName()
-                    + " and has no sticky bit";
+        if ((stat.mode & 0020) != 0 && !sticky && stat.gid != 0 && stat.gid != self.gid) {
+            return dir + " is writable by group " + groupName(dir) + " and has no sticky bit";
         }
         return null;
     }
 
+    private static String ownerName(Path path) {
+        try {
+            return Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "another user";
+        }
+    }
+
+    private static String groupName(Path path) {
+        try {
+            return Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .group().getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "of another user";
+        }
+    }
+
     /** A user and group that files are opened as: this process's, or the daemon's. */
     public static final class Identity {
+        private static volatile Identity current;
+
         final int uid;
         final int gid;
 
@@ -157,10 +170,18 @@ final class TrustedPath {
          * gid; without /proc, from a file this process creates.
          */
         public static Identity current() {
+            Identity self = current;
+            if (self == null) {
+                // Java cannot change its process's user: found once.
+                current = self = ofProcess();
+            }
+            return self;
+        }
+
+        private static Identity ofProcess() {
             try {
-                Path self = Path.of("/proc/self");
-                return new Identity(((Number) Files.getAttribute(self, "unix:uid")).intValue(),
-                        ((Number) Files.getAttribute(self, "unix:gid")).intValue());
+                Map<String, Object> ids = Files.readAttributes(Path.of("/proc/self"), "unix:uid,gid");
+                return new Identity(((Number) ids.get("uid")).intValue(), ((Number) ids.get("gid")).intValue());
             } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 return fromNewFile();
             }
