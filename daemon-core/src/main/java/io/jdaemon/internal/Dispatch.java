@@ -23,7 +23,8 @@ public final class Dispatch {
      * @return {@code args} without the library's flags, where the service goes on
      */
     public static String[] detachIfRequested(String[] args, DaemonOptions defaults) {
-        String name = defaults.name() != null ? defaults.name() : programName();
+        // Null: the program's name, found when a message needs it (the daemon needs none).
+        String name = defaults.name();
         try {
             Flags.Parsed parsed = Flags.parse(args, defaults);
             String launcher = System.getProperty(Readiness.MARKER);
@@ -34,6 +35,7 @@ public final class Dispatch {
             DaemonOptions options = parsed.options();
             SdNotify notify = SdNotify.fromEnvironment();
             if (parsed.action() == Flags.Action.NONE) {
+                name = named(name);
                 Foreground.refuseUserSwitch(options, notify);
                 if (parsed.given("--log")) {
                     Report.notice("--log is ignored without --daemon: output stays where it goes now "
@@ -56,13 +58,15 @@ public final class Dispatch {
             if (parsed.action() == Flags.Action.START) {
                 String stay = Foreground.reasonToStayInForeground(notify);
                 if (stay != null) {
+                    name = named(name);
                     Foreground.refuseUserSwitch(options, notify);
                     Report.notice(stay).print(name);
                     Foreground.supervised(options, notify, name);
                     return parsed.serviceArgs();
                 }
                 // The launching JVM ran nothing of the service: skip the JVM's teardown.
-                int status = new Launcher(options, name).start().print(name);
+                Launcher starter = new Launcher(options, name);
+                int status = starter.start().print(starter.name());
                 if (shuttingDown()) {
                     // SIGTERM or Ctrl-C gave the start up: the JVM's shutdown ends it with the
                     // signal's status (143, 130); exit() waits for it instead of cutting it short.
@@ -70,12 +74,17 @@ public final class Dispatch {
                 }
                 Runtime.getRuntime().halt(status);
             }
+            name = named(name);
             System.exit(new Control(defaults, options, name).run(parsed.action(), parsed.force())
                     .print(name));
         } catch (DaemonException e) {
-            System.exit(Report.of(e).print(name));
+            System.exit(Report.of(e).print(named(name)));
         }
         throw new AssertionError("unreachable");
+    }
+
+    private static String named(String name) {
+        return name != null ? name : programName();
     }
 
     /**
@@ -83,7 +92,7 @@ public final class Dispatch {
      * {@link ProgramName}), from the rebuilt command line; from {@code sun.java.command} where
      * the platform does not show the command line.
      */
-    private static String programName() {
+    static String programName() {
         try {
             return ProgramName.of(JvmCommandLine.current());
         } catch (RuntimeException e) {

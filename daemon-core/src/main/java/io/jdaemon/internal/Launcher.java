@@ -5,11 +5,11 @@ import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -32,12 +32,23 @@ public final class Launcher {
     private static final String HELPER_PREFIX = "jdaemon-helper: ";
 
     private final DaemonOptions options;
-    private final String name;
+    private String name;
 
-    /** A launcher for a daemon with these options, named {@code name} in messages. */
+    /**
+     * A launcher for a daemon with these options, named {@code name} in messages; null for the
+     * program's name (see {@link ProgramName}), found from the command line the launcher reads.
+     */
     public Launcher(DaemonOptions options, String name) {
         this.options = options;
         this.name = name;
+    }
+
+    /** The name this launcher's messages give the service. */
+    public String name() {
+        if (name == null) {
+            name = Dispatch.programName();
+        }
+        return name;
     }
 
     /**
@@ -59,12 +70,48 @@ public final class Launcher {
     }
 
     private Report startOrThrow() {
-        UserAccount account = account();
+        checkOpenFiles(); // first: the count must not include the second thread's files
+        // The spawn's ingredients are found on a second thread while this one checks the flags'
+        // files and writes the settings: the JVM's start-up leaves a core idle.
+        Preparation preparation = new Preparation();
+        preparation.start();
+        try {
+            UserAccount account = account();
+            Report running = checkFiles(account);
+            if (running != null) {
+                return running;
+            }
+            long logStart = logSize();
+            Readiness.Settings settings = new Readiness.Settings(
+                    options.pidFile() == null ? "" : options.pidFile().toString(),
+                    options.logFile().toString(), options.sighup().name(), options.explicitReady(),
+                    ProcStat.selfPid());
+            try (Readiness.Listener listener = account == null ? Readiness.Listener.open(settings, -1, -1)
+                    : Readiness.Listener.open(settings, (int) account.uid(), (int) account.gid())) {
+                Path helper = preparation.helper();
+                JvmCommandLine jvm = preparation.commandLine();
+                if (name == null) {
+                    name = ProgramName.of(jvm);
+                }
+                return spawnAndAwait(listener, account, helper, jvm, logStart);
+            } catch (IOException e) {
+                throw new DaemonException("cannot start the daemon: " + e, ExitStatus.FAILED, e);
+            }
+        } finally {
+            preparation.finish(); // nothing it places is left half-written
+        }
+    }
+
+    /**
+     * Checks what the flags name before anything is spawned.
+     *
+     * @return {@code already running, pid N} if a daemon holds the pidfile; null to go on
+     */
+    private Report checkFiles(UserAccount account) {
         // Who opens the files: the daemon's user (the helper switches before it opens the log).
         TrustedPath.Identity opener = account == null ? TrustedPath.Identity.current()
                 : TrustedPath.Identity.of(account.uid(), account.gid());
         Path pidFile = options.pidFile();
-        long deadline = System.nanoTime() + options.startTimeout().toNanos();
         if (pidFile != null) {
             PidFile.checkName(pidFile);
             checkPidFile(pidFile, opener);
@@ -94,61 +141,129 @@ public final class Launcher {
             checkWritableBy(account);
         }
         checkDevNull();
-        checkOpenFiles();
-        Path helper = HelperBinary.locate();
-        JvmCommandLine jvm = JvmCommandLine.current();
-        long logStart = logSize();
-        Readiness.Settings settings = new Readiness.Settings(
-                options.pidFile() == null ? "" : options.pidFile().toString(),
-                options.logFile().toString(), options.sighup().name(), options.explicitReady(),
-                ProcStat.selfPid());
-        try (Readiness.Listener listener = account == null ? Readiness.Listener.open(settings, -1, -1)
-                : Readiness.Listener.open(settings, (int) account.uid(), (int) account.gid())) {
-            // Ctrl-C or SIGTERM while starting gives the start up: the daemon is killed if its
-            // PID is known, and without the settings directory a daemon not yet running gives up.
-            AtomicLong spawned = new AtomicLong();
-            Thread abort = new Thread("jdaemon-abort-start") {
-                @Override
-                public void run() {
-                    try {
-                        listener.close();
-                        if (spawned.get() > 0) {
-                            kill(spawned.get());
-                        }
-                    } catch (IOException | RuntimeException ignored) {
-                        // exiting anyway; the next status reports what is left
+        return null;
+    }
+
+    /** Runs the helper and waits for the daemon's outcome, given up (and cleaned up) on failure. */
+    private Report spawnAndAwait(Readiness.Listener listener, UserAccount account, Path helper,
+            JvmCommandLine jvm, long logStart) throws IOException {
+        long deadline = System.nanoTime() + options.startTimeout().toNanos();
+        // Ctrl-C or SIGTERM while starting gives the start up: the daemon is killed if its
+        // PID is known, and without the settings directory a daemon not yet running gives up.
+        AtomicLong spawned = new AtomicLong();
+        Thread abort = new Thread("jdaemon-abort-start") {
+            @Override
+            public void run() {
+                try {
+                    listener.close();
+                    if (spawned.get() > 0) {
+                        kill(spawned.get());
                     }
+                } catch (IOException | RuntimeException ignored) {
+                    // exiting anyway; the next status reports what is left
                 }
-            };
-            Runtime.getRuntime().addShutdownHook(abort);
-            long pid = 0;
-            Readiness.Outcome outcome = null;
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(abort);
+        long pid = 0;
+        Readiness.Outcome outcome = null;
+        try {
+            pid = spawn(helper, account, jvm.withProperty(Readiness.MARKER, listener.address()), deadline);
+            spawned.set(pid);
+            listener.sweepLeftovers(); // while the daemon's JVM starts
+            outcome = await(listener, pid, deadline);
+        } finally {
+            if (outcome == null) {
+                // Failed (or no thread could be started): clean up now rather than in the
+                // shutdown hook, which may not get a thread either.
+                abort.run();
+            }
+            removeHook(abort);
+        }
+        switch (outcome.kind()) {
+            case READY:
+                return Report.said("started, pid " + pid, ExitStatus.OK);
+            case RUNNING:
+                return Report.said("already running, pid " + outcome.pid(), ExitStatus.OK);
+            case FAILED:
+                return failed("failed to start: " + withLoggedReason(outcome.message(),
+                        DaemonSide.EXITED_BEFORE_READY.equals(outcome.message()), logStart), logStart);
+            default:
+                return failed(withLoggedReason("the daemon (pid " + pid + ") exited before it "
+                        + "was ready", true, logStart), logStart);
+        }
+    }
+
+    /**
+     * What the spawn needs besides the checks of the flags' files, found on a thread of its own
+     * while they run: the helper, this JVM's command line; and the JDK's
+     * process class, whose initialisation (its first lambda) the spawn would otherwise wait for.
+     */
+    private static final class Preparation extends Thread {
+        private Path helper;
+        private JvmCommandLine commandLine;
+        private Throwable failure;
+
+        Preparation() {
+            super("jdaemon-prepare");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
             try {
-                pid = spawn(helper, account, jvm.withProperty(Readiness.MARKER, listener.address()), deadline);
-                spawned.set(pid);
-                outcome = await(listener, pid, deadline);
-            } finally {
-                if (outcome == null) {
-                    // Failed (or no thread could be started): clean up now rather than in the
-                    // shutdown hook, which may not get a thread either.
-                    abort.run();
+                helper = HelperBinary.locate();
+                commandLine = JvmCommandLine.current();
+                initialize("java.lang.ProcessImpl");
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+        }
+
+        private static void initialize(String jdkClass) {
+            try {
+                Class.forName(jdkClass, true, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // another JDK's names: the spawn initialises what it has
+            }
+        }
+
+        /** Waits until the thread is done; nothing it places is left half-written. */
+        void finish() {
+            boolean interrupted = false;
+            while (isAlive()) {
+                try {
+                    join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
-                removeHook(abort);
             }
-            switch (outcome.kind()) {
-                case READY:
-                    return Report.said("started, pid " + pid, ExitStatus.OK);
-                case RUNNING:
-                    return Report.said("already running, pid " + outcome.pid(), ExitStatus.OK);
-                case FAILED:
-                    return failed("failed to start: " + withLoggedReason(outcome.message(),
-                            DaemonSide.EXITED_BEFORE_READY.equals(outcome.message()), logStart), logStart);
-                default:
-                    return failed(withLoggedReason("the daemon (pid " + pid + ") exited before it "
-                            + "was ready", true, logStart), logStart);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
-        } catch (IOException e) {
-            throw new DaemonException("cannot start the daemon: " + e, ExitStatus.FAILED, e);
+        }
+
+        /** The helper, once the thread is done. */
+        Path helper() {
+            finish();
+            rethrow();
+            return helper;
+        }
+
+        /** This JVM's command line, once the thread is done. */
+        JvmCommandLine commandLine() {
+            finish();
+            rethrow();
+            return commandLine;
+        }
+
+        private void rethrow() {
+            if (failure instanceof RuntimeException) {
+                throw (RuntimeException) failure;
+            }
+            if (failure instanceof Error) {
+                throw (Error) failure;
+            }
         }
     }
 
@@ -222,8 +337,9 @@ public final class Launcher {
      * files"), or a hint where there is none. (No regex: this runs on every start.)
      */
     private static String limit(String what) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        // java.io, loaded at boot: no channel or reader classes for one small read.
+        try (FileInputStream in = new FileInputStream("/proc/self/limits")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (line.startsWith(what)) {
                     String rest = line.substring(what.length()).trim();
                     int end = 0;
@@ -246,15 +362,16 @@ public final class Launcher {
      * reported when it happens.
      */
     private static void checkOpenFiles() {
-        long open = 0;
+        String[] fds = new File("/proc/self/fd").list();
+        if (fds == null) {
+            return;
+        }
+        long open = fds.length;
         long max;
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path ignored : fds) {
-                open++;
-            }
+        try {
             String limit = limit("Max open files");
-            max = limit.startsWith("now ") ? PidFile.parse(limit.substring(4)) : -1;
-        } catch (IOException | RuntimeException e) {
+            max = limit.startsWith("now ") ? Decimal.parse(limit.substring(4)) : -1;
+        } catch (RuntimeException e) {
             return;
         }
         if (max > 0 && max - open < 10) {
@@ -353,7 +470,7 @@ public final class Launcher {
         long pid = 0;
         List<String> problems = new ArrayList<>();
         for (String line : output.split("\n")) {
-            long announced = line.startsWith("pid ") ? PidFile.parse(line.substring(4)) : 0;
+            long announced = line.startsWith("pid ") ? Decimal.parse(line.substring(4)) : 0;
             if (pid == 0 && announced > 0) {
                 pid = announced;
             } else if (!line.isBlank()) {
@@ -378,7 +495,7 @@ public final class Launcher {
     /** The first "pid N" line of the helper's output, or 0. */
     private static long announcedPid(String output) {
         for (String line : output.split("\n")) {
-            long pid = line.startsWith("pid ") ? PidFile.parse(line.substring(4)) : 0;
+            long pid = line.startsWith("pid ") ? Decimal.parse(line.substring(4)) : 0;
             if (pid > 0) {
                 return pid;
             }

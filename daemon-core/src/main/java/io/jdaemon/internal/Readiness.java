@@ -3,6 +3,9 @@ package io.jdaemon.internal;
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
 import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +23,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
@@ -94,8 +98,7 @@ public final class Readiness {
         /**
          * Creates a private directory (mode 0700) under {@code java.io.tmpdir} holding the
          * settings. The temporary directory must pass {@link TrustedPath} (else nobody could be
-         * sure the outcome read later comes from the daemon); directories that launchers which
-         * died left there are removed first.
+         * sure the outcome read later comes from the daemon).
          *
          * @param ownerUid the daemon's user, to whom the directory and the settings file are
          *     given (not following links) before the settings are written; -1 for this user
@@ -110,7 +113,6 @@ public final class Readiness {
                 throw unusableTmpDir(tmp, untrusted.equals(tmp + " does not exist")
                         ? "it does not exist" : untrusted);
             }
-            sweep(tmp);
             String base = DIRECTORY_PREFIX + ProcStat.selfPid() + "-" + Long.toHexString(System.nanoTime());
             for (int n = 0; ; n++) {
                 Path dir = tmp.resolve(base + "-" + n);
@@ -127,14 +129,18 @@ public final class Readiness {
                 }
                 Listener listener = null;
                 try {
+                    // Written while the directory is still this launcher's alone, where nobody
+                    // else can plant a link: java.io suffices (no channel classes in the
+                    // launcher). Then given to the daemon's user, the file before the directory.
+                    writeOwn(dir, SETTINGS, encode(settings));
                     if (ownerUid >= 0) {
+                        chown(dir.resolve(SETTINGS), ownerUid, ownerGid);
                         chown(dir, ownerUid, ownerGid);
                     }
-                    PosixFileAttributes attrs =
-                            Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    BasicFileAttributes attrs =
+                            Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                     listener = new Listener(dir, attrs.fileKey(),
                             ownerUid >= 0 ? ownerUid : TrustedPath.Identity.current().uid);
-                    write(dir, SETTINGS, encode(settings), ownerUid, ownerGid);
                 } catch (IOException | RuntimeException e) {
                     try {
                         removeDirectory(dir);
@@ -148,6 +154,14 @@ public final class Readiness {
                 }
                 return listener;
             }
+        }
+
+        /**
+         * Removes the handshake directories that launchers which are gone left beside this one
+         * (see {@link Readiness#sweep}); the launcher does it while its daemon starts.
+         */
+        public void sweepLeftovers() {
+            sweep(dir.getParent());
         }
 
         /** The address the daemon reads from (the marker property's value). */
@@ -165,9 +179,14 @@ public final class Readiness {
                 return null; // the common case: one stat, no exception, every millisecond
             }
             byte[] bytes;
-            try (InputStream in = Files.newInputStream(dir.resolve(OUTCOME), LinkOption.NOFOLLOW_LINKS)) {
+            // The directory is the daemon's user's: if that is not this launcher's, only an open
+            // that does not follow a link is safe from what that user could plant. Else java.io
+            // (no channel classes in the launcher).
+            try (InputStream in = ownerUid == TrustedPath.Identity.current().uid
+                    ? new FileInputStream(outcome)
+                    : Files.newInputStream(dir.resolve(OUTCOME), LinkOption.NOFOLLOW_LINKS)) {
                 bytes = in.readAllBytes();
-            } catch (NoSuchFileException e) {
+            } catch (NoSuchFileException | FileNotFoundException e) {
                 return null;
             }
             checkIdentity();
@@ -207,14 +226,14 @@ public final class Readiness {
          * same directory (device and inode), still of the expected owner and mode 0700.
          */
         private void checkIdentity() throws IOException {
-            PosixFileAttributes attrs =
-                    Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            int uid = ((Number) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).intValue();
-            if (!attrs.isDirectory() || !fileKey.equals(attrs.fileKey()) || uid != ownerUid
-                    || !FileModes.are(dir, 0700)) {
+            BasicFileAttributes attrs =
+                    Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            FileModes.Stat stat = FileModes.stat(dir);
+            if (!attrs.isDirectory() || !fileKey.equals(attrs.fileKey()) || stat.uid != ownerUid
+                    || stat.permissions() != 0700) {
                 throw new IOException("the readiness directory " + dir + " was replaced (now "
-                        + (attrs.isDirectory() ? "uid " + uid + ", mode "
-                        + Integer.toOctalString(FileModes.of(dir)) : "not a directory")
+                        + (attrs.isDirectory() ? "uid " + stat.uid + ", mode "
+                        + Integer.toOctalString(stat.mode & 07777) : "not a directory")
                         + "); its outcome is not the daemon's");
             }
         }
@@ -244,13 +263,12 @@ public final class Readiness {
          */
         public static Reporter connect(String address) throws IOException {
             Path dir = Path.of(address);
-            PosixFileAttributes attrs =
-                    Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!attrs.isDirectory() || !TrustedPath.Identity.current().owns(dir)
-                    || !FileModes.are(dir, 0700)) {
+            FileModes.Stat stat = FileModes.stat(dir);
+            if (!stat.isDirectory() || stat.uid != TrustedPath.Identity.current().uid
+                    || stat.permissions() != 0700) {
                 throw new IOException(dir + " is not a private directory of this user's");
             }
-            if (!Files.isRegularFile(dir.resolve(SETTINGS), LinkOption.NOFOLLOW_LINKS)) {
+            if (!FileModes.stat(dir.resolve(SETTINGS)).isRegularFile()) {
                 throw new NoSuchFileException(dir.resolve(SETTINGS).toString());
             }
             return new Reporter(dir);
@@ -331,25 +349,34 @@ public final class Readiness {
         }
     }
 
-    /** Writes a file in the directory atomically: under a temporary name, then renamed. */
+    /**
+     * Writes a file in the directory atomically: under a temporary name created anew (not
+     * following a link), then renamed.
+     */
     private static void write(Path dir, String name, byte[] content) throws IOException {
-        write(dir, name, content, -1, -1);
-    }
-
-    /** The same, the file given to {@code uid:gid} (if not -1) before its content is written. */
-    private static void write(Path dir, String name, byte[] content, int uid, int gid) throws IOException {
         Path tmp = dir.resolve(name + TMP_INFIX + ProcStat.selfPid());
         try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            if (uid >= 0) {
-                chown(tmp, uid, gid);
-            }
             out.write(content);
         }
         try {
             Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * {@link #write} in a directory that only this process's user can enter and that user has
+     * just made, so no other user can have planted a link at either name: with java.io.
+     */
+    private static void writeOwn(Path dir, String name, byte[] content) throws IOException {
+        File tmp = dir.resolve(name + TMP_INFIX + ProcStat.selfPid()).toFile();
+        try (FileOutputStream out = new FileOutputStream(tmp)) {
+            out.write(content);
+        }
+        if (!tmp.renameTo(dir.resolve(name).toFile())) {
+            throw new IOException("cannot rename " + tmp + " to " + name);
         }
     }
 
@@ -388,10 +415,15 @@ public final class Readiness {
      * whose PID is dead or no longer a JVM. Best effort.
      */
     private static void sweep(Path tmp) {
-        // No glob: it would compile a regex, which costs milliseconds on the path to ready.
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
-            for (Path entry : entries) {
-                long pid = launcherPid(entry.getFileName().toString());
+        // java.io's list and no glob: no directory stream or regex set up for a usually empty sweep.
+        String[] names = tmp.toFile().list();
+        if (names == null) {
+            return; // the temporary directory cannot be listed: the start goes on
+        }
+        try {
+            for (String name : names) {
+                Path entry = tmp.resolve(name);
+                long pid = launcherPid(name);
                 if (pid <= 0 || pid == ProcStat.selfPid() || (ProcStat.isAlive(pid) && isJvm(pid))) {
                     continue;
                 }
@@ -405,8 +437,8 @@ public final class Readiness {
                     // another launcher swept it first, or it is not ours to remove
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // nothing to sweep, or the temporary directory cannot be listed: the start goes on
+        } catch (RuntimeException e) {
+            // best effort: the start goes on
         }
     }
 
@@ -423,7 +455,7 @@ public final class Readiness {
                 || !allOf(name, third + 1, name.length(), "0123456789")) {
             return -1;
         }
-        return PidFile.parse(name.substring(first, second));
+        return Decimal.parse(name.substring(first, second));
     }
 
     /** Whether {@code s[from, to)} is not empty and made of {@code chars} only. */

@@ -81,14 +81,14 @@ class ErrorsIT extends WithExample {
 
     @Test
     void aLowOpenFilesLimitIsNamed() {
-        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n 16 && exec \"$@\"", "bash"));
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n 12 && exec \"$@\"", "bash"));
         cmd.addAll(example.daemonCommand());
 
         Example.Result r = example.run(cmd);
 
         Hostile.assertOneErrorLine(r, r.err().strip(), 1);
         assertThat(r.err()).startsWith(NAME + ": too few open files left to start the daemon helper (the "
-                + "open-files limit, ulimit -n, is 16 and ").doesNotContain("jdaemon.helper");
+                + "open-files limit, ulimit -n, is 12 and ").doesNotContain("jdaemon.helper");
         assertNothingLeft();
     }
 
