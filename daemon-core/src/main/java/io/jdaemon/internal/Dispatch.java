@@ -35,16 +35,15 @@ public final class Dispatch {
             DaemonOptions options = parsed.options();
             SdNotify notify = SdNotify.fromEnvironment();
             if (parsed.action() == Flags.Action.NONE) {
-                name = named(name);
                 Foreground.refuseUserSwitch(options, notify);
                 if (parsed.given("--log")) {
                     Report.notice("--log is ignored without --daemon: output stays where it goes now "
-                            + "(add --daemon, or redirect it)").print(name);
+                            + "(add --daemon, or redirect it)").print(named(name));
                 }
                 boolean pidFile = parsed.given("--pidfile");
                 if (pidFile && File.separatorChar != '/') {
                     Report.notice("--pidfile is ignored on " + System.getProperty("os.name")
-                            + ": pidfiles need a POSIX system").print(name);
+                            + ": pidfiles need a POSIX system").print(named(name));
                     pidFile = false;
                 }
                 Foreground.start(options, pidFile, notify, name);
@@ -83,7 +82,8 @@ public final class Dispatch {
         throw new AssertionError("unreachable");
     }
 
-    private static String named(String name) {
+    /** {@code name}, or the program's name where it is null. */
+    static String named(String name) {
         return name != null ? name : programName();
     }
 

@@ -43,13 +43,14 @@ final class FileModes {
 
     /** One {@code lstat} of {@code path}: see {@link Stat}. */
     static Stat stat(Path path) throws IOException {
-        Map<String, Object> attrs = Files.readAttributes(path, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> attrs =
+                Files.readAttributes(path, "unix:mode,uid,gid,size", LinkOption.NOFOLLOW_LINKS);
         return new Stat(((Number) attrs.get("mode")).intValue(), ((Number) attrs.get("uid")).intValue(),
-                ((Number) attrs.get("gid")).intValue());
+                ((Number) attrs.get("gid")).intValue(), ((Number) attrs.get("size")).longValue());
     }
 
     /**
-     * A file's mode with its file-type bits, its owner and its group, as numbers, from one
+     * A file's mode with its file-type bits, its owner, group and size, as numbers, from one
      * {@code lstat} (not {@code PosixFileAttributes}, whose owner and group are names looked up
      * in the user database, and whose permissions are an EnumSet).
      */
@@ -57,11 +58,13 @@ final class FileModes {
         final int mode;
         final int uid;
         final int gid;
+        final long size;
 
-        private Stat(int mode, int uid, int gid) {
+        private Stat(int mode, int uid, int gid, long size) {
             this.mode = mode;
             this.uid = uid;
             this.gid = gid;
+            this.size = size;
         }
 
         boolean isLink() {

@@ -111,7 +111,8 @@ public final class Foreground {
         try {
             return PidFile.acquire(path, ProcStat.selfPid());
         } catch (PidFile.HeldException e) {
-            System.exit(Report.said("already running, pid " + e.pid(), ExitStatus.OK).print(name));
+            System.exit(Report.said("already running, pid " + e.pid(), ExitStatus.OK)
+                    .print(Dispatch.named(name)));
             throw new AssertionError("unreachable");
         }
     }

@@ -12,6 +12,7 @@ import java.net.URL;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -173,10 +174,9 @@ public final class HelperBinary {
      */
     static boolean isIntactCopy(Path file, long crc, long size) {
         try {
-            PosixFileAttributes attrs =
-                    Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!attrs.isRegularFile() || attrs.size() != size || !FileModes.are(file, 0500)
-                    || !TrustedPath.Identity.current().owns(file)) {
+            FileModes.Stat stat = FileModes.stat(file);
+            if (!stat.isRegularFile() || stat.size != size || stat.permissions() != 0500
+                    || stat.uid != TrustedPath.Identity.current().uid) {
                 return false;
             }
             CRC32 sum = new CRC32();
@@ -283,6 +283,13 @@ public final class HelperBinary {
      */
     private static String makePrivate(Path dir) {
         try {
+            FileModes.Stat stat = existing(dir);
+            if (stat != null && stat.isDirectory() && stat.uid == TrustedPath.Identity.current().uid
+                    && stat.permissions() == 0700) {
+                // The common case, one walk: the directory is there, this user's and private.
+                String untrusted = TrustedPath.untrusted(dir);
+                return untrusted == null ? null : dir + " is unsafe: " + untrusted;
+            }
             Path parent = dir.getParent();
             String untrusted = parent == null ? null : TrustedPath.untrusted(existingAncestor(parent));
             if (untrusted != null) {
@@ -307,6 +314,15 @@ public final class HelperBinary {
             return untrusted == null ? null : dir + " is unsafe: " + untrusted;
         } catch (IOException | UnsupportedOperationException e) {
             return dir + ": " + e;
+        }
+    }
+
+    /** One lstat of {@code path}; null if there is nothing there. */
+    private static FileModes.Stat existing(Path path) throws IOException {
+        try {
+            return FileModes.stat(path);
+        } catch (NoSuchFileException e) {
+            return null;
         }
     }
 
