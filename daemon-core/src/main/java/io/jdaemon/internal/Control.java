@@ -126,7 +126,7 @@ public final class Control {
     /**
      * Stops the daemon behind a pidfile: SIGTERM, then waits until the process is gone, up to
      * {@code timeout}; past it, SIGKILL if {@code force}, else a failure. Removes a stale pidfile.
-     * Only a process proven to be the daemon is signalled (see {@link HelperControl}).
+     * Only a process proven to be the daemon is signalled (see {@link HelperProcess}).
      *
      * @return what the pidfile said before the stop: RUNNING with the PID now stopped, DEAD with
      *     the PID of the stale pidfile now removed, or NOT_RUNNING (no pidfile); never UNKNOWN
@@ -156,7 +156,7 @@ public final class Control {
                     break;
             }
             long pid = status.pid().getAsLong();
-            if (signal(pidFile, pid, "TERM") == HelperControl.Sent.GONE) {
+            if (signal(pidFile, pid, "TERM") == HelperProcess.Sent.GONE) {
                 return stoppedBy(pidFile, status);
             }
             if (!awaitExit(pidFile, pid, timeout)) {
@@ -187,7 +187,7 @@ public final class Control {
         return ProcStat.await(new ProcStat.Condition() {
             @Override
             public boolean holds() {
-                return HelperControl.signal(pidFile, pid, "0") == HelperControl.Sent.GONE;
+                return HelperProcess.signal(pidFile, pid, "0") == HelperProcess.Sent.GONE;
             }
         }, timeout, 50);
     }
@@ -207,9 +207,9 @@ public final class Control {
      *
      * @throws DaemonException at once if this user may not signal it
      */
-    private static HelperControl.Sent signal(Path pidFile, long pid, String signal) {
-        HelperControl.Sent sent = HelperControl.signal(pidFile, pid, signal);
-        if (sent == HelperControl.Sent.DENIED) {
+    private static HelperProcess.Sent signal(Path pidFile, long pid, String signal) {
+        HelperProcess.Sent sent = HelperProcess.signal(pidFile, pid, signal);
+        if (sent == HelperProcess.Sent.DENIED) {
             throw noPermission(pid);
         }
         return sent;
@@ -262,7 +262,7 @@ public final class Control {
             return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }
         long pid = status.pid().getAsLong();
-        if (signal(pidFile, pid, "0") == HelperControl.Sent.GONE) {
+        if (signal(pidFile, pid, "0") == HelperProcess.Sent.GONE) {
             return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }
         DaemonOptions.Sighup policy = policyOf(pid);
@@ -272,7 +272,7 @@ public final class Control {
                     + (policy == DaemonOptions.Sighup.DEFAULT ? "stop it" : "be ignored")
                     + "; not sent. Start it with --sighup=reload to reload it", ExitStatus.UNSUPPORTED);
         }
-        if (signal(pidFile, pid, "HUP") == HelperControl.Sent.GONE) {
+        if (signal(pidFile, pid, "HUP") == HelperProcess.Sent.GONE) {
             return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }
         return Report.said("reloading, pid " + pid, ExitStatus.OK);

@@ -15,7 +15,7 @@ import java.util.Locale;
  * defaults and strips them, keeping the service's arguments in their order. Scanning stops at
  * {@code --}, which is left in place with everything after it.
  */
-public final class Flags {
+final class Flags {
 
     /** What the command line asks the library to do. */
     public enum Action {

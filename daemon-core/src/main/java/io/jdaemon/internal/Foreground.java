@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * SIGHUP policy are set up here; under {@code Type=notify} readiness goes to systemd through
  * {@link DaemonSide}.
  */
-public final class Foreground {
+final class Foreground {
 
     private Foreground() {
     }

@@ -372,14 +372,4 @@ public final class HelperBinary {
         String hex = Long.toHexString(crc);
         return Platform.HELPER_NAME + "-" + "00000000".substring(hex.length()) + hex + "-" + size;
     }
-
-    /**
-     * The one line for a helper that cannot be executed here: its path, this platform's
-     * {@code os.name} and {@code os.arch}, and {@code why} (with the fix).
-     */
-    static DaemonException cannotExecute(Path helper, String why, Throwable cause) {
-        return new DaemonException("cannot execute the daemon helper " + helper + " (os.name="
-                + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
-                + "): " + why, ExitStatus.NOT_INSTALLED, cause);
-    }
 }

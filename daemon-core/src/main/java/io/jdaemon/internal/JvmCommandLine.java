@@ -21,7 +21,7 @@ import java.util.Set;
  * {@code JAVA_TOOL_OPTIONS} and would apply them twice), argument files expanded, and every path
  * the JVM itself reads (class path, {@code -jar}, module paths, agents, ...) made absolute.
  */
-public final class JvmCommandLine {
+final class JvmCommandLine {
 
     /** Launcher options whose value is the next argument (as the {@code java} launcher has them). */
     private static final Set<String> SPACED = Set.of("-cp", "-classpath", "--class-path", "-p",

@@ -3,22 +3,14 @@ package io.jdaemon.internal;
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,9 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * again with the marker property), waits for the daemon's readiness and reports it in one line.
  * It never forks the JVM and loads no native library.
  */
-public final class Launcher {
-
-    private static final String HELPER_PREFIX = "jdaemon-helper: ";
+final class Launcher {
 
     private final DaemonOptions options;
     private String name;
@@ -63,7 +53,7 @@ public final class Launcher {
             return startOrThrow();
         } catch (OutOfMemoryError e) {
             if (String.valueOf(e.getMessage()).contains("native thread")) {
-                throw processLimit(e);
+                throw HelperProcess.processLimit(e);
             }
             throw e;
         }
@@ -157,7 +147,7 @@ public final class Launcher {
                 try {
                     listener.close();
                     if (spawned.get() > 0) {
-                        kill(spawned.get());
+                        HelperProcess.killDaemon(spawned.get(), options.pidFile());
                     }
                 } catch (IOException | RuntimeException ignored) {
                     // exiting anyway; the next status reports what is left
@@ -168,7 +158,8 @@ public final class Launcher {
         long pid = 0;
         Readiness.Outcome outcome = null;
         try {
-            pid = spawn(helper, account, jvm.withProperty(Readiness.MARKER, listener.address()), deadline);
+            pid = HelperProcess.detach(helper, options, account,
+                    jvm.withProperty(Readiness.MARKER, listener.address()), deadline);
             spawned.set(pid);
             listener.sweepLeftovers(); // while the daemon's JVM starts
             outcome = await(listener, pid, deadline);
@@ -325,36 +316,6 @@ public final class Launcher {
         }
     }
 
-    /** The line for a thread or process that could not be created for the process limit. */
-    private static DaemonException processLimit(Throwable cause) {
-        return new DaemonException("cannot create a thread or process: this user's process limit "
-                + "(ulimit -u, " + limit("Max processes") + ") is reached; raise it or end some of "
-                + "this user's processes", ExitStatus.FAILED, cause);
-    }
-
-    /**
-     * {@code "now N"}, N the soft limit named {@code what} in /proc/self/limits (e.g. "Max open
-     * files"), or a hint where there is none. (No regex: this runs on every start.)
-     */
-    private static String limit(String what) {
-        // java.io, loaded at boot: no channel or reader classes for one small read.
-        try (FileInputStream in = new FileInputStream("/proc/self/limits")) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (line.startsWith(what)) {
-                    String rest = line.substring(what.length()).trim();
-                    int end = 0;
-                    while (end < rest.length() && !Character.isWhitespace(rest.charAt(end))) {
-                        end++;
-                    }
-                    return "now " + rest.substring(0, end);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no /proc
-        }
-        return "see ulimit -a";
-    }
-
     /**
      * Refuses to start when fewer than 10 descriptors are left under the open-files limit: the
      * helper's pipes and the JDK's spawn helper need them, and the spawn helper, failing, would
@@ -369,7 +330,7 @@ public final class Launcher {
         long open = fds.length;
         long max;
         try {
-            String limit = limit("Max open files");
+            String limit = ProcStat.limit("Max open files");
             max = limit.startsWith("now ") ? Decimal.parse(limit.substring(4)) : -1;
         } catch (RuntimeException e) {
             return;
@@ -401,201 +362,6 @@ public final class Launcher {
     }
 
     /**
-     * Runs the helper and returns the daemon's PID once the daemon's JVM has been executed. Bounded
-     * by {@code deadline}: a helper still running then (blocked opening the log, say) is killed,
-     * and so is the daemon if its PID was announced.
-     */
-    private long spawn(Path helper, UserAccount account, List<String> jvm, long deadline)
-            throws IOException {
-        List<String> argv = new ArrayList<>(jvm.size() + 24);
-        argv.add(helper.toString());
-        argv.add("--log");
-        argv.add(options.logFile().toString());
-        argv.add("--workdir");
-        argv.add(options.workDir().toString());
-        argv.add("--umask");
-        argv.add(Integer.toOctalString(options.umask()));
-        argv.add("--sighup");
-        argv.add(helperSighup(options.sighup()));
-        if (account != null) {
-            // The helper switches in its first process, before it opens the log (see credentials.c).
-            Collections.addAll(argv, "--uid", Long.toString(account.uid()), "--gid",
-                    Long.toString(account.gid()), "--groups", join(account.groups()), "--home",
-                    account.home(), "--user-name", account.name());
-            List<Long> caps = new ArrayList<>();
-            for (String cap : options.keepCaps()) {
-                caps.add((long) Capabilities.number(cap));
-            }
-            if (!caps.isEmpty()) {
-                Collections.addAll(argv, "--caps", join(caps));
-            }
-        }
-        argv.add("--launcher-pid");
-        argv.add(Long.toString(ProcStat.selfPid()));
-        argv.add("--");
-        argv.addAll(jvm);
-        if (!Files.isExecutable(helper)) {
-            // access(X_OK) also fails on a noexec mount, where the execute bit is set.
-            throw HelperBinary.cannotExecute(helper, "permission denied, so its directory is "
-                    + "probably on a noexec mount; set -D" + HelperBinary.CACHE_PROPERTY
-                    + "=DIR to another directory or -D" + HelperBinary.HELPER_PROPERTY
-                    + "=PATH to an executable helper", null);
-        }
-        Process helperProcess;
-        try {
-            helperProcess = new ProcessBuilder(argv)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectErrorStream(true)
-                    .start();
-        } catch (IOException e) {
-            throw cannotRun(helper, e);
-        }
-        // The helper's output ends when the daemon's exec succeeded or failed: the pipe's last
-        // copy is close-on-exec in the daemon.
-        HelperOutput reader = new HelperOutput(helperProcess.getInputStream());
-        reader.start();
-        String output = reader.await(deadline);
-        if (output == null) {
-            helperProcess.destroyForcibly();
-            long announced = announcedPid(reader.soFar());
-            if (announced > 0) {
-                kill(announced);
-            }
-            throw new DaemonException("the daemon helper did not finish within "
-                    + options.startTimeout().toSeconds() + " s and was killed (is --log="
-                    + options.logFile() + " a FIFO, or on a file system that does not answer?); "
-                    + "fix that or raise --start-timeout", ExitStatus.FAILED);
-        }
-        int status = waitFor(helperProcess, deadline);
-        long pid = 0;
-        List<String> problems = new ArrayList<>();
-        for (String line : output.split("\n")) {
-            long announced = line.startsWith("pid ") ? Decimal.parse(line.substring(4)) : 0;
-            if (pid == 0 && announced > 0) {
-                pid = announced;
-            } else if (!line.isBlank()) {
-                problems.add(line.startsWith(HELPER_PREFIX)
-                        ? line.substring(HELPER_PREFIX.length()) : line);
-            }
-        }
-        if (status != 0 || pid == 0 || !problems.isEmpty()) {
-            String reason = problems.isEmpty() ? "the helper exited with status " + status
-                    : String.join("; ", problems);
-            if (reason.contains("cannot fork") && reason.contains("EAGAIN")
-                    || reason.contains("cannot fork: Resource temporarily unavailable")) {
-                throw processLimit(null);
-            }
-            throw new DaemonException("cannot start: " + reason, status == 3 && pid == 0
-                    ? ExitStatus.UNSUPPORTED // credentials.h: CREDENTIALS_UNSUPPORTED
-                    : status == 1 && pid == 0 ? ExitStatus.NOT_CONFIGURED : ExitStatus.FAILED);
-        }
-        return pid;
-    }
-
-    /** The first "pid N" line of the helper's output, or 0. */
-    private static long announcedPid(String output) {
-        for (String line : output.split("\n")) {
-            long pid = line.startsWith("pid ") ? Decimal.parse(line.substring(4)) : 0;
-            if (pid > 0) {
-                return pid;
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * Why the helper could not be started, in one line: the cause where it is the system's (the
-     * open-files or process limit), else the helper named with the override to set.
-     */
-    private static DaemonException cannotRun(Path helper, IOException e) {
-        String message = String.valueOf(e.getMessage());
-        if (message.contains("error=24") || message.contains("Too many open files")) {
-            return new DaemonException("cannot start the daemon helper: too many open files (the "
-                    + "open-files limit, ulimit -n, is " + limit("Max open files") + "); raise it",
-                    ExitStatus.FAILED, e);
-        }
-        if (message.contains("error=11") || message.contains("Resource temporarily unavailable")) {
-            return processLimit(e);
-        }
-        return HelperBinary.cannotExecute(helper, message + "; set -D" + HelperBinary.HELPER_PROPERTY
-                + "=PATH to an executable helper", e);
-    }
-
-    /** Reads the helper's output to its end on a thread of its own, so it can be waited for with a deadline. */
-    private static final class HelperOutput extends Thread {
-        private final InputStream in;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private boolean done;
-
-        HelperOutput(InputStream in) {
-            super("jdaemon-helper-output");
-            setDaemon(true);
-            this.in = in;
-        }
-
-        @Override
-        public void run() {
-            byte[] buffer = new byte[4096];
-            try (InputStream stream = in) {
-                for (int n; (n = stream.read(buffer)) > 0; ) {
-                    synchronized (this) {
-                        bytes.write(buffer, 0, n);
-                    }
-                }
-            } catch (IOException e) {
-                // the helper was killed: what was read so far stands
-            } finally {
-                synchronized (this) {
-                    done = true;
-                    notifyAll();
-                }
-            }
-        }
-
-        /** Everything, once the output has ended; null if {@code deadline} passed first. */
-        synchronized String await(long deadline) {
-            boolean interrupted = false;
-            try {
-                while (!done) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return null;
-                    }
-                    try {
-                        wait(Math.max(1, left / 1_000_000));
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                return soFar();
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        synchronized String soFar() {
-            return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
-        }
-    }
-
-    /**
-     * The helper's SIGHUP disposition: under {@code default} a HUP ignored by the launcher (nohup)
-     * stays ignored; {@code reload} needs it at its default so the JVM can handle it.
-     */
-    private static String helperSighup(DaemonOptions.Sighup policy) {
-        switch (policy) {
-            case IGNORE:
-                return "ignore";
-            case RELOAD:
-                return "default";
-            default:
-                return "inherit";
-        }
-    }
-
-    /**
      * Waits for the daemon's outcome: polls for it every millisecond, and for the daemon's death
      * every 20; a daemon that failed is waited for until it has exited. Bounded by the start
      * timeout, past which the daemon is killed.
@@ -617,7 +383,7 @@ public final class Launcher {
                 deadline = extended;
             }
             if (System.nanoTime() - deadline > 0) {
-                kill(pid);
+                HelperProcess.killDaemon(pid, options.pidFile());
                 if (outcome != null) {
                     return outcome; // failed, and now gone
                 }
@@ -626,19 +392,6 @@ public final class Launcher {
                         + "--start-timeout or see " + options.logFile(), ExitStatus.FAILED);
             }
             sleep(1);
-        }
-    }
-
-    /** Kills a daemon that was not ready in time, and removes the pidfile it may have written. */
-    private void kill(long pid) {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        ProcStat.awaitExit(pid, Duration.ofSeconds(2));
-        if (options.pidFile() != null) {
-            try {
-                PidFile.removeStale(options.pidFile());
-            } catch (PidFile.HeldException e) {
-                // another daemon holds it now: its file stays
-            }
         }
     }
 
@@ -787,14 +540,6 @@ public final class Launcher {
         return out.toString();
     }
 
-    private static String join(List<Long> ids) {
-        StringBuilder out = new StringBuilder();
-        for (long id : ids) {
-            out.append(out.length() == 0 ? "" : ",").append(id);
-        }
-        return out.toString();
-    }
-
     private static boolean isDevNull(Path log) {
         return log.toString().equals("/dev/null");
     }
@@ -804,29 +549,6 @@ public final class Launcher {
             return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    /** The helper's exit status; it exits right after its output ends, but bounded anyway. */
-    private static int waitFor(Process process, long deadline) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    long left = Math.max(deadline - System.nanoTime(), 1_000_000_000L);
-                    if (process.waitFor(left, TimeUnit.NANOSECONDS)) {
-                        return process.exitValue();
-                    }
-                    process.destroyForcibly();
-                    return -1;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

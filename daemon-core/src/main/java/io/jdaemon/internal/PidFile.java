@@ -226,7 +226,7 @@ final class PidFile {
                 }
             }
             // Write-locked: who holds it is the kernel's answer (F_GETLK), through the helper.
-            HelperControl.Lock lock = HelperControl.query(path);
+            HelperProcess.Lock lock = HelperProcess.query(path);
             if (!lock.writeLocked()) {
                 return new State(true, false, pid, 0, null); // released meanwhile
             }

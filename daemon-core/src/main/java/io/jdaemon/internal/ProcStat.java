@@ -1,8 +1,8 @@
 package io.jdaemon.internal;
 
+import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +36,29 @@ final class ProcStat {
             selfPid = pid = pid > 0 ? pid : ProcessHandle.current().pid();
         }
         return pid;
+    }
+
+    /**
+     * {@code "now N"}, N the soft limit named {@code what} in /proc/self/limits (e.g. "Max open
+     * files"), or a hint where there is none. (No regex: this runs on every start.)
+     */
+    static String limit(String what) {
+        // java.io, loaded at boot: no channel or reader classes for one small read.
+        try (FileInputStream in = new FileInputStream("/proc/self/limits")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith(what)) {
+                    String rest = line.substring(what.length()).trim();
+                    int end = 0;
+                    while (end < rest.length() && !Character.isWhitespace(rest.charAt(end))) {
+                        end++;
+                    }
+                    return "now " + rest.substring(0, end);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc
+        }
+        return "see ulimit -a";
     }
 
     /** Whether /proc is mounted here. */

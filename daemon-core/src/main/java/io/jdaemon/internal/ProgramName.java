@@ -17,7 +17,7 @@ import java.util.Set;
  *   <li>a main class {@code pkg.Main}: {@code Main}.</li>
  * </ul>
  */
-public final class ProgramName {
+final class ProgramName {
 
     /** Spring Boot's launchers (3.2+ and the older package), which name no service. */
     private static final Set<String> SPRING_BOOT_LAUNCHERS = Set.of(

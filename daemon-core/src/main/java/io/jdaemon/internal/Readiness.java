@@ -41,7 +41,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * {@code Files.createTempDirectory}, sets up {@code SecureRandom} and the JCA providers, tens of
  * milliseconds in each JVM on the path from launch to ready.
  */
-public final class Readiness {
+final class Readiness {
 
     /**
      * The marker system property the launcher adds to the daemon's command line: its value is the

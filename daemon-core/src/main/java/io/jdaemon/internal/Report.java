@@ -12,7 +12,7 @@ import java.util.List;
  * the service's name in front: {@code NAME started, pid N} on stdout, {@code NAME: reason} on
  * stderr.
  */
-public final class Report {
+final class Report {
 
     private static final class Line {
         final boolean error;

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * {@code READY=1} does not wait for it. {@code NOTIFY_SOCKET} is removed from the native
  * environment that child processes inherit.
  */
-public final class SdNotify {
+final class SdNotify {
 
     /** The environment variable systemd sets for {@code Type=notify} services. */
     public static final String SOCKET_VARIABLE = "NOTIFY_SOCKET";
