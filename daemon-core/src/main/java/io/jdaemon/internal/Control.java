@@ -12,9 +12,9 @@ import java.util.OptionalLong;
 /**
  * The control commands {@code --daemon=stop|restart|status|reload}, run in the launching JVM from
  * the pidfile: each acts, prints one line and returns an LSB exit code. The daemon is identified
- * by the pidfile's lock (and, on Linux, by the lock's holder in {@code /proc/locks}), never by
- * {@code kill -0} on whatever PID the file names, so a stale file or a reused PID is never
- * signalled.
+ * by the pidfile's lock and its holder, as the kernel names it ({@code fcntl(F_GETLK)}, asked by
+ * the helper: see {@link HelperProcess}), never by {@code kill -0} on whatever PID the file names,
+ * so a stale file or a reused PID is never signalled.
  */
 public final class Control {
 
