@@ -46,19 +46,13 @@ def split_run(bench, daemon):
     if daemon:
         L = read_xlog(r["launcher_log"])
         D = read_xlog(r["daemon_log"])
-        # The launcher builds Readiness$Settings and then opens Readiness$Listener (mkdir
-        # 0700, write the settings file, rename): the step starts at whichever loads first.
-        l_readiness = [t for t in (first_class(L, "io.jdaemon.internal.Readiness$Settings"),
-                                   first_class(L, "io.jdaemon.internal.Readiness$Listener"))
-                       if t is not None]
         d_service = first_class(D, "com.sun.net.httpserver.HttpServer")
         mk = dict(
             t0=r["t0"],
             l_main=first_class(L, main),
             l_launcher=first_class(L, "io.jdaemon.internal.Launcher"),
-            l_helper=first_class(L, "io.jdaemon.internal.HelperBinary"),
-            l_cmdline=first_class(L, "io.jdaemon.internal.JvmCommandLine"),
-            l_readiness=min(l_readiness) if l_readiness else None,
+            # From Launcher to ProcessBuilder two threads work (the checks and the settings;
+            # the helper, the command line, ProcessImpl): one segment, not one per step.
             l_spawn=first_class(L, "java.lang.ProcessBuilder"),
             d_first=D[0][0] if D else None,
             d_main=first_class(D, main),
@@ -168,13 +162,10 @@ def report(bench, w):
     rows = [
         ("launcher JVM boot (exec → main class loaded)", seg(ours, "t0", "l_main"), None),
         ("launcher: flags, options (main → Launcher)", seg(ours, "l_main", "l_launcher"), None),
-        ("launcher: pidfile and log checks",
-         seg(ours, "l_launcher", "l_helper"), None),
-        ("launcher: helper locate (CRC-32 and size from the jar's directory, the cached "
-         "copy's owner, mode, size, CRC-32)", seg(ours, "l_helper", "l_cmdline"), None),
-        ("launcher: JVM command line from /proc", seg(ours, "l_cmdline", "l_readiness"), None),
-        ("launcher: readiness directory + settings (mkdir 0700, write, rename), abort hook, "
-         "helper access(X_OK)", seg(ours, "l_readiness", "l_spawn"), None),
+        ("launcher: on two threads, the pidfile and log checks, readiness directory + "
+         "settings (mkdir 0700, write, rename) ∥ the helper (the cached copy's owner, mode, "
+         "size, CRC-32), the JVM command line from /proc, ProcessImpl's initialisation",
+         seg(ours, "l_launcher", "l_spawn"), None),
         ("ProcessBuilder → daemon JVM alive (jspawnhelper, helper fork/setsid/fork/stdio/exec)",
          seg(ours, "l_spawn", "d_first"), seg(fg, "t0", "f_first")),
         ("service JVM boot (first log line → main class)", seg(ours, "d_first", "d_main"),
@@ -194,7 +185,7 @@ def report(bench, w):
          seg(ours, "d_ready", "l_outcome"), None),
         ("launcher: print, exit", seg(ours, "l_outcome", "t_return"), None),
     ]
-    chain = ("t0 l_main l_launcher l_helper l_cmdline l_readiness l_spawn d_first d_main "
+    chain = ("t0 l_main l_launcher l_spawn d_first d_main "
              "d_side d_reporter d_settings d_signals d_service d_ready l_outcome "
              "t_return").split()
     # Whether every run has every marker in order (a segment's median over fewer runs, or a
@@ -216,8 +207,8 @@ def report(bench, w):
       "JVM's first log line, the part of exec and JVM start-up before logging begins, which "
       "the daemon JVM has too; the foreground's \"signals\" row is main → HttpServer (flags "
       "and the signal policy), and its service row ends at the first /health answer. The "
-      "markers (the first load of: the main class, `Launcher`, `HelperBinary`, "
-      "`JvmCommandLine`, `Readiness$Settings` in the launcher, `ProcessBuilder`; the daemon "
+      "markers (the first load of: the main class, `Launcher`, `ProcessBuilder` in the "
+      "launcher; the daemon "
       "JVM's first log line, its main class, `DaemonSide`, `Readiness$Reporter`, "
       "`Readiness$Settings`, `Signals`, `HttpServer`, then its first file output stream "
       "(`Channels$1` on JDK 17, `ChannelOutputStream` later) or `StandardCopyOption` (the "
@@ -274,11 +265,8 @@ def report(bench, w):
     segments = [
         ("launcher: JVM boot", r0["launcher_events"], mk["t0"], mk["l_main"]),
         ("launcher: flags, options", r0["launcher_events"], mk["l_main"], mk["l_launcher"]),
-        ("launcher: pidfile, log checks", r0["launcher_events"], mk["l_launcher"], mk["l_helper"]),
-        ("launcher: helper locate", r0["launcher_events"], mk["l_helper"], mk["l_cmdline"]),
-        ("launcher: command line", r0["launcher_events"], mk["l_cmdline"], mk["l_readiness"]),
-        ("launcher: readiness directory + settings, abort hook, X_OK", r0["launcher_events"],
-         mk["l_readiness"], mk["l_spawn"]),
+        ("launcher: checks, settings ∥ helper, command line (two threads)", r0["launcher_events"],
+         mk["l_launcher"], mk["l_spawn"]),
         ("launcher: spawn (ProcessBuilder → daemon JVM alive)", r0["launcher_events"],
          mk["l_spawn"], mk["d_first"]),
         ("launcher: wait for READY", r0["launcher_events"], mk["d_first"], mk["l_outcome"]),
