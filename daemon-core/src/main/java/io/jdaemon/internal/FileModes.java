@@ -44,13 +44,14 @@ final class FileModes {
     /** One {@code lstat} of {@code path}: see {@link Stat}. */
     static Stat stat(Path path) throws IOException {
         Map<String, Object> attrs =
-                Files.readAttributes(path, "unix:mode,uid,gid,size", LinkOption.NOFOLLOW_LINKS);
+                Files.readAttributes(path, "unix:mode,uid,gid,size,dev,ino", LinkOption.NOFOLLOW_LINKS);
         return new Stat(((Number) attrs.get("mode")).intValue(), ((Number) attrs.get("uid")).intValue(),
-                ((Number) attrs.get("gid")).intValue(), ((Number) attrs.get("size")).longValue());
+                ((Number) attrs.get("gid")).intValue(), ((Number) attrs.get("size")).longValue(),
+                ((Number) attrs.get("dev")).longValue(), ((Number) attrs.get("ino")).longValue());
     }
 
     /**
-     * A file's mode with its file-type bits, its owner, group and size, as numbers, from one
+     * A file's mode with its file-type bits, its owner, group, size, device and inode, from one
      * {@code lstat} (not {@code PosixFileAttributes}, whose owner and group are names looked up
      * in the user database, and whose permissions are an EnumSet).
      */
@@ -59,12 +60,21 @@ final class FileModes {
         final int uid;
         final int gid;
         final long size;
+        private final long dev;
+        private final long ino;
 
-        private Stat(int mode, int uid, int gid, long size) {
+        private Stat(int mode, int uid, int gid, long size, long dev, long ino) {
             this.mode = mode;
             this.uid = uid;
             this.gid = gid;
             this.size = size;
+            this.dev = dev;
+            this.ino = ino;
+        }
+
+        /** Whether both are of the same file (device and inode). */
+        boolean sameFile(Stat other) {
+            return dev == other.dev && ino == other.ino;
         }
 
         boolean isLink() {

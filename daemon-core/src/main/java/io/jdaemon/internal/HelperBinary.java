@@ -283,34 +283,32 @@ public final class HelperBinary {
      */
     private static String makePrivate(Path dir) {
         try {
+            int self = TrustedPath.Identity.current().uid;
             FileModes.Stat stat = existing(dir);
-            if (stat != null && stat.isDirectory() && stat.uid == TrustedPath.Identity.current().uid
-                    && stat.permissions() == 0700) {
-                // The common case, one walk: the directory is there, this user's and private.
-                String untrusted = TrustedPath.untrusted(dir);
-                return untrusted == null ? null : dir + " is unsafe: " + untrusted;
+            if (stat == null || !stat.isDirectory() || stat.uid != self || stat.permissions() != 0700) {
+                // Not yet a private directory of this user's (the common case is, and skips this).
+                Path parent = dir.getParent();
+                String untrusted = parent == null ? null : TrustedPath.untrusted(existingAncestor(parent));
+                if (untrusted != null) {
+                    return dir + " is unsafe: " + untrusted;
+                }
+                if (stat == null) {
+                    Files.createDirectories(dir.getParent());
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+                    stat = FileModes.stat(dir);
+                }
+                if (!stat.isDirectory()) {
+                    return dir + " is not a directory";
+                }
+                if (stat.uid != self) {
+                    return dir + " belongs to " + Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName()
+                            + ", not to this user";
+                }
+                if (stat.permissions() != 0700) {
+                    Files.setPosixFilePermissions(dir, PRIVATE_DIR);
+                }
             }
-            Path parent = dir.getParent();
-            String untrusted = parent == null ? null : TrustedPath.untrusted(existingAncestor(parent));
-            if (untrusted != null) {
-                return dir + " is unsafe: " + untrusted;
-            }
-            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(dir.getParent());
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
-            }
-            PosixFileAttributes attrs =
-                    Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!attrs.isDirectory()) {
-                return dir + " is not a directory";
-            }
-            if (!TrustedPath.Identity.current().owns(dir)) {
-                return dir + " belongs to " + attrs.owner().getName() + ", not to this user";
-            }
-            if (!FileModes.are(dir, 0700)) {
-                Files.setPosixFilePermissions(dir, PRIVATE_DIR);
-            }
-            untrusted = TrustedPath.untrusted(dir);
+            String untrusted = TrustedPath.untrusted(dir);
             return untrusted == null ? null : dir + " is unsafe: " + untrusted;
         } catch (IOException | UnsupportedOperationException e) {
             return dir + ": " + e;

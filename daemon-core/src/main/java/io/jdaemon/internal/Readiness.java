@@ -23,8 +23,6 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -76,14 +74,14 @@ final class Readiness {
     /** The launcher's end: the directory with the settings, removed on close. */
     public static final class Listener implements AutoCloseable {
         private final Path dir;
-        private final Object fileKey;
+        private final FileModes.Stat created;
         private final File outcome;
         private final File extend;
         private final int ownerUid;
 
-        private Listener(Path dir, Object fileKey, int ownerUid) {
+        private Listener(Path dir, FileModes.Stat created, int ownerUid) {
             this.dir = dir;
-            this.fileKey = fileKey;
+            this.created = created;
             // java.io for the polls: a stat every millisecond without an exception when absent.
             this.outcome = dir.resolve(OUTCOME).toFile();
             this.extend = dir.resolve(EXTEND).toFile();
@@ -100,8 +98,8 @@ final class Readiness {
          * settings. The temporary directory must pass {@link TrustedPath} (else nobody could be
          * sure the outcome read later comes from the daemon).
          *
-         * @param ownerUid the daemon's user, to whom the directory and the settings file are
-         *     given (not following links) before the settings are written; -1 for this user
+         * @param ownerUid the daemon's user, to whom the settings file and then the directory are
+         *     given (not following links) once the settings are written; -1 for this user
          * @param ownerGid the daemon's group; -1 for this user's
          * @throws DaemonException (exit 6) naming {@code java.io.tmpdir} if it is unsafe,
          *     missing, read-only or full; nothing is left in it then
@@ -137,9 +135,7 @@ final class Readiness {
                         chown(dir.resolve(SETTINGS), ownerUid, ownerGid);
                         chown(dir, ownerUid, ownerGid);
                     }
-                    BasicFileAttributes attrs =
-                            Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    listener = new Listener(dir, attrs.fileKey(),
+                    listener = new Listener(dir, FileModes.stat(dir),
                             ownerUid >= 0 ? ownerUid : TrustedPath.Identity.current().uid);
                 } catch (IOException | RuntimeException e) {
                     try {
@@ -226,13 +222,11 @@ final class Readiness {
          * same directory (device and inode), still of the expected owner and mode 0700.
          */
         private void checkIdentity() throws IOException {
-            BasicFileAttributes attrs =
-                    Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             FileModes.Stat stat = FileModes.stat(dir);
-            if (!attrs.isDirectory() || !fileKey.equals(attrs.fileKey()) || stat.uid != ownerUid
+            if (!stat.isDirectory() || !stat.sameFile(created) || stat.uid != ownerUid
                     || stat.permissions() != 0700) {
                 throw new IOException("the readiness directory " + dir + " was replaced (now "
-                        + (attrs.isDirectory() ? "uid " + stat.uid + ", mode "
+                        + (stat.isDirectory() ? "uid " + stat.uid + ", mode "
                         + Integer.toOctalString(stat.mode & 07777) : "not a directory")
                         + "); its outcome is not the daemon's");
             }
@@ -428,9 +422,8 @@ final class Readiness {
                     continue;
                 }
                 try {
-                    PosixFileAttributes attrs =
-                            Files.readAttributes(entry, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (attrs.isDirectory() && TrustedPath.Identity.current().owns(entry)) {
+                    FileModes.Stat stat = FileModes.stat(entry);
+                    if (stat.isDirectory() && stat.uid == TrustedPath.Identity.current().uid) {
                         removeDirectory(entry);
                     }
                 } catch (IOException | RuntimeException e) {

@@ -206,16 +206,6 @@ final class TrustedPath {
             }
         }
 
-        /** Whether the path (not followed) belongs to this user. */
-        boolean owns(Path path) {
-            try {
-                return ((Number) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS))
-                        .intValue() == uid;
-            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-                return false;
-            }
-        }
-
         /** Whether the path (not followed) belongs to root or to this user. */
         boolean trustedOwner(Path path) {
             try {
