@@ -95,6 +95,9 @@ class UserIT extends WithExample {
     @AfterAll
     static void removeUserAndGroups() throws IOException {
         if (user != null) {
+            // userdel refuses while any process of the user exists, a zombie not yet reaped too.
+            Example.awaitTrue(() -> Hostile.quietly(List.of("pgrep", "-u", user)) == 1,
+                    "the processes of user " + user + " to be gone");
             Hostile.quietly(List.of("userdel", user));
             Hostile.quietly(List.of("groupdel", primary));
             Hostile.quietly(List.of("groupdel", supplementary));
