@@ -89,6 +89,16 @@ def variants_on(bench, java, java_home):
             returns=True)
     else:
         bench.skipped["start-stop-daemon"] = "start-stop-daemon (dpkg) not found"
+    if bench.peers_jar and os.path.isfile(bench.peers_jar):
+        v["floor"] = dict(
+            label="floor: a JVM that only calls `ProcessBuilder.start()` on the foreground "
+                  "command, then halts (no detaching, no checks)",
+            argv=lambda t, d, p: [java, bench.tag_opt(t), "-cp", bench.peers_jar,
+                                  "io.jdaemon.bench.peers.SpawnOnly", java, bench.tag_opt(t),
+                                  "-jar", jar, "--port=%d" % p],
+            returns=False)
+    else:
+        bench.skipped["floor"] = "the peer services (bench/peers) were not built"
     jsvc = shutil.which("jsvc")
     cd_jar = os.path.join(bench.peers_lib or "", "commons-daemon.jar")
     if not jsvc:
@@ -229,7 +239,8 @@ def run(bench):
     if bench.args.variants:
         variants = {k: v for k, v in variants.items()
                     if bench.base_name(k) in bench.args.variants
-                    or bench.base_name(k) in ("foreground", "foreground-cds", "jdaemon-cds")}
+                    or bench.base_name(k) in ("foreground", "floor", "foreground-cds",
+                                              "jdaemon-cds")}
     for name, why in bench.skipped.items():
         bench.say("bench: skipping %s: %s" % (name, why))
     names = list(variants)

@@ -29,6 +29,14 @@ def report(bench, w):
               "%.0f + %.0f + 15 = %.0f ms | %s by %.0f ms |" % (
                   kind, " (JDK %s)" % jdk[0] if len(bench.jdks) > 1 else "", ours_i, fg_i, boot,
                   limit, "met" if ours_i <= limit else "**missed**", abs(ours_i - limit)))
+            floor = h(bench.jdk_key("floor", i))
+            if floor is not None:
+                w("| (what the limit leaves above the floor%s: a JVM that only calls "
+                  "`ProcessBuilder.start()` on the foreground command) | floor %.0f ms, limit "
+                  "%.0f ms: %.0f ms for detaching, checks, handshake, pidfile; ours is %.0f ms "
+                  "above the floor | context |" % (
+                      " (JDK %s)" % jdk[0] if len(bench.jdks) > 1 else "", floor, limit,
+                      limit - floor, ours_i - floor))
     good = [r for r in ready.get("jdaemon", []) if r["ok"]]
     if good:
         lag = med([r["return_ms"] - r["health_ms"] for r in good])

@@ -23,6 +23,7 @@ final class Launcher {
 
     private final DaemonOptions options;
     private String name;
+    private JvmCommandLine jvm;
 
     /**
      * A launcher for a daemon with these options, named {@code name} in messages; null for the
@@ -36,7 +37,7 @@ final class Launcher {
     /** The name this launcher's messages give the service. */
     public String name() {
         if (name == null) {
-            name = Dispatch.programName();
+            name = jvm != null ? ProgramName.of(jvm) : Dispatch.programName();
         }
         return name;
     }
@@ -61,8 +62,9 @@ final class Launcher {
 
     private Report startOrThrow() {
         checkOpenFiles(); // first: the count must not include the second thread's files
-        // The spawn's ingredients are found on a second thread while this one checks the flags'
-        // files and writes the settings: the JVM's start-up leaves a core idle.
+        // The helper is found, and the JDK's process class initialised, on a second thread while
+        // this one checks the flags' files, writes the settings and reads the command line: the
+        // JVM's start-up leaves a core idle.
         Preparation preparation = new Preparation();
         preparation.start();
         try {
@@ -78,12 +80,8 @@ final class Launcher {
                     ProcStat.selfPid());
             try (Readiness.Listener listener = account == null ? Readiness.Listener.open(settings, -1, -1)
                     : Readiness.Listener.open(settings, (int) account.uid(), (int) account.gid())) {
-                Path helper = preparation.helper();
-                JvmCommandLine jvm = preparation.commandLine();
-                if (name == null) {
-                    name = ProgramName.of(jvm);
-                }
-                return spawnAndAwait(listener, account, helper, jvm, logStart);
+                jvm = JvmCommandLine.current();
+                return spawnAndAwait(listener, account, preparation, logStart);
             } catch (IOException e) {
                 throw new DaemonException("cannot start the daemon: " + e, ExitStatus.FAILED, e);
             }
@@ -135,8 +133,8 @@ final class Launcher {
     }
 
     /** Runs the helper and waits for the daemon's outcome, given up (and cleaned up) on failure. */
-    private Report spawnAndAwait(Readiness.Listener listener, UserAccount account, Path helper,
-            JvmCommandLine jvm, long logStart) throws IOException {
+    private Report spawnAndAwait(Readiness.Listener listener, UserAccount account,
+            Preparation preparation, long logStart) throws IOException {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         // Ctrl-C or SIGTERM while starting gives the start up: the daemon is killed if its
         // PID is known, and without the settings directory a daemon not yet running gives up.
@@ -158,10 +156,11 @@ final class Launcher {
         long pid = 0;
         Readiness.Outcome outcome = null;
         try {
-            pid = HelperProcess.detach(helper, options, account,
+            pid = HelperProcess.detach(preparation.helper(), options, account,
                     jvm.withProperty(Readiness.MARKER, listener.address()), deadline);
             spawned.set(pid);
             listener.sweepLeftovers(); // while the daemon's JVM starts
+            name(); // likewise: the report names the service
             outcome = await(listener, pid, deadline);
         } finally {
             if (outcome == null) {
@@ -187,12 +186,11 @@ final class Launcher {
 
     /**
      * What the spawn needs besides the checks of the flags' files, found on a thread of its own
-     * while they run: the helper, this JVM's command line; and the JDK's
-     * process class, whose initialisation (its first lambda) the spawn would otherwise wait for.
+     * while they run: the helper; and the JDK's process class, whose initialisation (its first
+     * lambda) the spawn would otherwise wait for.
      */
     private static final class Preparation extends Thread {
         private Path helper;
-        private JvmCommandLine commandLine;
         private Throwable failure;
 
         Preparation() {
@@ -204,7 +202,6 @@ final class Launcher {
         public void run() {
             try {
                 helper = HelperBinary.locate();
-                commandLine = JvmCommandLine.current();
                 initialize("java.lang.ProcessImpl");
             } catch (RuntimeException | Error e) {
                 failure = e;
@@ -239,13 +236,6 @@ final class Launcher {
             finish();
             rethrow();
             return helper;
-        }
-
-        /** This JVM's command line, once the thread is done. */
-        JvmCommandLine commandLine() {
-            finish();
-            rethrow();
-            return commandLine;
         }
 
         private void rethrow() {
@@ -411,7 +401,7 @@ final class Launcher {
         StringBuilder text = new StringBuilder(message);
         String tail = logTail(logStart);
         if (!tail.isEmpty()) {
-            text.append("\n").append(name).append(": output in ").append(options.logFile())
+            text.append("\n").append(name()).append(": output in ").append(options.logFile())
                     .append(":\n").append(tail);
         } else if (!isDevNull(options.logFile())) {
             text.append(" (see ").append(options.logFile()).append(")");
