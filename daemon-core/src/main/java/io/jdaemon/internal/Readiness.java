@@ -9,6 +9,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -21,9 +22,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * The readiness handshake between the launcher and the daemon it started, through files in a
@@ -78,14 +81,23 @@ final class Readiness {
         private final File outcome;
         private final File extend;
         private final int ownerUid;
+        /**
+         * The directory, opened while it was still this launcher's alone, when it is given to
+         * another user: that user may then rename it and put a link in its place, so its files
+         * are read and removed through this descriptor, never by path. Null when the directory
+         * stays this user's (nobody else can change it) or where there is no such stream.
+         */
+        private final SecureDirectoryStream<Path> held;
 
-        private Listener(Path dir, FileModes.Stat created, int ownerUid) {
+        private Listener(Path dir, FileModes.Stat created, int ownerUid,
+                SecureDirectoryStream<Path> held) {
             this.dir = dir;
             this.created = created;
             // java.io for the polls: a stat every millisecond without an exception when absent.
             this.outcome = dir.resolve(OUTCOME).toFile();
             this.extend = dir.resolve(EXTEND).toFile();
             this.ownerUid = ownerUid;
+            this.held = held;
         }
 
         /** {@link #open(Settings, int, int)} for a daemon of this user. */
@@ -126,18 +138,27 @@ final class Readiness {
                     throw unusableTmpDir(tmp, reason(e));
                 }
                 Listener listener = null;
+                SecureDirectoryStream<Path> held = null;
                 try {
                     // Written while the directory is still this launcher's alone, where nobody
                     // else can plant a link: java.io suffices (no channel classes in the
                     // launcher). Then given to the daemon's user, the file before the directory.
                     writeOwn(dir, SETTINGS, encode(settings));
-                    if (ownerUid >= 0) {
+                    if (ownerUid >= 0 && ownerUid != TrustedPath.Identity.current().uid) {
+                        held = hold(dir);
                         chown(dir.resolve(SETTINGS), ownerUid, ownerGid);
                         chown(dir, ownerUid, ownerGid);
                     }
                     listener = new Listener(dir, FileModes.stat(dir),
-                            ownerUid >= 0 ? ownerUid : TrustedPath.Identity.current().uid);
+                            ownerUid >= 0 ? ownerUid : TrustedPath.Identity.current().uid, held);
                 } catch (IOException | RuntimeException e) {
+                    if (held != null) {
+                        try {
+                            held.close();
+                        } catch (IOException ignored) {
+                            // the directory is removed by path below, still this launcher's
+                        }
+                    }
                     try {
                         removeDirectory(dir);
                     } catch (IOException ignored) {
@@ -175,12 +196,7 @@ final class Readiness {
                 return null; // the common case: one stat, no exception, every millisecond
             }
             byte[] bytes;
-            // The directory is the daemon's user's: if that is not this launcher's, only an open
-            // that does not follow a link is safe from what that user could plant. Else java.io
-            // (no channel classes in the launcher).
-            try (InputStream in = ownerUid == TrustedPath.Identity.current().uid
-                    ? new FileInputStream(outcome)
-                    : Files.newInputStream(dir.resolve(OUTCOME), LinkOption.NOFOLLOW_LINKS)) {
+            try (InputStream in = read(OUTCOME)) {
                 bytes = in.readAllBytes();
             } catch (NoSuchFileException | FileNotFoundException e) {
                 return null;
@@ -210,11 +226,27 @@ final class Readiness {
             if (!extend.exists()) {
                 return 0;
             }
-            try {
-                return number(fields(Files.readAllBytes(dir.resolve(EXTEND)))[0]);
+            try (InputStream in = read(EXTEND)) {
+                return number(fields(in.readAllBytes())[0]);
             } catch (IOException e) {
                 return 0;
             }
+        }
+
+        /**
+         * A file of the handshake, not following a link: through the directory's descriptor
+         * when it is another user's, else (the directory is this user's alone) with java.io,
+         * which needs no channel classes.
+         */
+        private InputStream read(String name) throws IOException {
+            if (held != null) {
+                return Channels.newInputStream(held.newByteChannel(Path.of(name),
+                        Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
+            }
+            if (ownerUid != TrustedPath.Identity.current().uid) {
+                return Files.newInputStream(dir.resolve(name), LinkOption.NOFOLLOW_LINKS);
+            }
+            return new FileInputStream(dir.resolve(name).toFile());
         }
 
         /**
@@ -232,10 +264,51 @@ final class Readiness {
             }
         }
 
+        /**
+         * Removes the handshake. A directory given to another user is emptied through its
+         * descriptor, and removed by path only if the path still names it; whatever that user
+         * put in its place stays.
+         */
         @Override
         public void close() throws IOException {
-            removeDirectory(dir);
+            if (held == null) {
+                removeDirectory(dir);
+                return;
+            }
+            try (SecureDirectoryStream<Path> entries = held) {
+                for (Path entry : entries) {
+                    Path name = entry.getFileName();
+                    if (isHandshakeFile(name.toString())) {
+                        try {
+                            entries.deleteFile(name); // unlinkat: a link, not what it names
+                        } catch (NoSuchFileException e) {
+                            // the daemon renamed or removed it meanwhile
+                        }
+                    }
+                }
+            } catch (DirectoryIteratorException e) {
+                throw e.getCause();
+            }
+            FileModes.Stat now;
+            try {
+                now = FileModes.stat(dir);
+            } catch (NoSuchFileException e) {
+                return;
+            }
+            if (now.isDirectory() && now.sameFile(created)) {
+                Files.deleteIfExists(dir);
+            }
         }
+    }
+
+    /** The directory {@code dir} held open, or null where the platform has no such stream. */
+    private static SecureDirectoryStream<Path> hold(Path dir) throws IOException {
+        DirectoryStream<Path> stream = Files.newDirectoryStream(dir);
+        if (stream instanceof SecureDirectoryStream) {
+            return (SecureDirectoryStream<Path>) stream;
+        }
+        stream.close();
+        return null;
     }
 
     /** The daemon's end. */
@@ -388,10 +461,7 @@ final class Readiness {
     private static void removeDirectory(Path dir) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (name.equals(SETTINGS) || name.equals(OUTCOME) || name.equals(EXTEND)
-                        || name.startsWith(SETTINGS + TMP_INFIX) || name.startsWith(OUTCOME + TMP_INFIX)
-                        || name.startsWith(EXTEND + TMP_INFIX)) {
+                if (isHandshakeFile(entry.getFileName().toString())) {
                     Files.deleteIfExists(entry); // removes a link, not what it names
                 }
             }
@@ -401,6 +471,13 @@ final class Readiness {
             throw e.getCause();
         }
         Files.deleteIfExists(dir);
+    }
+
+    /** Whether {@code name} is one of the files the handshake writes, or a temporary name of one. */
+    private static boolean isHandshakeFile(String name) {
+        return name.equals(SETTINGS) || name.equals(OUTCOME) || name.equals(EXTEND)
+                || name.startsWith(SETTINGS + TMP_INFIX) || name.startsWith(OUTCOME + TMP_INFIX)
+                || name.startsWith(EXTEND + TMP_INFIX);
     }
 
     /**

@@ -407,6 +407,64 @@ class UserIT extends WithExample {
         assertThat(Hostile.list(run)).isEmpty();
     }
 
+    /**
+     * Once the root launcher has given the handshake directory to the daemon's user, that user
+     * can rename it and put a link to a directory of root's in its place (java.io.tmpdir is
+     * sticky, and the entry is theirs). The launcher reads the outcome and removes the handshake
+     * files through the descriptor of the directory it made, so no file of root's behind the
+     * link is read as an outcome or deleted; the start fails (the daemon's outcome cannot reach
+     * the launcher) and says so.
+     */
+    @Test
+    void theUserCannotMakeTheRootLauncherReadOrDeleteThroughASwappedHandshakeDirectory() throws Exception {
+        Path roots = Files.createDirectory(dir.resolve("roots"));
+        List<String> names = List.of("settings", "outcome", "extend");
+        for (String name : names) {
+            Files.writeString(roots.resolve(name), "READY\0root's " + name);
+        }
+        List<String> command = daemon("--user=" + user, "--port=0", "--slow-start=1",
+                "--start-timeout=3");
+        Path tmp = dir.resolve("tmp");
+        Set<Path> before = Set.copyOf(Hostile.list(tmp).stream().map(tmp::resolve).toList());
+        Background.Running launcher = Background.background(example, new ProcessBuilder(command));
+        Example.Result r;
+        try {
+            Path handshake = awaitNewDirectoryOfTheUser(tmp, before);
+            run(List.of("setpriv", "--reuid=" + user, "--regid=" + primary, "--clear-groups", "sh",
+                    "-c", "mv \"$1\" \"$1.aside\" && ln -s \"$2\" \"$1\"", "sh",
+                    handshake.toString(), roots.toString()));
+            r = launcher.await(60);
+        } finally {
+            launcher.process().destroyForcibly();
+        }
+
+        assertThat(r.exit()).as("launcher stdout: %s, stderr: %s", r.out(), r.err()).isNotZero();
+        assertThat(r.out()).doesNotContain("started");
+        for (String name : names) {
+            assertThat(roots.resolve(name)).as("root's file behind the link")
+                    .hasContent("READY\0root's " + name);
+        }
+        assertThat(example.processes()).as("the daemon was killed").isEmpty();
+    }
+
+    /** The handshake directory a launcher just made in {@code tmp}, once it is the user's. */
+    private static Path awaitNewDirectoryOfTheUser(Path tmp, Set<Path> before) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (String name : Hostile.list(tmp)) {
+                Path entry = tmp.resolve(name);
+                if (name.startsWith("jdaemon-") && !before.contains(entry)
+                        && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+                        && ((Number) Files.getAttribute(entry, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                                .longValue() == uid) {
+                    return entry;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no handshake directory of " + user + " appeared in " + tmp);
+    }
+
     // ---- helpers --------------------------------------------------------------------------
 
     private static void assertOwnedByUser(Path file) throws IOException {
