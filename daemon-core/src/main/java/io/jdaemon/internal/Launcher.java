@@ -5,8 +5,6 @@ import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -509,20 +507,11 @@ final class Launcher {
 
     /** What the daemon appended to the log since {@code start}: its last 20 lines, indented. */
     private String logTail(long start) {
-        Path log = options.logFile();
-        BasicFileAttributes attrs = attributesOrNull(log);
-        if (attrs == null || !attrs.isRegularFile() || attrs.size() <= start) {
+        String text = LogTail.since(options.logFile(), start, 8192);
+        if (text.isEmpty()) {
             return "";
         }
-        long from = Math.max(start, attrs.size() - 8192);
-        byte[] bytes = new byte[(int) (attrs.size() - from)];
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            file.seek(from);
-            file.readFully(bytes);
-        } catch (IOException e) {
-            return "";
-        }
-        String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
+        String[] lines = text.split("\n");
         StringBuilder out = new StringBuilder();
         for (int i = Math.max(0, lines.length - 20); i < lines.length; i++) {
             out.append(out.length() == 0 ? "" : "\n").append("  ").append(lines[i]);

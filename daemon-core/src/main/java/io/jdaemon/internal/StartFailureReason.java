@@ -1,8 +1,5 @@
 package io.jdaemon.internal;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -24,19 +21,8 @@ final class StartFailureReason {
 
     /** The reason found in {@code log} after byte offset {@code start}, or null if none. */
     static String fromLog(Path log, long start) {
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long size = file.length();
-            if (size <= start) {
-                return null;
-            }
-            long from = Math.max(start, size - SEARCHED_BYTES);
-            byte[] bytes = new byte[(int) (size - from)];
-            file.seek(from);
-            file.readFully(bytes);
-            return fromText(new String(bytes, StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        String text = LogTail.since(log, start, SEARCHED_BYTES);
+        return text.isEmpty() ? null : fromText(text);
     }
 
     /** The reason in a piece of log text, or null if none is recognised. */
