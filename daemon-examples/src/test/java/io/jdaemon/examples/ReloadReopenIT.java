@@ -67,7 +67,9 @@ class ReloadReopenIT extends WithExample {
 
         reload();
 
-        Example.awaitTrue(() -> example.logText().contains("failing on reload"), "the failure in the log");
+        // the stack trace follows its first line in writes of its own: wait for one of its frames
+        Example.awaitTrue(() -> example.logText().contains("\tat io.jdaemon.examples.HealthService"),
+                "the failure and its stack trace in the log");
         assertThat(example.logText()).contains("jdaemon: reload callback ")
                 .contains("failed: java.lang.IllegalStateException: failing on reload, as asked by --fail-reload")
                 .containsPattern("\tat io\\.jdaemon\\.examples\\.HealthService");
