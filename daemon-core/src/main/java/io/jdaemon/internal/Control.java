@@ -102,6 +102,10 @@ public final class Control {
 
     /** The state of the daemon behind a pidfile. */
     public static Status status(Path pidFile) {
+        String replaceable = PidFile.replaceableDirectory(pidFile);
+        if (replaceable != null) {
+            return new Status(DaemonStatus.State.UNKNOWN, 0, replaceable);
+        }
         PidFile.State state;
         try {
             state = PidFile.inspect(pidFile);

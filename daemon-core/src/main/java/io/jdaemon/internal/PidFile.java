@@ -341,6 +341,36 @@ final class PidFile {
     }
 
     /**
+     * Why a control command must not act on this pidfile by its path, or null. It reads the file,
+     * asks who holds its lock, signals that process and may remove the file, each by path: a user
+     * who could swap the pidfile's directory for a link meanwhile (one who can write the
+     * directory's parent) could point those steps at another daemon's pidfile of the same name,
+     * and have it stopped or removed. So the directory's parent and all above it, and those of
+     * the directory a link there leads to, must pass {@link TrustedPath} for this process's
+     * user; the directory itself may be the daemon's user's (as systemd's
+     * {@code RuntimeDirectory=} makes it), since the file's name in it is never followed.
+     */
+    static String replaceableDirectory(Path pidFile) {
+        Path dir = pidFile.toAbsolutePath().normalize().getParent();
+        if (dir == null || dir.getParent() == null || !Files.isDirectory(dir)) {
+            return null; // nothing there to act on: the command finds no pidfile
+        }
+        String problem = TrustedPath.untrusted(dir.getParent());
+        if (problem == null && Files.isSymbolicLink(dir)) {
+            try {
+                Path real = dir.toRealPath();
+                problem = real.getParent() == null ? null : TrustedPath.untrusted(real.getParent());
+            } catch (IOException e) {
+                problem = "cannot resolve " + dir + ": " + reason(e);
+            }
+        }
+        return problem == null ? null : "pidfile " + pidFile + " is in an unsafe place: " + problem
+                + "; another user could swap its directory for a link while this command acts on "
+                + "it. Run the command as that user, or keep the pidfile in a directory whose "
+                + "parents only root can change (such as /run/NAME)";
+    }
+
+    /**
      * Refuses a pidfile whose directory (or an ancestor, or a symlink on the way) another user
      * could change: see {@link TrustedPath}.
      */

@@ -3,9 +3,11 @@ package io.jdaemon.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdaemon.DaemonOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -21,6 +23,27 @@ class ControlTest {
     private Report run(Flags.Action action, Path pidFile) {
         DaemonOptions options = DaemonOptions.builder().pidFile(pidFile).build();
         return new Control(DaemonOptions.defaults(), options, "svc").run(action, false);
+    }
+
+    /**
+     * A pidfile below a directory another user owns, who could swap its directory for a link:
+     * status is unknown (4), stop refuses, and the stale file is not removed either.
+     */
+    @Test
+    void aPidFileWhoseDirectoryAnotherUserCouldSwapIsNotActedOn() throws IOException {
+        Assumptions.assumeTrue(TrustedPath.Identity.current().isRoot(), "needs root to chown");
+        Path theirs = Files.createDirectory(dir.resolve("theirs"));
+        Path run = Files.createDirectory(theirs.resolve("run"));
+        Files.setAttribute(theirs, "unix:uid", 65534);
+        Path pidFile = Files.writeString(run.resolve("svc.pid"), "12345\n");
+
+        Report status = run(Flags.Action.STATUS, pidFile);
+        assertThat(status.exitStatus()).isEqualTo(4);
+        assertThat(status.text("svc")).contains("pidfile " + pidFile + " is in an unsafe place: "
+                + theirs + " belongs to ").contains("Run the command as that user");
+        Report stop = run(Flags.Action.STOP, pidFile);
+        assertThat(stop.ok()).isFalse();
+        assertThat(pidFile).exists();
     }
 
     @Test
