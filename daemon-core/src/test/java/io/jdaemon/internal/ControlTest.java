@@ -1,7 +1,9 @@
 package io.jdaemon.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,8 +43,9 @@ class ControlTest {
         assertThat(status.exitStatus()).isEqualTo(4);
         assertThat(status.text("svc")).contains("pidfile " + pidFile + " is in an unsafe place: "
                 + theirs + " belongs to ").contains("Run the command as that user");
-        Report stop = run(Flags.Action.STOP, pidFile);
-        assertThat(stop.ok()).isFalse();
+        assertThatThrownBy(() -> run(Flags.Action.STOP, pidFile))
+                .isInstanceOf(DaemonException.class)
+                .hasMessageStartingWith("cannot stop: pidfile " + pidFile + " is in an unsafe place");
         assertThat(pidFile).exists();
     }
 
