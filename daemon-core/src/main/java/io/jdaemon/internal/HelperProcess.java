@@ -162,7 +162,7 @@ final class HelperProcess {
             helperProcess.destroyForcibly();
             long announced = announcedPid(reader.soFar());
             if (announced > 0) {
-                killDaemon(announced, options.pidFile());
+                ProcessHandle.of(announced).ifPresent(daemon -> killDaemon(daemon, options.pidFile()));
             }
             throw new DaemonException("the daemon helper did not finish within "
                     + options.startTimeout().toSeconds() + " s and was killed (is --log="
@@ -341,11 +341,13 @@ final class HelperProcess {
 
     /**
      * Kills a daemon this launcher started that was not ready in time, and removes the pidfile
-     * ({@code pidFile}, if not null) it may have written.
+     * ({@code pidFile}, if not null) it may have written. {@code daemon} was taken when the
+     * helper announced the PID: the JDK checks the process's start time before it signals, so
+     * a PID that the daemon, dead meanwhile, left to another process is not signalled.
      */
-    static void killDaemon(long pid, Path pidFile) {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        ProcStat.awaitExit(pid, Duration.ofSeconds(2));
+    static void killDaemon(ProcessHandle daemon, Path pidFile) {
+        daemon.destroyForcibly();
+        ProcStat.awaitExit(daemon.pid(), Duration.ofSeconds(2));
         if (pidFile != null) {
             try {
                 PidFile.removeStale(pidFile);

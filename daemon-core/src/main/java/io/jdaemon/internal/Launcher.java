@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The launching side of {@code --daemon}: checks what can be checked before anything is spawned,
@@ -101,6 +101,14 @@ final class Launcher {
         if (pidFile != null) {
             PidFile.checkName(pidFile);
             checkPidFile(pidFile, opener);
+            if (account != null) {
+                // Root acts on this path for the user's daemon (now, and when it stops it): not
+                // one that user could swap for a link.
+                String replaceable = PidFile.replaceableDirectory(pidFile);
+                if (replaceable != null) {
+                    throw new DaemonException(replaceable, ExitStatus.NOT_CONFIGURED);
+                }
+            }
             PidFile.State state = PidFile.inspect(pidFile);
             if (state.locked()) {
                 if (state.problem() != null) {
@@ -136,14 +144,15 @@ final class Launcher {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         // Ctrl-C or SIGTERM while starting gives the start up: the daemon is killed if its
         // PID is known, and without the settings directory a daemon not yet running gives up.
-        AtomicLong spawned = new AtomicLong();
+        AtomicReference<ProcessHandle> spawned = new AtomicReference<>();
         Thread abort = new Thread("jdaemon-abort-start") {
             @Override
             public void run() {
                 try {
                     listener.close();
-                    if (spawned.get() > 0) {
-                        HelperProcess.killDaemon(spawned.get(), options.pidFile());
+                    ProcessHandle daemon = spawned.get();
+                    if (daemon != null) {
+                        HelperProcess.killDaemon(daemon, options.pidFile());
                     }
                 } catch (IOException | RuntimeException ignored) {
                     // exiting anyway; the next status reports what is left
@@ -156,10 +165,11 @@ final class Launcher {
         try {
             pid = HelperProcess.detach(preparation.helper(), options, account,
                     jvm.withProperty(Readiness.MARKER, listener.address()), deadline);
-            spawned.set(pid);
+            ProcessHandle daemon = ProcessHandle.of(pid).orElse(null);
+            spawned.set(daemon);
             listener.sweepLeftovers(); // while the daemon's JVM starts
             name(); // likewise: the report names the service
-            outcome = await(listener, pid, deadline);
+            outcome = await(listener, pid, daemon, deadline);
         } finally {
             if (outcome == null) {
                 // Failed (or no thread could be started): clean up now rather than in the
@@ -354,8 +364,8 @@ final class Launcher {
      * every 20; a daemon that failed is waited for until it has exited. Bounded by the start
      * timeout, past which the daemon is killed.
      */
-    private Readiness.Outcome await(Readiness.Listener listener, long pid, long deadline)
-            throws IOException {
+    private Readiness.Outcome await(Readiness.Listener listener, long pid, ProcessHandle daemon,
+            long deadline) throws IOException {
         for (int tick = 1; ; tick++) {
             Readiness.Outcome outcome = listener.poll(pid);
             if (outcome != null && outcome.kind() != Readiness.Outcome.Kind.FAILED) {
@@ -371,7 +381,9 @@ final class Launcher {
                 deadline = extended;
             }
             if (System.nanoTime() - deadline > 0) {
-                HelperProcess.killDaemon(pid, options.pidFile());
+                if (daemon != null) {
+                    HelperProcess.killDaemon(daemon, options.pidFile());
+                }
                 if (outcome != null) {
                     return outcome; // failed, and now gone
                 }

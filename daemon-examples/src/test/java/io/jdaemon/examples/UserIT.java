@@ -193,9 +193,10 @@ class UserIT extends WithExample {
 
     /**
      * A pidfile two levels below a directory of the user's ({@code HOME/run/x.pid}): the user can
-     * swap {@code run} for a link to another daemon's directory while root's control command acts
-     * on the path, so root refuses to act (status 4, stop 1, one line each) and nothing is
-     * signalled; the user, whose own files they are, controls the daemon.
+     * swap {@code run} for a link to another daemon's directory while root acts on the path. So a
+     * root start with {@code --user} refuses it (6), and root's status (4) and stop (1) of the
+     * user's own daemon there refuse to act, one line each, nothing signalled; the user, whose
+     * own files they are, controls the daemon.
      */
     @Test
     void rootDoesNotActOnAPidFileWhoseDirectoryTheUserCouldSwap() throws Exception {
@@ -203,28 +204,37 @@ class UserIT extends WithExample {
         Files.createDirectory(home.resolve("run"));
         run(List.of("chown", "-R", user + ":" + primary, home.toString()));
         String pidFile = "--pidfile=" + home.resolve("run/x.pid");
-        long pid = startAsUser(java(List.of(), "--daemon", "--user=" + user, pidFile,
-                "--log=" + run.resolve("x.log"), "--port=0"));
-        String unsafe = NAME + ": status unknown: pidfile " + home.resolve("run/x.pid") + " is in an "
-                + "unsafe place: " + home + " belongs to " + user + ", who could replace what is in it; "
-                + "another user could swap its directory for a link while this command acts on it. Run "
-                + "the command as that user, or keep the pidfile in a directory whose parents only root "
-                + "can change (such as /run/NAME)";
+        String log = "--log=" + home.resolve("run/x.log");
+        String unsafe = "pidfile " + home.resolve("run/x.pid") + " is in an unsafe place: " + home
+                + " belongs to " + user + ", who could replace what is in it; another user could swap "
+                + "its directory for a link while this command acts on it. Run the command as that "
+                + "user, or keep the pidfile in a directory whose parents only root can change (such "
+                + "as /run/NAME)";
 
+        Example.Result refused = example.run(java(List.of(), "--daemon", "--user=" + user, pidFile, log,
+                "--port=0"));
+        Hostile.assertOneErrorLine(refused, NAME + ": " + unsafe, 6);
+        assertThat(example.processes()).isEmpty();
+
+        long pid = startAsUser(asTheUser(java(List.of(), "--daemon", pidFile, log, "--port=0")));
         Example.Result status = example.run(java(List.of(), "--daemon=status", pidFile));
-        assertThat(status.out()).isEqualTo(unsafe + "\n");
+        assertThat(status.out()).isEqualTo(NAME + ": status unknown: " + unsafe + "\n");
         assertThat(status.exit()).isEqualTo(4);
         Example.Result stop = example.run(java(List.of(), "--daemon=stop", pidFile));
-        assertThat(stop.exit()).as("stop: %s", stop.err()).isEqualTo(1);
-        assertThat(stop.err()).contains("is in an unsafe place: " + home + " belongs to " + user);
+        Hostile.assertOneErrorLine(stop, NAME + ": cannot stop: " + unsafe, 1);
         assertThat(new Proc(pid).alive()).as("not signalled").isTrue();
 
-        List<String> stopAsUser = new ArrayList<>(List.of("setpriv", "--reuid=" + user,
-                "--regid=" + primary, "--clear-groups"));
-        stopAsUser.addAll(java(List.of(), "--daemon=stop", pidFile));
-        Example.Result stopped = example.run(stopAsUser);
+        Example.Result stopped = example.run(asTheUser(java(List.of(), "--daemon=stop", pidFile)));
         assertThat(stopped.out()).as("stderr: %s", stopped.err()).isEqualTo(NAME + " stopped, pid " + pid + "\n");
         assertThat(new Proc(pid).alive()).isFalse();
+    }
+
+    /** {@code command} run as the test user (its primary group only), not through --user. */
+    private static List<String> asTheUser(List<String> command) {
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + primary,
+                "--clear-groups"));
+        cmd.addAll(command);
+        return cmd;
     }
 
     /**
