@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 final class ProcStat {
 
     private static volatile long selfPid;
+    private static volatile String pidNamespace;
 
     private ProcStat() {
     }
@@ -36,6 +37,23 @@ final class ProcStat {
             selfPid = pid = pid > 0 ? pid : ProcessHandle.current().pid();
         }
         return pid;
+    }
+
+    /**
+     * This process's PID namespace as the kernel names it ({@code pid:[INODE]}, the link
+     * {@code /proc/self/ns/pid}), or "" where it cannot be read; read once.
+     */
+    static String pidNamespace() {
+        String ns = pidNamespace;
+        if (ns == null) {
+            try {
+                ns = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+            } catch (IOException | RuntimeException e) {
+                ns = "";
+            }
+            pidNamespace = ns;
+        }
+        return ns;
     }
 
     /**

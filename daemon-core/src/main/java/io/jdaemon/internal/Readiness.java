@@ -59,6 +59,8 @@ final class Readiness {
     private static final String FAILED = "FAILED";
     private static final String RUNNING = "RUNNING";
     private static final String TMP_INFIX = ".tmp-";
+    /** How many NUL-separated fields the settings file has. */
+    private static final int SETTINGS_FIELDS = 6;
 
     /** What the launcher resolved and the daemon needs: absolute paths, the policy. */
     public record Settings(String pidFile, String logFile, String sighup, boolean explicitReady,
@@ -483,7 +485,7 @@ final class Readiness {
     /**
      * Removes handshake directories that launchers which are gone left in {@code tmp} (killed
      * with SIGKILL, say): {@code jdaemon-PID-HEX-N}, a directory (not a link) of this user's,
-     * whose PID is dead or no longer a JVM. Best effort.
+     * made in this PID namespace, whose PID is dead or no longer a JVM. Best effort.
      */
     private static void sweep(Path tmp) {
         // java.io's list and no glob: no directory stream or regex set up for a usually empty sweep.
@@ -500,7 +502,8 @@ final class Readiness {
                 }
                 try {
                     FileModes.Stat stat = FileModes.stat(entry);
-                    if (stat.isDirectory() && stat.uid == TrustedPath.Identity.current().uid) {
+                    if (stat.isDirectory() && stat.uid == TrustedPath.Identity.current().uid
+                            && ofThisPidNamespace(entry)) {
                         removeDirectory(entry);
                     }
                 } catch (IOException | RuntimeException e) {
@@ -510,6 +513,28 @@ final class Readiness {
         } catch (RuntimeException e) {
             // best effort: the start goes on
         }
+    }
+
+    /**
+     * Whether the launcher that made this directory (of this user's) ran in this PID namespace,
+     * as its settings say: one in another namespace that shares the temporary directory (a
+     * container's /tmp mounted from the host) has a PID that means nothing here, and may be alive.
+     * Settings that do not say, or cannot be read, count as this namespace's.
+     */
+    private static boolean ofThisPidNamespace(Path dir) throws IOException {
+        Path settings = dir.resolve(SETTINGS);
+        String[] in;
+        try {
+            if (!FileModes.stat(settings).isRegularFile()) {
+                return true;
+            }
+            try (InputStream stream = new FileInputStream(settings.toFile())) {
+                in = fields(stream.readAllBytes());
+            }
+        } catch (NoSuchFileException | FileNotFoundException e) {
+            return true;
+        }
+        return in.length < SETTINGS_FIELDS || in[SETTINGS_FIELDS - 1].equals(ProcStat.pidNamespace());
     }
 
     /** The launcher's PID in a handshake directory's name {@code jdaemon-PID-HEX-N}, else -1. */
@@ -573,14 +598,16 @@ final class Readiness {
         return message.toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** The settings' fields, and last the launcher's PID namespace (for the sweep). */
     private static byte[] encode(Settings settings) {
         return join(settings.pidFile(), settings.logFile(), settings.sighup(),
-                settings.explicitReady() ? "1" : "0", Long.toString(settings.launcherPid()));
+                settings.explicitReady() ? "1" : "0", Long.toString(settings.launcherPid()),
+                ProcStat.pidNamespace());
     }
 
     private static Settings decode(byte[] bytes) throws IOException {
         String[] in = fields(bytes);
-        if (in.length != 5) {
+        if (in.length != SETTINGS_FIELDS) {
             throw new IOException("malformed settings: " + in.length + " fields");
         }
         return new Settings(in[0], in[1], in[2], in[3].equals("1"), number(in[4]));

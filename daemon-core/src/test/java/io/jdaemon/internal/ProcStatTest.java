@@ -62,6 +62,13 @@ class ProcStatTest {
         }
     }
 
+    /** The PID namespace as the kernel names it, the same as /proc/self/ns/pid says. */
+    @Test
+    void thePidNamespaceIsTheKernelsName() throws IOException {
+        assertThat(ProcStat.pidNamespace()).matches("pid:\\[[0-9]+\\]")
+                .isEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString());
+    }
+
     @Test
     void thisProcessIsAlive() {
         assertThat(ProcStat.isAlive(ProcessHandle.current().pid())).isTrue();

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The readiness handshake's directory (issue 10, item 4 and the sweep of item 5): only in a
  * temporary directory nobody else can change, so that no other user can rename it and write a
  * READY of theirs; and the directories that launchers killed with SIGKILL left are swept by the
- * next launcher, only this user's own, never through a link.
+ * next launcher, only this user's own from this PID namespace, never through a link.
  */
 class HandshakeIT extends WithExample {
 
@@ -94,12 +94,19 @@ class HandshakeIT extends WithExample {
             Path target = Files.createDirectory(dir.resolve("target"));
             Files.writeString(target.resolve("settings"), "root's");
             Path link = Files.createSymbolicLink(tmp.resolve("jdaemon-" + dead.pid() + "-1a2b-2"), target);
+            // a launcher in another PID namespace sharing this directory (a container's /tmp): the
+            // PID in the name means nothing here; its settings (NUL-separated, the namespace last)
+            // say where it ran
+            Path otherNamespace = leftover(tmp, "jdaemon-" + dead.pid() + "-1a2b-3");
+            Files.writeString(otherNamespace.resolve("settings"), "\0" + dir.resolve("x.log")
+                    + "\0DEFAULT\00\0" + dead.pid() + "\0pid:[1]");
 
             example.startDaemon();
 
             assertThat(ofDead).doesNotExist();
             assertThat(ofSleep).doesNotExist();
             assertThat(ofLiveJvm.resolve("settings")).exists();
+            assertThat(otherNamespace.resolve("settings")).exists();
             assertThat(theirs.resolve("settings")).exists();
             assertThat(Files.isSymbolicLink(link)).isTrue();
             assertThat(target.resolve("settings")).hasContent("root's");
