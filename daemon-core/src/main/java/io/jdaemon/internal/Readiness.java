@@ -90,6 +90,7 @@ final class Readiness {
          * stays this user's (nobody else can change it) or where there is no such stream.
          */
         private final SecureDirectoryStream<Path> held;
+        private boolean closed;
 
         private Listener(Path dir, FileModes.Stat created, int ownerUid,
                 SecureDirectoryStream<Path> held) {
@@ -140,8 +141,10 @@ final class Readiness {
                     throw unusableTmpDir(tmp, reason(e));
                 }
                 Listener listener = null;
+                FileModes.Stat created = null;
                 SecureDirectoryStream<Path> held = null;
                 try {
+                    created = FileModes.stat(dir);
                     // Written while the directory is still this launcher's alone, where nobody
                     // else can plant a link: java.io suffices (no channel classes in the
                     // launcher). Then given to the daemon's user, the file before the directory.
@@ -151,18 +154,11 @@ final class Readiness {
                         chown(dir.resolve(SETTINGS), ownerUid, ownerGid);
                         chown(dir, ownerUid, ownerGid);
                     }
-                    listener = new Listener(dir, FileModes.stat(dir),
+                    listener = new Listener(dir, created,
                             ownerUid >= 0 ? ownerUid : TrustedPath.Identity.current().uid, held);
                 } catch (IOException | RuntimeException e) {
-                    if (held != null) {
-                        try {
-                            held.close();
-                        } catch (IOException ignored) {
-                            // the directory is removed by path below, still this launcher's
-                        }
-                    }
                     try {
-                        removeDirectory(dir);
+                        remove(dir, created, held);
                     } catch (IOException ignored) {
                         // reported below; what could not be removed is swept by the next launcher
                     }
@@ -267,39 +263,53 @@ final class Readiness {
         }
 
         /**
-         * Removes the handshake. A directory given to another user is emptied through its
-         * descriptor, and removed by path only if the path still names it; whatever that user
-         * put in its place stays.
+         * Removes the handshake (see {@link Readiness#remove}), once: the launcher's abort hook
+         * and its own {@code try} may both close it, on two threads.
          */
         @Override
-        public void close() throws IOException {
-            if (held == null) {
-                removeDirectory(dir);
+        public synchronized void close() throws IOException {
+            if (closed) {
                 return;
             }
-            try (SecureDirectoryStream<Path> entries = held) {
-                for (Path entry : entries) {
-                    Path name = entry.getFileName();
-                    if (isHandshakeFile(name.toString())) {
-                        try {
-                            entries.deleteFile(name); // unlinkat: a link, not what it names
-                        } catch (NoSuchFileException e) {
-                            // the daemon renamed or removed it meanwhile
-                        }
+            closed = true;
+            remove(dir, created, held);
+        }
+    }
+
+    /**
+     * Removes a handshake directory. One given to another user ({@code held}, its descriptor) is
+     * emptied through that descriptor, and removed by path only while the path still names the
+     * directory made ({@code created}): whatever that user put in its place stays. One of this
+     * user's alone is removed by path ({@link #removeDirectory}).
+     */
+    private static void remove(Path dir, FileModes.Stat created, SecureDirectoryStream<Path> held)
+            throws IOException {
+        if (held == null) {
+            removeDirectory(dir);
+            return;
+        }
+        try (SecureDirectoryStream<Path> entries = held) {
+            for (Path entry : entries) {
+                Path name = entry.getFileName();
+                if (isHandshakeFile(name.toString())) {
+                    try {
+                        entries.deleteFile(name); // unlinkat: a link, not what it names
+                    } catch (NoSuchFileException e) {
+                        // the daemon renamed or removed it meanwhile
                     }
                 }
-            } catch (DirectoryIteratorException e) {
-                throw e.getCause();
             }
-            FileModes.Stat now;
-            try {
-                now = FileModes.stat(dir);
-            } catch (NoSuchFileException e) {
-                return;
-            }
-            if (now.isDirectory() && now.sameFile(created)) {
-                Files.deleteIfExists(dir);
-            }
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        FileModes.Stat now;
+        try {
+            now = FileModes.stat(dir);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (now.isDirectory() && now.sameFile(created)) {
+            Files.deleteIfExists(dir);
         }
     }
 

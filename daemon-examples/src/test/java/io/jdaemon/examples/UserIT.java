@@ -486,6 +486,8 @@ class UserIT extends WithExample {
 
         assertThat(r.exit()).as("launcher stdout: %s, stderr: %s", r.out(), r.err()).isNotZero();
         assertThat(r.out()).doesNotContain("started");
+        Hostile.assertNoStackTrace(r);
+        assertThat(r.err()).startsWith(NAME + ": ");
         for (String name : names) {
             assertThat(roots.resolve(name)).as("root's file behind the link")
                     .hasContent("READY\0root's " + name);
