@@ -341,8 +341,9 @@ final class PidFile {
     }
 
     /**
-     * Why a control command must not act on this pidfile by its path, or null. It reads the file,
-     * asks who holds its lock, signals that process and may remove the file, each by path: a user
+     * Why a control command, or a root launcher starting another user's daemon, must not act on
+     * this pidfile by its path, or null. It reads the file, asks who holds its lock, signals that
+     * process and may remove the file, each by path: a user
      * who could swap the pidfile's directory for a link meanwhile (one who can write the
      * directory's parent) could point those steps at another daemon's pidfile of the same name,
      * and have it stopped or removed. So the directory's parent and all above it, and those of

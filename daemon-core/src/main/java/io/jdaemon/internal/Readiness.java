@@ -529,7 +529,9 @@ final class Readiness {
      * Whether the launcher that made this directory (of this user's) ran in this PID namespace,
      * as its settings say: one in another namespace that shares the temporary directory (a
      * container's /tmp mounted from the host) has a PID that means nothing here, and may be alive.
-     * Settings that do not say, or cannot be read, count as this namespace's.
+     * No settings, or settings that do not say, count as this namespace's.
+     *
+     * @throws IOException if the settings cannot be read: the directory is then kept
      */
     private static boolean ofThisPidNamespace(Path dir) throws IOException {
         Path settings = dir.resolve(SETTINGS);
