@@ -85,6 +85,24 @@ public final class Daemon {
     }
 
     /**
+     * Ends a service that cannot start, for frameworks where a failed start does not end
+     * {@code main} (Vert.x keeps its threads, and so the JVM, running after a failed
+     * {@code listen}): prints {@code cause}'s stack trace to stderr (the log, in a daemon), and
+     * the JVM exits with status 1, its shutdown hooks run (the pidfile goes). Under
+     * {@code --daemon} the launcher exits 1 at once, its first line the root cause
+     * ({@code NAME: failed to start: ...}), instead of waiting the whole {@code --start-timeout}.
+     * After readiness it still ends the service with status 1.
+     *
+     * <p>Returns at once: the exit runs on a thread of its own, so that a framework's thread may
+     * call this while the framework's shutdown hook waits for that thread.
+     *
+     * @param cause why the service cannot start
+     */
+    public static void failed(Throwable cause) {
+        DaemonSide.failed(java.util.Objects.requireNonNull(cause, "cause"));
+    }
+
+    /**
      * Asks for more time to start, for a service that takes long to be ready (loading an index,
      * migrating a database) and knows it is making progress: whoever waits for readiness waits at
      * least {@code time} more from now. Under {@code --daemon} the launcher moves its deadline

@@ -143,6 +143,30 @@ public final class DaemonSide {
         }
     }
 
+    /**
+     * The service cannot start ({@code Daemon.failed}): its stack trace to stderr, the root cause
+     * to the launcher (or systemd's status line), then the JVM exits 1 on a thread of its own.
+     */
+    public static void failed(Throwable cause) {
+        cause.printStackTrace();
+        String reason = StartFailureReason.of(cause);
+        DaemonSide side = current;
+        if (side != null) {
+            side.fail(reason);
+        }
+        Thread exit = new Thread(() -> System.exit(ExitStatus.FAILED), "jdaemon-failed");
+        exit.start();
+    }
+
+    private synchronized void fail(String reason) {
+        if (reporter != null) {
+            reporter.failed(reason);
+        }
+        if (notify != null && !ready) {
+            notify.status("failed to start: " + reason);
+        }
+    }
+
     /** Sends a status line to systemd under {@code Type=notify}; a no-op otherwise. */
     public static void status(String text) {
         DaemonSide side = current;
@@ -205,7 +229,7 @@ public final class DaemonSide {
         }
         if (failsStart) {
             if (reporter != null) {
-                reporter.failed(error.toString());
+                reporter.failed(StartFailureReason.of(error));
             }
             System.exit(ExitStatus.FAILED);
         }

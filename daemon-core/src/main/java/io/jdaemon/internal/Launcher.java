@@ -397,11 +397,15 @@ final class Launcher {
 
     /**
      * A failure that gives no reason (the daemon exited before it was ready), preceded by the
-     * reason the daemon logged, when one is recognised there; any other failure as it is.
+     * reason the daemon logged, when one is recognised there; a bind failure that names no port
+     * with the port the log named; any other failure as it is ({@link StartFailureReason}).
      */
     private String withLoggedReason(String failure, boolean withoutReason, long logStart) {
-        if (!withoutReason || isDevNull(options.logFile())) {
+        if (isDevNull(options.logFile())) {
             return failure;
+        }
+        if (!withoutReason) {
+            return StartFailureReason.withPortFromLog(failure, options.logFile(), logStart);
         }
         String reason = StartFailureReason.fromLog(options.logFile(), logStart);
         return reason == null ? failure : reason + " (" + failure + ")";
@@ -517,16 +521,18 @@ final class Launcher {
         return attrs != null && attrs.isRegularFile() ? attrs.size() : 0;
     }
 
-    /** What the daemon appended to the log since {@code start}: its last 20 lines, indented. */
+    /**
+     * What the daemon appended to the log since {@code start}: its last few lines without stack
+     * frames ({@link StartFailureReason#context}), indented.
+     */
     private String logTail(long start) {
         String text = LogTail.since(options.logFile(), start, 8192);
         if (text.isEmpty()) {
             return "";
         }
-        String[] lines = text.split("\n");
         StringBuilder out = new StringBuilder();
-        for (int i = Math.max(0, lines.length - 20); i < lines.length; i++) {
-            out.append(out.length() == 0 ? "" : "\n").append("  ").append(lines[i]);
+        for (String line : StartFailureReason.context(text)) {
+            out.append(out.length() == 0 ? "" : "\n").append("  ").append(line);
         }
         return out.toString();
     }

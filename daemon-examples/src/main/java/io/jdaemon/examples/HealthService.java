@@ -18,7 +18,8 @@ import java.time.Duration;
  *
  * <p>Its own flags: {@code --port=N} (0, the default, picks a free port; the port is printed),
  * {@code --fail-before-ready} (throws before it is ready, to show how a failed start is
- * reported), {@code --slow-stop=SECONDS} (its shutdown takes that long, to show a stop that
+ * reported), {@code --fail-via-api} (reports a failed start with {@link Daemon#failed} from
+ * another thread while a thread that is not a daemon keeps the JVM alive), {@code --slow-stop=SECONDS} (its shutdown takes that long, to show a stop that
  * times out) and {@code --slow-start=SECONDS} (it takes that long before it listens, asking for
  * more time with {@link Daemon#extendStartTimeout} every half second, as a service that loads
  * its data would). On a reload ({@code --sighup=reload} and SIGHUP) it prints a line, or with
@@ -37,6 +38,7 @@ public final class HealthService {
         int slowStart = 0;
         boolean failBeforeReady = false;
         boolean failReload = false;
+        boolean failViaApi = false;
         for (String arg : args) {
             if (arg.startsWith("--port=")) {
                 port = Integer.parseInt(arg.substring("--port=".length()));
@@ -48,6 +50,8 @@ public final class HealthService {
                 failBeforeReady = true;
             } else if (arg.equals("--fail-reload")) {
                 failReload = true;
+            } else if (arg.equals("--fail-via-api")) {
+                failViaApi = true;
             } else {
                 System.err.println("daemon-examples: unknown argument " + arg
                         + "; use --port=N, --slow-stop=SECONDS, --slow-start=SECONDS or --fail-before-ready");
@@ -56,6 +60,14 @@ public final class HealthService {
         }
         if (failBeforeReady) {
             throw new IllegalStateException("failing before ready, as asked by --fail-before-ready");
+        }
+        if (failViaApi) {
+            // As a framework whose failed start leaves the JVM running (Vert.x): a thread that
+            // is not a daemon goes on, and another thread reports the failure.
+            new Thread(() -> sleep(Long.MAX_VALUE), "keeps-the-jvm-alive").start();
+            new Thread(() -> Daemon.failed(new IllegalStateException(
+                    "failing through Daemon.failed, as asked by --fail-via-api")), "framework").start();
+            return;
         }
         for (long waited = 0; waited < slowStart * 1000L; waited += 500) {
             Daemon.extendStartTimeout(Duration.ofSeconds(2));

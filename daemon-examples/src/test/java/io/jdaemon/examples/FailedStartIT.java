@@ -28,6 +28,31 @@ class FailedStartIT extends WithExample {
     }
 
     @Test
+    void daemonFailedEndsAStartAtOnceThatTheJvmWouldOutlive() {
+        // --start-timeout=600: without Daemon.failed the launcher would wait past Example.run's
+        // bound (120 s), and the daemon's JVM would run on.
+        Example.Result r = example.run(example.daemonCommand("--fail-via-api", "--start-timeout=600"));
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines().findFirst()).hasValue("daemon-examples: failed to start: "
+                + "java.lang.IllegalStateException: failing through Daemon.failed, as asked by --fail-via-api");
+        assertThat(r.err()).doesNotContain("\tat ");
+        Example.awaitTrue(() -> example.processes().isEmpty(), "the daemon's JVM to exit");
+        assertThat(Files.exists(example.pidFile)).isFalse();
+    }
+
+    @Test
+    void daemonFailedInTheForegroundExits1WithTheStackTrace() {
+        Example.Result r = example.run(example.command("--port=0", "--fail-via-api"));
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("java.lang.IllegalStateException: failing through Daemon.failed")
+                .contains("\tat io.jdaemon.examples.HealthService");
+        assertThat(example.processes()).isEmpty();
+    }
+
+    @Test
     void aMissingPidFileDirectoryIsReportedBeforeAnythingStarts() {
         Path missing = dir.resolve("no-such-dir").resolve("x.pid");
         Example.Result r = example.run(example.command("--daemon", "--pidfile=" + missing));

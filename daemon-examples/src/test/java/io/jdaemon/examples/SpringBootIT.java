@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,17 +20,23 @@ import org.junit.jupiter.api.Test;
  * --daemon}. It returns 0 only once Spring serves, a port conflict fails with Spring's reason on
  * the launcher's first line, stop runs Spring's graceful shutdown, status and reload work, and a
  * {@code -cp app.jar JarLauncher} command line is named after the jar. Skipped, with the reason,
- * only when Maven cannot download Spring Boot (no network).
+ * only when Maven cannot download Spring Boot (no network). {@link SpringBoot4IT} runs the same on
+ * Spring Boot 4.
  */
 class SpringBootIT extends WithExample {
 
     private static final String JAR_LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
     private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
-    private static SampleBuild sample;
+    private SampleBuild sample;
 
-    @BeforeAll
-    static void buildTheSample() throws Exception {
-        sample = SampleBuild.of("spring-sample");
+    /** The sample: its project's and its jar's name. */
+    String sampleName() {
+        return "spring-sample";
+    }
+
+    @BeforeEach
+    void buildTheSample() throws Exception {
+        sample = SampleBuild.of(sampleName());
     }
 
     private List<String> command(String... args) {
@@ -60,7 +66,7 @@ class SpringBootIT extends WithExample {
 
         assertThat(r.exit()).as("launcher stderr: %s", r.err()).isZero();
         long pid = r.startedPid();
-        assertThat(r.out()).isEqualTo("spring-sample started, pid " + pid + "\n");
+        assertThat(r.out()).isEqualTo(sampleName() + " started, pid " + pid + "\n");
         // Right after the launcher returns, with no wait of the test's own:
         assertThat(Example.get(port(), "/health")).isEqualTo("ok");
         assertThat(example.pidFileContent()).isEqualTo(pid + "\n");
@@ -75,10 +81,10 @@ class SpringBootIT extends WithExample {
 
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).isEmpty();
-            assertThat(r.err().lines().findFirst()).hasValue("spring-sample: failed to start: "
+            assertThat(r.err().lines().findFirst()).hasValue(sampleName() + ": failed to start: "
                     + "Web server failed to start. Port " + port + " was already in use. "
                     + "(the daemon exited before it was ready)");
-            assertThat(r.err()).contains("spring-sample: output in " + example.log + ":",
+            assertThat(r.err()).contains(sampleName() + ": output in " + example.log + ":",
                     "APPLICATION FAILED TO START");
             assertThat(example.pidFile).doesNotExist();
             Example.awaitTrue(() -> example.processes().isEmpty(), "no process left");
@@ -94,7 +100,7 @@ class SpringBootIT extends WithExample {
         Example.Result stop = control("stop");
 
         assertThat(stop.exit()).as(stop.err()).isZero();
-        assertThat(stop.out()).isEqualTo("spring-sample stopped, pid " + pid + "\n");
+        assertThat(stop.out()).isEqualTo(sampleName() + " stopped, pid " + pid + "\n");
         assertThat(new Proc(pid).alive()).isFalse();
         assertThat(Files.readString(dir.resolve("stopped"), StandardCharsets.UTF_8))
                 .as("@PreDestroy ran").isEqualTo("graceful shutdown ran\n");
@@ -109,16 +115,16 @@ class SpringBootIT extends WithExample {
 
         Example.Result status = control("status");
         assertThat(status.exit()).isZero();
-        assertThat(status.out()).isEqualTo("spring-sample is running, pid " + pid + "\n");
+        assertThat(status.out()).isEqualTo(sampleName() + " is running, pid " + pid + "\n");
 
         List<String> viaLauncher = new ArrayList<>(List.of(Example.JAVA, "-cp", sample.jar().toString(),
                 JAR_LAUNCHER, "--daemon=status", "--pidfile=" + example.pidFile));
         Example.Result named = example.run(viaLauncher);
-        assertThat(named.out()).isEqualTo("spring-sample is running, pid " + pid + "\n");
+        assertThat(named.out()).isEqualTo(sampleName() + " is running, pid " + pid + "\n");
 
         Example.Result reload = control("reload");
         assertThat(reload.exit()).as(reload.err()).isZero();
-        Example.awaitTrue(() -> example.logText().contains("spring-sample reloaded"), "the reload");
+        Example.awaitTrue(() -> example.logText().contains(sampleName() + " reloaded"), "the reload");
         assertThat(new Proc(pid).alive()).isTrue();
         assertThat(Example.get(port(), "/health")).isEqualTo("ok");
     }
