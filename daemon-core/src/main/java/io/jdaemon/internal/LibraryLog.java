@@ -51,6 +51,15 @@ final class LibraryLog {
     }
 
     private static boolean findProvider() {
+        Module module = LibraryLog.class.getModule();
+        if (module.isNamed()) {
+            // On the module path: a module of this layer that provides the SLF4J 2 service, and
+            // SLF4J itself resolved (it is an optional dependency: requires static).
+            ModuleLayer layer = module.getLayer() == null ? ModuleLayer.boot() : module.getLayer();
+            return layer.findModule("org.slf4j").isPresent() && layer.modules().stream()
+                    .anyMatch(m -> m.getDescriptor().provides().stream().anyMatch(
+                            p -> p.service().equals("org.slf4j.spi.SLF4JServiceProvider")));
+        }
         ClassLoader loader = LibraryLog.class.getClassLoader();
         try {
             Class<?> spi = Class.forName("org.slf4j.spi.SLF4JServiceProvider", false, loader);

@@ -33,7 +33,7 @@ class JvmOptionIT extends WithExample {
 
     /**
      * An agent built here: {@code port=N} listens on N in premain (as a metrics agent does);
-     * {@code gate=FILE} writes FILE.waiting and waits (bounded) until FILE exists.
+     * {@code gate=FILE} writes its PID to FILE.waiting (whole, by a rename) and waits (bounded) until FILE exists.
      */
     private Path agentJar() throws IOException {
         String source = "package probe;\n"
@@ -46,7 +46,8 @@ class JvmOptionIT extends WithExample {
                 + "        held = new ServerSocket(Integer.parseInt(a.substring(5)), 50, InetAddress.getLoopbackAddress());\n"
                 + "      } else if (a.startsWith(\"gate=\")) {\n"
                 + "        Path gate = Path.of(a.substring(5));\n"
-                + "        Files.writeString(Path.of(gate + \".waiting\"), Long.toString(ProcessHandle.current().pid()));\n"
+                + "        Path tmp = Files.writeString(Path.of(gate + \".tmp\"), Long.toString(ProcessHandle.current().pid()));\n"
+                + "        Files.move(tmp, Path.of(gate + \".waiting\"), StandardCopyOption.ATOMIC_MOVE);\n"
                 + "        long end = System.nanoTime() + 120_000_000_000L;\n"
                 + "        while (!Files.exists(gate) && System.nanoTime() - end < 0) { Thread.sleep(10); }\n"
                 + "      }\n"
@@ -55,7 +56,7 @@ class JvmOptionIT extends WithExample {
                 + "}\n";
         Path build = Files.createDirectories(dir.resolve("agent-build"));
         return TestJars.build(build, dir.resolve("agent.jar"), Map.of("probe/Agent.java", source),
-                Map.of("Premain-Class", "probe.Agent"));
+                Map.of("Premain-Class", "probe.Agent"), null);
     }
 
     private List<String> withJvmOptions(List<String> jvmOptions, List<String> cmd) {

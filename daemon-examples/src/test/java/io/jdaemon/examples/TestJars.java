@@ -3,16 +3,11 @@ package io.jdaemon.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -28,12 +23,15 @@ final class TestJars {
 
     /**
      * Compiles {@code sources} (file name, relative to the source root, to text) into
-     * {@code jar}. {@code options} go to javac ({@code -cp ...}, {@code -p ...}).
+     * {@code jar} with the JDK's {@code jar} tool ({@code --main-class} when {@code mainClass} is
+     * not null, which also records a module's main class). {@code options} go to javac
+     * ({@code -cp ...}, {@code -p ...}).
      */
     static Path build(Path workDir, Path jar, Map<String, String> sources, Map<String, String> manifest,
-            String... options) throws IOException {
-        Path src = Files.createDirectories(workDir.resolve("src-" + jar.getFileName()));
-        Path classes = Files.createDirectories(workDir.resolve("classes-" + jar.getFileName()));
+            String mainClass, String... options) throws IOException {
+        String name = jar.getFileName().toString();
+        Path src = Files.createDirectories(workDir.resolve("src-" + name));
+        Path classes = Files.createDirectories(workDir.resolve("classes-" + name));
         List<String> args = new ArrayList<>(List.of(options));
         args.addAll(List.of("-d", classes.toString(), "-nowarn"));
         for (Map.Entry<String, String> source : sources.entrySet()) {
@@ -43,21 +41,30 @@ final class TestJars {
             args.add(file.toString());
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int status = javac.run(null, null, null, args.toArray(new String[0]));
-        assertThat(status).as("javac %s (its errors above)", args).isZero();
-        Manifest mf = new Manifest();
-        mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.forEach((k, v) -> mf.getMainAttributes().put(new Attributes.Name(k), v));
-        try (OutputStream file = Files.newOutputStream(jar);
-                JarOutputStream out2 = new JarOutputStream(file, mf);
-                Stream<Path> all = Files.walk(classes)) {
-            for (Path p : (Iterable<Path>) all.filter(Files::isRegularFile).sorted()::iterator) {
-                out2.putNextEntry(new JarEntry(classes.relativize(p).toString()));
-                out2.write(Files.readAllBytes(p));
-                out2.closeEntry();
-            }
+        assertThat(javac.run(null, null, null, args.toArray(new String[0])))
+                .as("javac %s (its errors above)", args).isZero();
+        StringBuilder mf = new StringBuilder();
+        manifest.forEach((k, v) -> mf.append(k).append(": ").append(v).append("\n"));
+        Path mfFile = Files.writeString(workDir.resolve("manifest-" + name), mf.toString());
+        List<String> jarArgs = new ArrayList<>(List.of("--create", "--file", jar.toString(),
+                "--manifest", mfFile.toString()));
+        if (mainClass != null) {
+            jarArgs.addAll(List.of("--main-class", mainClass));
         }
+        jarArgs.addAll(List.of("-C", classes.toString(), "."));
+        run("jar", jarArgs);
         return jar;
+    }
+
+    /** Runs a JDK tool ({@code jar}, {@code jlink}) in this JVM; fails the test if it fails. */
+    static void run(String tool, List<String> args) {
+        java.util.spi.ToolProvider provider = java.util.spi.ToolProvider.findFirst(tool)
+                .orElseThrow(() -> new AssertionError("no " + tool + " in this JDK"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.PrintWriter writer = new java.io.PrintWriter(out);
+        int status = provider.run(writer, writer, args.toArray(new String[0]));
+        writer.flush();
+        assertThat(status).as("%s %s: %s", tool, args, out).isZero();
     }
 
     /** Whether process {@code pid} listens on TCP {@code port}, as /proc shows its sockets. */
