@@ -45,7 +45,9 @@ import java.util.Objects;
  *   <tr><td>{@link Builder#explicitReady(boolean) explicitReady}</td><td>none</td>
  *       <td>{@code false}: ready when {@code detachIfRequested} returns</td></tr>
  *   <tr><td>{@link Builder#name(String) name}</td><td>none</td>
- *       <td>the jar's file name without {@code .jar}, else the main class's simple name</td></tr>
+ *       <td>the module's name for {@code -m}; the jar's file name without {@code .jar} and a
+ *       version suffix; Quarkus' application name for {@code quarkus-run.jar}; else the main
+ *       class's simple name (the same in the launcher and the control commands)</td></tr>
  * </table>
  *
  * <p>Relative paths are resolved against the launching process's working directory, before the
