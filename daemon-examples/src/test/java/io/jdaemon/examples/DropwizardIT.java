@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A Dropwizard 4 service ({@code daemon-examples/dropwizard-sample}, a shaded jar) with
  * docs/FRAMEWORKS.md's recipe, run as its users run it: {@code server config.yml}, a path
- * relative to the directory it is started in (hence {@code --workdir=.}). A taken port is logged
+ * relative to the directory it is started in (the daemon's working directory by default). A taken port is logged
  * by Dropwizard under its own ERROR line; the launcher's first line is that line with the root
  * cause and the port.
  */

@@ -33,7 +33,7 @@ abstract class FrameworkSampleIT extends WithExample {
     /** The sample, built (once for all samples) by {@link SampleBuild}. */
     abstract SampleBuild build() throws Exception;
 
-    /** The name the launcher gives the sample: its jar's name without {@code .jar}. */
+    /** The name the launcher gives the sample (its jar's name, or Quarkus's application's). */
     abstract String name();
 
     /** JVM options that make the sample listen on {@code port} and write {@code marker} on stop. */
@@ -66,7 +66,7 @@ abstract class FrameworkSampleIT extends WithExample {
 
     private List<String> daemon(int port, String... more) throws IOException {
         List<String> args = new ArrayList<>(List.of("--daemon", "--pidfile=" + example.pidFile,
-                "--log=" + example.log, "--workdir=."));
+                "--log=" + example.log));
         args.addAll(arguments(port, marker()));
         args.addAll(List.of(more));
         return sample.commandWithJvmOptions(example, jvmOptions(port, marker()), args.toArray(String[]::new));

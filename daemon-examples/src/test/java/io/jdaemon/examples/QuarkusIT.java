@@ -20,7 +20,7 @@ class QuarkusIT extends FrameworkSampleIT {
 
     @Override
     String name() {
-        return "quarkus-run";
+        return "quarkus-sample"; // the application, from quarkus-run.jar's manifest
     }
 
     @Override
@@ -45,8 +45,4 @@ class QuarkusIT extends FrameworkSampleIT {
         return "quarkus stopped\n";
     }
 
-    @Override
-    String sampleName() {
-        return "quarkus-sample";
-    }
 }
