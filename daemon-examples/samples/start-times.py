@@ -5,7 +5,7 @@ Foreground: from starting `java -jar SAMPLE ARGS` until GET / answers (polled ev
 Daemon: from starting `java -jar SAMPLE ARGS --daemon ...` until the launcher exits 0 (then GET /
 must answer at once). Each round runs every sample once each way, alternating which way goes
 first; the table gives the median of the rounds. Needs the samples built (any sample IT builds
-them into daemon-examples/target) and, for Helidon, JDK 21+.
+them into daemon-examples/target, or SAMPLES_BUILD=DIR) and, for Helidon, JDK 21+.
 
 usage: start-times.py [--java PATH] [--rounds N] [SAMPLE...]
 """
@@ -21,7 +21,8 @@ import tempfile
 import time
 import urllib.request
 
-TARGET = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target")
+TARGET = os.environ.get("SAMPLES_BUILD",
+                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target"))
 
 
 def samples(port, tmp):
@@ -49,9 +50,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def answers(port, path):
+def answers(port, path, timeout=2):
     try:
-        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=2) as r:
+        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=timeout) as r:
             return r.status == 200
     except OSError:
         return False
@@ -80,7 +81,7 @@ def daemon(java, jar, jvm, args, port, path, tmp):
                        + flags, cwd=tmp, capture_output=True, text=True, timeout=180)
     took = time.monotonic() - start
     try:
-        if r.returncode != 0 or not answers(port, path):
+        if r.returncode != 0 or not answers(port, path, timeout=15):
             raise SystemExit("%s as a daemon: exit %d %s" % (jar, r.returncode, r.stderr))
         return took
     finally:
