@@ -42,6 +42,19 @@ final class JvmCommandLine {
         this.serviceArgsStart = serviceArgsStart;
     }
 
+    /**
+     * A command line as a launch record holds it ({@link LaunchRecord}): {@code argv} as
+     * {@link #argv()} gave it, the service's arguments from {@code serviceArgsStart} on.
+     */
+    static JvmCommandLine recorded(List<String> argv, int serviceArgsStart) {
+        return new JvmCommandLine(argv, serviceArgsStart);
+    }
+
+    /** Where the service's arguments begin in {@link #argv()}. */
+    int serviceArgsStart() {
+        return serviceArgsStart;
+    }
+
     /** The arguments, the first being the absolute path of the JVM executable. */
     public List<String> argv() {
         return argv;
