@@ -118,8 +118,9 @@ static int query(const char *path)
             fprintf(stderr, REPORT_PREFIX "pidfile %s is not a regular file\n", path);
             return CONTROL_REFUSED;
         }
-        fprintf(stderr, REPORT_PREFIX "cannot read pidfile %s: %s\n", path,
-                strerror(errno));
+        fprintf(stderr, REPORT_PREFIX "cannot read pidfile %s: %s; check its "
+                "permissions\n", path, errno == EACCES ? "permission denied"
+                : strerror(errno));
         return CONTROL_REFUSED;
     }
     close(fd);

@@ -90,6 +90,7 @@ public final class Control {
         private final long startTicks;
         private final boolean pidFileRemoved;
         private final List<String> notes = new ArrayList<>();
+        private boolean noPermission;
 
         Status(DaemonStatus.State state, long pid, String detail) {
             this(state, pid, detail, -1, false);
@@ -159,8 +160,10 @@ public final class Control {
             return new Status(DaemonStatus.State.DEAD, state.pid().orElse(0), null);
         }
         if (state.problem() != null) {
-            return new Status(DaemonStatus.State.UNKNOWN, 0, state.problem()
+            Status unknown = new Status(DaemonStatus.State.UNKNOWN, 0, state.problem()
                     + "; not touching it (remove the lock or choose another --pidfile)");
+            unknown.noPermission = state.anotherUsers() && TrustedPath.Identity.current().uid != 0;
+            return unknown;
         }
         return new Status(DaemonStatus.State.RUNNING, state.holder().getAsLong(), null,
                 state.holderStart(), false);
@@ -168,14 +171,17 @@ public final class Control {
 
     /**
      * Whether process {@code pid} has {@code pidFile} open although no file is at that path any
-     * more: its descriptor's link in /proc reads {@code PATH (deleted)}.
+     * more: its descriptor's link in /proc reads {@code DIR/.NAME.PID.tmp (deleted)}, the name
+     * the daemon created it under.
      */
     static boolean holdsRemoved(long pid, Path pidFile) {
         String[] fds = new File("/proc/" + pid + "/fd").list();
         if (fds == null) {
             return false;
         }
-        String removed = pidFile.toAbsolutePath().normalize() + " (deleted)";
+        // The daemon opened it under its temporary name (see PidFile.acquire), removed since.
+        Path path = pidFile.toAbsolutePath().normalize();
+        String removed = path.resolveSibling("." + path.getFileName() + "." + pid + ".tmp") + " (deleted)";
         for (String fd : fds) {
             try {
                 if (Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "fd", fd)).toString()
@@ -206,17 +212,19 @@ public final class Control {
             LaunchRecord record = LaunchRecord.read(pidFile);
             switch (status.state()) {
                 case UNKNOWN:
-                    throw new DaemonException(status.detail(), ExitStatus.FAILED);
+                    // another user's daemon, to a user who could not signal it anyway: LSB 4
+                    throw new DaemonException(status.detail(), status.noPermission
+                            ? ExitStatus.NO_PERMISSION : ExitStatus.FAILED);
                 case NOT_RUNNING:
                     if (record != null && !record.processAlive()) {
-                        LaunchRecord.remove(pidFile);
+                        LaunchRecord.remove(pidFile, record.pid());
                     }
                     return status;
                 case DEAD:
                     try {
                         PidFile.removeStale(pidFile, staleOwner(pidFile, record));
                         if (record != null && !record.processAlive()) {
-                            LaunchRecord.remove(pidFile);
+                            LaunchRecord.remove(pidFile, record.pid());
                         }
                         return status;
                     } catch (PidFile.HeldException e) {
@@ -247,7 +255,7 @@ public final class Control {
                 throw e;
             }
             if (ours) {
-                LaunchRecord.remove(pidFile);
+                LaunchRecord.remove(pidFile, pid);
             }
             return stoppedBy(pidFile, status, ours ? record.uid() : staleOwner(pidFile, null));
         }
@@ -446,9 +454,10 @@ public final class Control {
         } else {
             again = merged(record.options());
             commandLine = record.commandLine();
-            String changes = changes(record.options(), again, commandLine);
+            List<String> changes = changes(record.options(), again, commandLine);
+            commandLine = withArguments(commandLine, changes);
             said = changes.isEmpty() ? null : Report.notice("restarting with the settings recorded at "
-                    + "its start, except: " + changes);
+                    + "its start, except: " + String.join("; ", changes));
         }
         Report stopped = stopReport(pidFile, force);
         if (said != null) {
@@ -496,8 +505,32 @@ public final class Control {
         }
     }
 
-    /** What {@code now} changes from {@code recorded}, as {@code --flag=new (was old)}; "" if nothing. */
-    private String changes(DaemonOptions recorded, DaemonOptions now, JvmCommandLine commandLine) {
+    /**
+     * The recorded command line, with this command's service arguments in place of the recorded
+     * ones if it gives any (besides the library's flags), said in {@code changes}.
+     */
+    private JvmCommandLine withArguments(JvmCommandLine recorded, List<String> changes) {
+        if (parsed == null || Flags.strip(List.of(parsed.serviceArgs())).isEmpty()) {
+            return recorded;
+        }
+        List<String> mine;
+        try {
+            mine = JvmCommandLine.current().serviceArgs();
+        } catch (DaemonException e) {
+            return recorded;
+        }
+        List<String> theirs = Flags.strip(recorded.serviceArgs());
+        if (Flags.strip(mine).equals(theirs)) {
+            return recorded;
+        }
+        changes.add("the service's arguments " + Flags.strip(mine) + " (were " + theirs + ")");
+        List<String> argv = new ArrayList<>(recorded.argv().subList(0, recorded.serviceArgsStart()));
+        argv.addAll(mine);
+        return JvmCommandLine.recorded(argv, recorded.serviceArgsStart());
+    }
+
+    /** What {@code now} changes from {@code recorded}, as {@code --flag=new (was old)}. */
+    private List<String> changes(DaemonOptions recorded, DaemonOptions now, JvmCommandLine commandLine) {
         List<String> out = new ArrayList<>();
         change(out, "--log", recorded.logFile(), now.logFile());
         change(out, "--workdir", recorded.workDir(), now.workDir());
@@ -511,16 +544,17 @@ public final class Control {
         change(out, "--keep-caps", String.join(",", recorded.keepCaps()), String.join(",", now.keepCaps()));
         try {
             JvmCommandLine current = JvmCommandLine.current();
-            List<String> mine = current.argv().subList(0, current.serviceArgsStart());
-            List<String> theirs = commandLine.argv().subList(0, commandLine.serviceArgsStart());
-            if (!mine.equals(theirs)) {
-                out.add("this command's JVM options and main class are not used (the recorded ones "
-                        + "are; stop and start to change them)");
+            List<String> unused = new ArrayList<>(current.argv().subList(1, current.serviceArgsStart()));
+            unused.removeAll(commandLine.argv().subList(1, commandLine.serviceArgsStart()));
+            if (!unused.isEmpty()) {
+                // a plain restart line gives fewer: only what it adds is said
+                out.add("this command's JVM options and main class " + unused + " are not used (the "
+                        + "recorded ones are; stop and start to change them)");
             }
         } catch (DaemonException e) {
             // no command line here to compare
         }
-        return String.join("; ", out);
+        return out;
     }
 
     private static void change(List<String> out, String flag, Object was, Object now) {
@@ -538,7 +572,8 @@ public final class Control {
     private Report reload(Path pidFile) {
         Status status = status(pidFile);
         if (status.state() == DaemonStatus.State.UNKNOWN) {
-            throw new DaemonException("cannot reload: " + status.detail(), ExitStatus.FAILED);
+            throw new DaemonException("cannot reload: " + status.detail(), status.noPermission
+                    ? ExitStatus.NO_PERMISSION : ExitStatus.FAILED);
         }
         if (status.state() != DaemonStatus.State.RUNNING) {
             return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);

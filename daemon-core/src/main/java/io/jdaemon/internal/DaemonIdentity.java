@@ -20,10 +20,12 @@ import java.nio.file.Path;
  * effective uid), and the pidfile must be owned by that user (the daemon creates it as itself).
  * <li>Without one (a daemon started by another user or an older version, or a service in the
  * foreground under a supervisor with {@code --pidfile}): the holder must run as the pidfile's
- * owner, and that owner must be the caller, or, for a root caller, root or the owner of the
+ * owner, and that owner must be the caller or root, or, for a root caller, the owner of the
  * pidfile's directory (a directory given to the daemon's user, as systemd's
  * {@code RuntimeDirectory=} does). So another user's lock in a shared directory such as
- * {@code /tmp} never makes root act, nor report a daemon there as its own.
+ * {@code /tmp} never makes root act, nor report a daemon there as its own, nor makes a user's
+ * start say "already running"; a root daemon is reported to every user (signalling it is then
+ * the kernel's decision: not permitted).
  * </ul>
  * Nothing in a process's command line counts: its owner can write anything there.
  *
@@ -85,12 +87,23 @@ final class DaemonIdentity {
                     + " running as uid " + uids[1];
         }
         long self = TrustedPath.Identity.current().uid;
-        if (owner == self || self == 0 && (owner == 0 || owner == directoryOwner(pidFile))) {
+        if (owner == self || owner == 0 || self == 0 && owner == directoryOwner(pidFile)) {
             return null;
         }
-        return "pidfile " + pidFile + " is locked by pid " + holder + " of uid " + owner + ", and no "
-                + "launch record of this user names it (run this command as that user, or choose "
-                + "another --pidfile)";
+        return "pidfile " + pidFile + " is locked by pid " + holder + " of uid " + owner
+                + ", and no launch record of this user names it (run this command as that user, or "
+                + "choose another --pidfile)";
+    }
+
+    /**
+     * Whether the holder of {@code lock} runs as the pidfile's owner, another user than the
+     * caller: when {@link #notTheDaemon} refuses it, the caller lacks the privilege (LSB 4)
+     * rather than facing an impostor.
+     */
+    static boolean anotherUsers(HelperProcess.Lock lock) {
+        long[] uids = procIsOurs() ? ProcStat.uids(lock.holder()) : null;
+        return uids != null && uids[0] == lock.owner() && uids[1] == lock.owner()
+                && lock.owner() != TrustedPath.Identity.current().uid;
     }
 
     /** The holder, with its start time, once {@link #notTheDaemon} found no problem. */

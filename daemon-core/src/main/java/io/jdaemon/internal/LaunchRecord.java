@@ -173,8 +173,15 @@ final class LaunchRecord {
         }
     }
 
-    /** Removes the record of {@code pidFile}, if any (after its daemon was stopped). */
-    static void remove(Path pidFile) {
+    /**
+     * Removes the record of {@code pidFile} if it still names {@code pid} (after that daemon was
+     * stopped or found gone; a start meanwhile has written its own, which stays).
+     */
+    static void remove(Path pidFile, long pid) {
+        LaunchRecord record = read(pidFile);
+        if (record == null || record.pid != pid) {
+            return;
+        }
         try {
             Files.deleteIfExists(directory().resolve(fileName(pidFile.toAbsolutePath().normalize())));
         } catch (IOException | RuntimeException e) {

@@ -48,6 +48,7 @@ final class PidFile {
         private final String problem;
         private final long holderStart;
         private final long owner;
+        private boolean anotherUsers;
 
         State(boolean exists, boolean locked, long pid, long holder, String problem) {
             this(exists, locked, pid, holder, problem, -1, -1);
@@ -67,6 +68,11 @@ final class PidFile {
         /** The proven holder's start time (field 22 of /proc/PID/stat); -1 where unknown. */
         long holderStart() {
             return holderStart;
+        }
+
+        /** Whether the problem is that the holder is another user's process, as the file's owner. */
+        boolean anotherUsers() {
+            return anotherUsers;
         }
 
         /** The file's owner; -1 if unknown. */
@@ -256,7 +262,9 @@ final class PidFile {
         }
         String problem = DaemonIdentity.notTheDaemon(path, lock, LaunchRecord.read(path));
         if (problem != null) {
-            return new State(true, true, lock.content(), 0, problem, -1, lock.owner());
+            State state = new State(true, true, lock.content(), 0, problem, -1, lock.owner());
+            state.anotherUsers = DaemonIdentity.anotherUsers(lock);
+            return state;
         }
         DaemonIdentity.Proven proven = DaemonIdentity.proven(lock);
         return new State(true, true, lock.content(), proven.pid, null, proven.startTicks, lock.owner());
