@@ -491,6 +491,9 @@ public final class Control {
         if (given("--stop-timeout")) {
             out.stopTimeout(options.stopTimeout());
         }
+        if (given("--jvm-option")) {
+            out.jvmOptions(options.jvmOptions());
+        }
         if (given("--user")) {
             out.user(options.user()).keepCaps(options.keepCaps());
         } else if (given("--keep-caps")) {
@@ -526,7 +529,8 @@ public final class Control {
         changes.add("the service's arguments " + Flags.strip(mine) + " (were " + theirs + ")");
         List<String> argv = new ArrayList<>(recorded.argv().subList(0, recorded.serviceArgsStart()));
         argv.addAll(mine);
-        return JvmCommandLine.recorded(argv, recorded.serviceArgsStart());
+        return JvmCommandLine.recorded(argv, recorded.targetStart(), recorded.serviceArgsStart(),
+                recorded.cwd());
     }
 
     /** What {@code now} changes from {@code recorded}, as {@code --flag=new (was old)}. */
@@ -542,6 +546,7 @@ public final class Control {
         change(out, "--user", recorded.user() == null ? "(none)" : recorded.user(),
                 now.user() == null ? "(none)" : now.user());
         change(out, "--keep-caps", String.join(",", recorded.keepCaps()), String.join(",", now.keepCaps()));
+        change(out, "--jvm-option", String.join(" ", recorded.jvmOptions()), String.join(" ", now.jvmOptions()));
         try {
             JvmCommandLine current = JvmCommandLine.current();
             List<String> unused = new ArrayList<>(current.argv().subList(1, current.serviceArgsStart()));

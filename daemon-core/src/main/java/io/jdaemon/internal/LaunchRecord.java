@@ -50,19 +50,22 @@ final class LaunchRecord {
     private final long startTicks;
     private final long uid;
     private final DaemonOptions options;
-    private final List<String> argv;
-    private final int serviceArgsStart;
+    private final JvmCommandLine commandLine;
     private final boolean stopping;
 
+    /**
+     * @param options the daemon's options, its {@code --jvm-option}s among them
+     * @param commandLine the command line the launcher ran, without what the library adds to it
+     *     (those options, the marker, {@code -XX:+DisableAttachMechanism})
+     */
     LaunchRecord(Path pidFile, long pid, long startTicks, long uid, DaemonOptions options,
-            List<String> argv, int serviceArgsStart, boolean stopping) {
+            JvmCommandLine commandLine, boolean stopping) {
         this.pidFile = pidFile.toAbsolutePath().normalize();
         this.pid = pid;
         this.startTicks = startTicks;
         this.uid = uid;
         this.options = options;
-        this.argv = List.copyOf(argv);
-        this.serviceArgsStart = serviceArgsStart;
+        this.commandLine = commandLine;
         this.stopping = stopping;
     }
 
@@ -88,7 +91,7 @@ final class LaunchRecord {
 
     /** The JVM command line as the launcher ran it, without what the library adds to it. */
     JvmCommandLine commandLine() {
-        return JvmCommandLine.recorded(argv, serviceArgsStart);
+        return commandLine;
     }
 
     /** Whether a stop of this daemon is under way (or was, and failed). */
@@ -98,7 +101,7 @@ final class LaunchRecord {
 
     /** This record with the stop mark set or cleared. */
     LaunchRecord stopping(boolean mark) {
-        return new LaunchRecord(pidFile, pid, startTicks, uid, options, argv, serviceArgsStart, mark);
+        return new LaunchRecord(pidFile, pid, startTicks, uid, options, commandLine, mark);
     }
 
     /**
@@ -251,8 +254,13 @@ final class LaunchRecord {
         line(out, "stop-timeout-ms", Long.toString(options.stopTimeout().toMillis()));
         line(out, "explicit-ready", Boolean.toString(options.explicitReady()));
         line(out, "stopping", Boolean.toString(stopping));
-        line(out, "service-args-start", Integer.toString(serviceArgsStart));
-        for (String arg : argv) {
+        for (String option : options.jvmOptions()) {
+            line(out, "jvm-option", option);
+        }
+        line(out, "cwd", commandLine.cwd().toString());
+        line(out, "target-start", Integer.toString(commandLine.targetStart()));
+        line(out, "service-args-start", Integer.toString(commandLine.serviceArgsStart()));
+        for (String arg : commandLine.argv()) {
             line(out, "arg", arg);
         }
         return out.toString();
@@ -270,8 +278,11 @@ final class LaunchRecord {
         long start = -1;
         long uid = -1;
         int serviceArgsStart = -1;
+        int targetStart = -1;
+        Path cwd = null;
         boolean stopping = false;
         List<String> argv = new ArrayList<>();
+        List<String> jvmOptions = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
             if (lines[i].isEmpty()) {
                 continue;
@@ -332,6 +343,15 @@ final class LaunchRecord {
                 case "service-args-start":
                     serviceArgsStart = Integer.parseInt(value);
                     break;
+                case "target-start":
+                    targetStart = Integer.parseInt(value);
+                    break;
+                case "cwd":
+                    cwd = Path.of(value);
+                    break;
+                case "jvm-option":
+                    jvmOptions.add(value);
+                    break;
                 case "arg":
                     argv.add(value);
                     break;
@@ -339,12 +359,12 @@ final class LaunchRecord {
                     break; // a later version's: ignored
             }
         }
-        if (pidFile == null || pid <= 0 || uid < 0 || argv.isEmpty() || serviceArgsStart < 1
-                || serviceArgsStart > argv.size()) {
+        if (pidFile == null || pid <= 0 || uid < 0 || cwd == null || targetStart < 1
+                || targetStart > serviceArgsStart || serviceArgsStart > argv.size()) {
             return null;
         }
-        return new LaunchRecord(pidFile, pid, start, uid, options.build(), argv, serviceArgsStart,
-                stopping);
+        return new LaunchRecord(pidFile, pid, start, uid, options.jvmOptions(jvmOptions).build(),
+                JvmCommandLine.recorded(argv, targetStart, serviceArgsStart, cwd), stopping);
     }
 
     private static void line(StringBuilder out, String key, String value) {

@@ -97,6 +97,9 @@ final class Launcher {
             try (Readiness.Listener listener = account == null ? Readiness.Listener.open(settings, -1, -1)
                     : Readiness.Listener.open(settings, (int) account.uid(), (int) account.gid())) {
                 jvm = recorded != null ? recorded : JvmCommandLine.current();
+                // Options acting at JVM start act here too: a port the daemon would need is
+                // refused before anything is spawned.
+                JvmOptions.refuseListeningOptions(jvm.jvmOptions());
                 return spawnAndAwait(listener, account, preparation, logStart);
             } catch (IOException e) {
                 throw new DaemonException("cannot start the daemon: " + e, ExitStatus.FAILED, e);
@@ -254,18 +257,20 @@ final class Launcher {
 
     /**
      * The daemon's command line: the service's (this JVM's, or a launch record's) with the
-     * marker property, and, for a {@code --user} daemon that keeps capabilities,
+     * daemon's own JVM options ({@code --jvm-option}) and the marker property, and, for a
+     * {@code --user} daemon that keeps capabilities,
      * {@value #NO_ATTACH} before the service's own options, unless those name
      * {@code DisableAttachMechanism} themselves (the opt-out is
-     * {@code -XX:-DisableAttachMechanism}): any process of the daemon's user could otherwise
+     * {@code -XX:-DisableAttachMechanism}, on the java line or as a {@code --jvm-option}): any process of the daemon's user could otherwise
      * load an agent into the daemon through the attach socket ({@code jcmd}) and use its
      * capabilities.
      */
     private List<String> daemonCommandLine(String address, UserAccount account) {
-        List<String> argv = new ArrayList<>(jvm.withProperty(Readiness.MARKER, address));
+        JvmCommandLine full = jvm.withJvmOptions(options.jvmOptions());
+        List<String> argv = new ArrayList<>(full.withProperty(Readiness.MARKER, address));
         if (account != null && !options.keepCaps().isEmpty()) {
             boolean named = false;
-            for (String arg : jvm.argv().subList(1, jvm.serviceArgsStart())) {
+            for (String arg : full.jvmOptions()) {
                 named |= arg.startsWith("-XX:") && arg.endsWith("DisableAttachMechanism");
             }
             if (!named) {
@@ -285,7 +290,7 @@ final class Launcher {
         }
         long uid = account != null ? account.uid() : TrustedPath.Identity.current().uid;
         return LaunchRecord.write(new LaunchRecord(options.pidFile(), pid, ProcStat.startTicks(pid), uid,
-                options, jvm.argv(), jvm.serviceArgsStart(), false));
+                options, jvm, false));
     }
 
     /**
@@ -496,7 +501,17 @@ final class Launcher {
      * reason the daemon logged, when one is recognised there; any other failure as it is.
      */
     private String withLoggedReason(String failure, boolean withoutReason, long logStart) {
-        if (!withoutReason || isDevNull(options.logFile())) {
+        if (!withoutReason) {
+            return failure;
+        }
+        // A port this launcher holds (an agent, JMX or a debugger on the java command line)
+        // is the reason, whatever the daemon's log shows of it.
+        String held = JvmOptions.heldPort(jvm.jvmOptions(), isDevNull(options.logFile()) ? null
+                : LogTail.since(options.logFile(), logStart, 64 * 1024));
+        if (held != null) {
+            return held + " (" + failure + ")";
+        }
+        if (isDevNull(options.logFile())) {
             return failure;
         }
         String reason = StartFailureReason.fromLog(options.logFile(), logStart);

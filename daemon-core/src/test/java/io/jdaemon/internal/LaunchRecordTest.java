@@ -26,10 +26,11 @@ class LaunchRecordTest {
         DaemonOptions options = DaemonOptions.builder().pidFile(pidFile).logFile(dir.resolve("x.log"))
                 .workDir(dir).umask(027).sighup(DaemonOptions.Sighup.RELOAD)
                 .startTimeout(Duration.ofMillis(2500)).stopTimeout(Duration.ofSeconds(7)).explicitReady(true)
-                .user("svc:grp").keepCaps(List.of("net_bind_service", "net_raw")).name("app").build();
-        return new LaunchRecord(pidFile, pid, 123456789012L, 1001, options,
+                .user("svc:grp").keepCaps(List.of("net_bind_service", "net_raw")).name("app")
+                .jvmOptions(List.of("-Xmx64m", "-Dsecret=x y")).build();
+        return new LaunchRecord(pidFile, pid, 123456789012L, 1001, options, JvmCommandLine.recorded(
                 List.of("/usr/bin/java", "-Dline=a\nb", "-Dslash=c:\\d", "-jar", "/opt/app.jar", "--port=80", ""),
-                5, false);
+                3, 5, dir), false);
     }
 
     @Test
@@ -55,6 +56,9 @@ class LaunchRecordTest {
         assertThat(o.user()).isEqualTo("svc:grp");
         assertThat(o.keepCaps()).containsExactly("net_bind_service", "net_raw");
         assertThat(o.name()).isEqualTo("app");
+        assertThat(o.jvmOptions()).containsExactly("-Xmx64m", "-Dsecret=x y");
+        assertThat(back.commandLine().jvmOptions()).containsExactly("-Dline=a\nb", "-Dslash=c:\\d");
+        assertThat(back.commandLine().cwd()).isEqualTo(dir);
         assertThat(back.commandLine().argv()).containsExactly("/usr/bin/java", "-Dline=a\nb", "-Dslash=c:\\d",
                 "-jar", "/opt/app.jar", "--port=80", "");
         assertThat(back.commandLine().serviceArgs()).containsExactly("--port=80", "");
@@ -71,6 +75,7 @@ class LaunchRecordTest {
         assertThat(LaunchRecord.parse(good.replace("\npid=42\n", "\n"))).as("no pid").isNull();
         assertThat(LaunchRecord.parse(good.replace("\nuid=1001\n", "\n"))).as("no uid").isNull();
         assertThat(LaunchRecord.parse(good.replace("service-args-start=5", "service-args-start=9"))).isNull();
+        assertThat(LaunchRecord.parse(good.replace("target-start=3", "target-start=6"))).isNull();
     }
 
     /**

@@ -186,12 +186,12 @@ class RestartIT extends WithExample {
 
     /**
      * Bug 3: two plain restarts of a {@code --user} daemon. Each new daemon runs as the user,
-     * with its JVM options, and writes to its log (not /dev/null).
+     * with its JVM options and its {@code --jvm-option}, and writes to its log (not /dev/null).
      */
     @Test
     void plainRestartsKeepTheUserTheLogAndTheJvmOptions() {
         long pid = started(example.run(java(List.of("-Dexample.kept=yes"), "--daemon", "--user=" + svc,
-                pidFile(), log(), "--umask=027", "--port=0")));
+                pidFile(), log(), "--umask=027", "--port=0", "--jvm-option=-Dexample.daemon-only=yes")));
         for (int restart = 1; restart <= 2; restart++) {
             Example.Result r = example.run(java(List.of(), "--daemon=restart", pidFile()));
             long next = started(r);
@@ -200,7 +200,7 @@ class RestartIT extends WithExample {
             assertThat(new Proc(pid).alive()).isFalse();
             Proc proc = new Proc(next);
             assertThat(proc.status("Uid").split("\t")).as("restart %d", restart).containsOnly(Long.toString(svcUid));
-            assertThat(cmdline(next)).contains("-Dexample.kept=yes");
+            assertThat(cmdline(next)).contains("-Dexample.kept=yes", "-Dexample.daemon-only=yes");
             int lines = restart + 1;
             Example.awaitTrue(() -> count(read(run.resolve("x.log")), "listening on port") == lines,
                     "a port line per daemon in the log");
