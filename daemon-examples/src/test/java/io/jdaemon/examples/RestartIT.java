@@ -224,6 +224,32 @@ class RestartIT extends WithExample {
         Example.awaitTrue(() -> read(other).contains("listening on port"), "the new log");
     }
 
+    /**
+     * Without a launch record of this user for the pidfile (here: another state directory, as for
+     * a daemon started by another user or an older version), the restart says so in one line and
+     * starts from its own command line alone.
+     */
+    @Test
+    void withoutARecordTheRestartSaysSoAndUsesItsOwnLine() throws IOException {
+        String pidFile = "--pidfile=" + example.pidFile;
+        ProcessBuilder start = new ProcessBuilder(java(List.of("-Dexample.first=yes"), "--daemon", pidFile,
+                "--log=" + example.log, "--port=0"));
+        start.environment().put("XDG_STATE_HOME", Files.createDirectory(dir.resolve("state-a")).toString());
+        long pid = started(example.run(start));
+        ProcessBuilder restart = new ProcessBuilder(java(List.of(), "--daemon=restart", pidFile,
+                "--log=" + example.log, "--port=0"));
+        restart.environment().put("XDG_STATE_HOME", Files.createDirectory(dir.resolve("state-b")).toString());
+
+        Example.Result r = example.run(restart);
+
+        long next = started(r);
+        assertThat(r.err()).isEqualTo(NAME + ": no launch record of this user for pidfile " + example.pidFile
+                + " (started by another user, an older version or a supervisor): restarting with this "
+                + "command's flags only\n");
+        assertThat(r.out()).isEqualTo(NAME + " stopped, pid " + pid + "\n" + NAME + " started, pid " + next + "\n");
+        assertThat(cmdline(next)).doesNotContain("-Dexample.first=yes");
+    }
+
     // ---- no privilege from what another user wrote -----------------------------------------
 
     /**
