@@ -15,8 +15,8 @@ import java.nio.file.Path;
  * launcher resolved. Or a service that stays in the foreground ({@link Foreground}): under
  * systemd's {@code Type=notify}, or as PID 1 of a container, where detaching would be wrong.
  *
- * <p>Both then create and lock the pidfile (the lock lasts as long as the process; the file is
- * deleted after the shutdown hooks have run), put the SIGHUP policy in force and report
+ * <p>Both then put the SIGHUP policy in force, create and lock the pidfile (the lock lasts as
+ * long as the process; the file is deleted after the shutdown hooks have run) and report
  * readiness, to the launcher or to systemd: at once, or when the service calls
  * {@code Daemon.ready()}.
  */
@@ -67,6 +67,14 @@ public final class DaemonSide {
                     + "hand (only the --daemon launcher sets it; remove it from the command line)",
                     ExitStatus.USAGE, e);
         }
+        DaemonOptions.Sighup policy = sighupNamed(settings.sighup());
+        try {
+            // Before the pidfile names this process: a SIGHUP sent to that PID meets the policy.
+            Signals.install(policy, settings.logFile(), null);
+        } catch (RuntimeException e) {
+            reporter.failed(e instanceof DaemonException ? e.getMessage() : "cannot set up the daemon: " + e);
+            System.exit(e instanceof DaemonException ? ((DaemonException) e).exitCode() : ExitStatus.FAILED);
+        }
         PidFile pidFile = null;
         try {
             if (!settings.pidFile().isEmpty()) {
@@ -80,9 +88,7 @@ public final class DaemonSide {
             System.exit(ExitStatus.FAILED);
         }
         try {
-            start(new DaemonSide(reporter, null), pidFile,
-                    sighupNamed(settings.sighup()), settings.logFile(),
-                    settings.explicitReady());
+            start(new DaemonSide(reporter, null), pidFile, settings.explicitReady());
         } catch (RuntimeException e) {
             if (pidFile != null) {
                 pidFile.release();
@@ -107,20 +113,18 @@ public final class DaemonSide {
 
     /**
      * Puts a service that stays in the foreground under systemd's {@code Type=notify} in force:
-     * the pidfile (if any), the SIGHUP policy, and readiness and stop notifications to systemd.
+     * the pidfile (if any; the SIGHUP policy was put in force before it), and readiness and stop
+     * notifications to systemd.
      */
-    static void supervise(SdNotify notify, PidFile pidFile, DaemonOptions.Sighup policy, String logFile,
-            boolean explicitReady) {
-        start(new DaemonSide(null, notify), pidFile, policy, logFile, explicitReady);
+    static void supervise(SdNotify notify, PidFile pidFile, boolean explicitReady) {
+        start(new DaemonSide(null, notify), pidFile, explicitReady);
     }
 
-    private static void start(DaemonSide side, PidFile pidFile, DaemonOptions.Sighup policy,
-            String logFile, boolean explicitReady) {
+    private static void start(DaemonSide side, PidFile pidFile, boolean explicitReady) {
         if (pidFile != null) {
             // Deleted after every shutdown hook has run: the pidfile is the last thing to go.
             pidFile.path().toFile().deleteOnExit();
         }
-        Signals.install(policy, logFile, side.notify);
         current = side;
         Runtime.getRuntime().addShutdownHook(new Thread("jdaemon-exit") {
             @Override

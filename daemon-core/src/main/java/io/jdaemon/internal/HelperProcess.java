@@ -124,7 +124,7 @@ final class HelperProcess {
             // The helper switches in its first process, before it opens the log (see credentials.c).
             Collections.addAll(argv, "--uid", Long.toString(account.uid()), "--gid",
                     Long.toString(account.gid()), "--groups", join(account.groups()), "--home",
-                    account.home(), "--user-name", account.name());
+                    account.home(), "--user-name", account.name(), "--shell", account.shell());
             List<Long> caps = new ArrayList<>();
             for (String cap : options.keepCaps()) {
                 caps.add((long) Capabilities.number(cap));
@@ -151,7 +151,7 @@ final class HelperProcess {
                     .redirectErrorStream(true)
                     .start();
         } catch (IOException e) {
-            throw cannotRun(helper, e);
+            throw cannotRun(helper, argv, e);
         }
         // The helper's output ends when the daemon's exec succeeded or failed: the pipe's last
         // copy is close-on-exec in the daemon.
@@ -210,7 +210,7 @@ final class HelperProcess {
      * Why the helper could not be started, in one line: the cause where it is the system's (the
      * open-files or process limit), else the helper named with the override to set.
      */
-    private static DaemonException cannotRun(Path helper, IOException e) {
+    private static DaemonException cannotRun(Path helper, List<String> argv, IOException e) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("error=24") || message.contains("Too many open files")) {
             return new DaemonException("cannot start the daemon helper: too many open files (the "
@@ -220,8 +220,34 @@ final class HelperProcess {
         if (message.contains("error=11") || message.contains("Resource temporarily unavailable")) {
             return processLimit(e);
         }
+        if (message.contains("error=7,") || message.contains("Argument list too long")) {
+            return tooLong(argv, e);
+        }
         return cannotExecute(helper, message + "; set -D" + HelperBinary.HELPER_PROPERTY
                 + "=PATH to an executable helper", e);
+    }
+
+    /**
+     * The line for a command line the kernel refused as too long (E2BIG): the JVM's options are
+     * in an argument file, so what is left is the service's arguments and the environment.
+     */
+    static DaemonException tooLong(List<String> argv, Throwable cause) {
+        long args = 0;
+        long longest = 0;
+        for (String arg : argv) {
+            long bytes = arg.getBytes(StandardCharsets.UTF_8).length + 1L;
+            args += bytes;
+            longest = Math.max(longest, bytes);
+        }
+        long env = 0;
+        for (java.util.Map.Entry<String, String> e : System.getenv().entrySet()) {
+            env += (e.getKey() + "=" + e.getValue()).getBytes(StandardCharsets.UTF_8).length + 1L;
+        }
+        return new DaemonException("cannot start the daemon: its command line is too long for the "
+                + "kernel (E2BIG: " + args + " bytes of arguments, the longest " + longest + ", and "
+                + env + " bytes of environment; Linux allows 131072 bytes per argument and a quarter "
+                + "of the stack limit, ulimit -s, for all together); put long values in an argument "
+                + "file (java @FILE) or shorten the environment", ExitStatus.FAILED, cause);
     }
 
     /** Reads the helper's output to its end on a thread of its own, so it can be waited for with a deadline. */

@@ -36,10 +36,16 @@ final class JvmCommandLine {
 
     private final List<String> argv;
     private final int serviceArgsStart;
+    /** Where the main class, {@code -jar FILE} or {@code -m MODULE} begins (after the JVM's options). */
+    private final int optionsEnd;
+    /** The JVM's options, {@code argv[1, optionsEnd)}, as the JVM reads them (not escaped for @files). */
+    private final List<String> options;
 
-    private JvmCommandLine(List<String> argv, int serviceArgsStart) {
+    private JvmCommandLine(List<String> argv, int serviceArgsStart, int optionsEnd, List<String> options) {
         this.argv = List.copyOf(argv);
         this.serviceArgsStart = serviceArgsStart;
+        this.optionsEnd = optionsEnd;
+        this.options = List.copyOf(options);
     }
 
     /** The arguments, the first being the absolute path of the JVM executable. */
@@ -64,6 +70,39 @@ final class JvmCommandLine {
                 out.add(arg);
             }
         }
+        return out;
+    }
+
+    /**
+     * The JVM's options (those before the main class, {@code -jar FILE} or {@code -m MODULE}),
+     * without any {@code -Dproperty} or {@code -Dproperty=value}, as the JVM reads them: the
+     * content of the daemon's private argument file.
+     */
+    public List<String> options(String property) {
+        List<String> out = new ArrayList<>(options.size());
+        for (String arg : options) {
+            if (!(arg.equals("-D" + property) || arg.startsWith("-D" + property + "="))) {
+                out.add(arg);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The daemon's command line: the executable, {@code -Dproperty=value}, {@code @argFile}
+     * standing for the JVM's options (null: none), then the main class, {@code -jar FILE} or
+     * {@code -m MODULE} and the service's arguments. So {@code /proc/PID/cmdline} and
+     * {@code ps} show the argument file's name, not the options (passwords in {@code -D}, a
+     * long class path), and a class path too long for {@code execve} still runs.
+     */
+    public List<String> withPropertyAndArgFile(String property, String value, String argFile) {
+        List<String> out = new ArrayList<>(argv.size() - optionsEnd + 3);
+        out.add(argv.get(0));
+        out.add("-D" + property + "=" + value);
+        if (argFile != null) {
+            out.add("@" + argFile);
+        }
+        out.addAll(argv.subList(optionsEnd, argv.size()));
         return out;
     }
 
@@ -130,43 +169,64 @@ final class JvmCommandLine {
     static JvmCommandLine parse(String exe, List<String> raw, Path cwd) throws IOException {
         Tokens in = new Tokens(raw.subList(Math.min(1, raw.size()), raw.size()), cwd);
         List<String> out = new ArrayList<>(raw.size() + 1);
+        List<String> options = new ArrayList<>();
         out.add(exe);
+        int optionsEnd = -1;
         while (in.hasNext()) {
             String arg = in.next();
             if (arg.startsWith("-D" + Readiness.MARKER + "=")) {
+                // A daemon's own command line: its private argument file (gone once its JVM
+                // read it) is not expanded again.
+                in.privateArgFile = "@" + Path.of(arg.substring(arg.indexOf('=') + 1))
+                        .resolve(Readiness.JVM_OPTIONS);
                 continue;
             }
-            if (arg.equals("--disable-@files")) {
-                out.add(arg);
-                in.expand = false;
-            } else if (arg.equals("-jar")) {
+            if (arg.equals("-jar")) {
+                optionsEnd = out.size();
                 out.add(arg);
                 out.add(absolute(cwd, in.next()));
                 break;
             } else if (arg.equals("-m") || arg.equals("--module") || arg.startsWith("--module=")) {
+                optionsEnd = out.size();
                 out.add(in.escape(arg));
                 if (!arg.startsWith("--module=")) {
                     out.add(in.escape(in.next()));
                 }
                 break;
-            } else if (SPACED.contains(arg)) {
-                out.add(arg);
-                out.add(in.escape(valueOf(arg, in.next(), cwd)));
-            } else if (arg.startsWith("--") && arg.indexOf('=') > 0
-                    && SPACED.contains(arg.substring(0, arg.indexOf('=')))) {
-                String name = arg.substring(0, arg.indexOf('='));
-                out.add(name + "=" + valueOf(name, arg.substring(name.length() + 1), cwd));
-            } else if (arg.startsWith("-")) {
-                out.add(prefixedPath(arg, cwd));
-            } else {
+            } else if (!arg.startsWith("-")) {
                 // The main class, or a source file in source-file mode.
+                optionsEnd = out.size();
                 out.add(in.escape(arg.endsWith(".java") ? absolute(cwd, arg) : arg));
                 break;
             }
+            if (arg.equals("--disable-@files")) {
+                in.expand = false;
+                out.add(arg);
+                options.add(arg);
+            } else if (SPACED.contains(arg)) {
+                String value = valueOf(arg, in.next(), cwd);
+                out.add(arg);
+                out.add(in.escape(value));
+                options.add(arg);
+                options.add(value);
+            } else if (arg.startsWith("--") && arg.indexOf('=') > 0
+                    && SPACED.contains(arg.substring(0, arg.indexOf('=')))) {
+                String name = arg.substring(0, arg.indexOf('='));
+                String option = name + "=" + valueOf(name, arg.substring(name.length() + 1), cwd);
+                out.add(option);
+                options.add(option);
+            } else {
+                String option = prefixedPath(arg, cwd);
+                out.add(option);
+                options.add(option);
+            }
+        }
+        if (optionsEnd < 0) {
+            optionsEnd = out.size(); // no main class: java -version, say
         }
         int serviceArgsStart = out.size();
         out.addAll(in.rest());
-        return new JvmCommandLine(out, serviceArgsStart);
+        return new JvmCommandLine(out, serviceArgsStart, optionsEnd, options);
     }
 
     /**
@@ -179,6 +239,8 @@ final class JvmCommandLine {
         private final Path cwd;
         private int next;
         boolean expand = true;
+        /** {@code @FILE} of a daemon's private argument file, dropped unread; null if none seen. */
+        String privateArgFile;
 
         Tokens(List<String> raw, Path cwd) {
             this.list = new ArrayList<>(raw);
@@ -188,6 +250,9 @@ final class JvmCommandLine {
         boolean hasNext() throws IOException {
             while (next < list.size() && expand && isArgFile(list.get(next))) {
                 String file = list.remove(next).substring(1);
+                if (("@" + file).equals(privateArgFile)) {
+                    continue;
+                }
                 list.addAll(next, ArgFiles.tokens(Files.readString(resolve(cwd, file), nativeCharset())));
             }
             return next < list.size();

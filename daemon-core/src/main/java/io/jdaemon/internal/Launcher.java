@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -18,6 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * It never forks the JVM and loads no native library.
  */
 final class Launcher {
+
+    /** The most one {@code Daemon.extendStartTimeout} moves the deadline (or the start timeout, if longer). */
+    static final java.time.Duration EXTENSION_STEP = java.time.Duration.ofMinutes(1);
+    /** How much all extensions together add to the start timeout, at most. */
+    static final java.time.Duration EXTENSIONS_LIMIT = java.time.Duration.ofHours(1);
 
     private final DaemonOptions options;
     private String name;
@@ -76,9 +82,11 @@ final class Launcher {
                     options.pidFile() == null ? "" : options.pidFile().toString(),
                     options.logFile().toString(), options.sighup().name(), options.explicitReady(),
                     ProcStat.selfPid());
-            try (Readiness.Listener listener = account == null ? Readiness.Listener.open(settings, -1, -1)
-                    : Readiness.Listener.open(settings, (int) account.uid(), (int) account.gid())) {
-                jvm = JvmCommandLine.current();
+            jvm = JvmCommandLine.current();
+            List<String> jvmOptions = jvm.options(Readiness.MARKER);
+            try (Readiness.Listener listener = account == null
+                    ? Readiness.Listener.open(settings, jvmOptions, -1, -1)
+                    : Readiness.Listener.open(settings, jvmOptions, (int) account.uid(), (int) account.gid())) {
                 return spawnAndAwait(listener, account, preparation, logStart);
             } catch (IOException e) {
                 throw new DaemonException("cannot start the daemon: " + e, ExitStatus.FAILED, e);
@@ -164,7 +172,8 @@ final class Launcher {
         Readiness.Outcome outcome = null;
         try {
             pid = HelperProcess.detach(preparation.helper(), options, account,
-                    jvm.withProperty(Readiness.MARKER, listener.address()), deadline);
+                    jvm.withPropertyAndArgFile(Readiness.MARKER, listener.address(),
+                            listener.jvmOptionsFile()), deadline);
             ProcessHandle daemon = ProcessHandle.of(pid).orElse(null);
             spawned.set(daemon);
             listener.sweepLeftovers(); // while the daemon's JVM starts
@@ -366,6 +375,8 @@ final class Launcher {
      */
     private Readiness.Outcome await(Readiness.Listener listener, long pid, ProcessHandle daemon,
             long deadline) throws IOException {
+        long limit = System.nanoTime() + EXTENSIONS_LIMIT.toNanos() + options.startTimeout().toNanos();
+        long lastExtension = 0;
         for (int tick = 1; ; tick++) {
             Readiness.Outcome outcome = listener.poll(pid);
             if (outcome != null && outcome.kind() != Readiness.Outcome.Kind.FAILED) {
@@ -377,8 +388,10 @@ final class Launcher {
             }
             long extended = tick % 20 == 0 || System.nanoTime() - deadline > 0
                     ? listener.extendedDeadline() : 0; // Daemon.extendStartTimeout
-            if (extended != 0 && extended - deadline > 0) {
-                deadline = extended;
+            if (extended != 0 && extended != lastExtension) {
+                lastExtension = extended;
+                deadline = extendedDeadline(deadline, extended, limit, System.nanoTime(),
+                        options.startTimeout());
             }
             if (System.nanoTime() - deadline > 0) {
                 if (daemon != null) {
@@ -393,6 +406,23 @@ final class Launcher {
             }
             sleep(1);
         }
+    }
+
+    /**
+     * The deadline after the daemon asked to be waited for until {@code requested} (a
+     * {@code System.nanoTime()}): each new request counts from when it is read, for at most
+     * {@link #EXTENSION_STEP} or the start timeout, whichever is longer, and no request moves
+     * the deadline past {@code limit}. A daemon that is stopped (SIGSTOP) after writing a
+     * far-future request, or that keeps writing new ones, is waited for a bounded time.
+     */
+    static long extendedDeadline(long deadline, long requested, long limit, long now,
+            java.time.Duration startTimeout) {
+        long step = Math.max(EXTENSION_STEP.toNanos(), startTimeout.toNanos());
+        long capped = requested - (now + step) > 0 ? now + step : requested;
+        if (capped - limit > 0) {
+            capped = limit;
+        }
+        return capped - deadline > 0 ? capped : deadline;
     }
 
     /**

@@ -24,8 +24,8 @@ import java.util.TreeSet;
  *       entry needs an explicit GROUP.
  *   <li>The supplementary groups are GROUP plus every group of {@code /etc/group} that lists the
  *       user's name, as initgroups(3) makes them.
- *   <li>HOME is the entry's home directory, USER and LOGNAME its name; without an entry they are
- *       {@code /} and the numeric id.
+ *   <li>HOME is the entry's home directory, USER and LOGNAME its name, SHELL its shell; without
+ *       an entry they are {@code /}, the numeric id and {@code /bin/sh}.
  *   <li>Root (uid 0) and group 0 are refused: the daemon would keep root's rights.
  * </ul>
  */
@@ -41,14 +41,17 @@ final class UserAccount {
     private final long gid;
     private final List<Long> groups;
     private final String home;
+    private final String shell;
 
-    private UserAccount(String spec, String name, long uid, long gid, List<Long> groups, String home) {
+    private UserAccount(String spec, String name, long uid, long gid, List<Long> groups, String home,
+            String shell) {
         this.spec = spec;
         this.name = name;
         this.uid = uid;
         this.gid = gid;
         this.groups = groups;
         this.home = home;
+        this.shell = shell;
     }
 
     /**
@@ -79,6 +82,7 @@ final class UserAccount {
         long uid = id(entry != null ? entry[2] : userPart, "user", spec);
         String name = entry != null ? entry[0] : userPart;
         String home = entry != null && !entry[5].isEmpty() ? entry[5] : "/";
+        String shell = entry != null && !entry[6].isEmpty() ? entry[6] : "/bin/sh";
 
         long gid;
         if (groupPart == null) {
@@ -117,7 +121,7 @@ final class UserAccount {
             }
         }
         return new UserAccount(spec, name, uid, gid, Collections.unmodifiableList(new ArrayList<>(all)),
-                home);
+                home, shell);
     }
 
     /** Whether this process runs with effective user id 0, as {@code --user} needs. */
@@ -160,6 +164,11 @@ final class UserAccount {
     /** The home directory, {@code /} when the user has no entry. */
     public String home() {
         return home;
+    }
+
+    /** The login shell of the entry ({@code /bin/sh} without one, as su(1) has it): SHELL. */
+    public String shell() {
+        return shell;
     }
 
     /**
