@@ -66,6 +66,7 @@ public final class Dispatch {
                 // The launching JVM ran nothing of the service: skip the JVM's teardown.
                 Launcher starter = new Launcher(options, name);
                 int status = starter.start().print(starter.name());
+                HelperBinary.removeFreshDirectory(); // the daemon runs: its helper is done
                 if (shuttingDown()) {
                     // SIGTERM or Ctrl-C gave the start up: the JVM's shutdown ends it with the
                     // signal's status (143, 130); exit() waits for it instead of cutting it short.

@@ -330,7 +330,7 @@ public final class HelperBinary {
                     if (!created) {
                         // Never change the mode of a directory this did not make (a shared one,
                         // or /): the owner decides.
-                        return dir + " is not private (mode " + Integer.toOctalString(stat.permissions())
+                        return dir + " is not private (mode " + Integer.toOctalString(stat.mode & 07777)
                                 + "); make it so (chmod 700 " + dir + ") or choose another";
                     }
                     Files.setPosixFilePermissions(dir, PRIVATE_DIR); // the umask took bits off
@@ -372,6 +372,22 @@ public final class HelperBinary {
             problems.add(tmp + ": " + e);
             return null;
         }
+    }
+
+    /**
+     * Removes the fresh directory of {@link #freshDirectory} and the helper in it, if this JVM
+     * made one; for a JVM that ends with {@code Runtime.halt}, which runs no deleteOnExit.
+     */
+    static void removeFreshDirectory() {
+        Path dir = freshDirectory;
+        if (dir == null) {
+            return;
+        }
+        String[] names = dir.toFile().list();
+        for (String name : names == null ? new String[0] : names) {
+            dir.resolve(name).toFile().delete();
+        }
+        dir.toFile().delete();
     }
 
     /** One lstat of {@code path}; null if there is nothing there. */

@@ -96,9 +96,38 @@ final class HelperProcess {
 
     /** The line for a thread or process that could not be created for the process limit. */
     static DaemonException processLimit(Throwable cause) {
+        String pidsMax = cgroupPidsMax();
         return new DaemonException("cannot create a thread or process: this user's process limit "
-                + "(ulimit -u, " + ProcStat.limit("Max processes") + ") is reached; raise it or end some of "
-                + "this user's processes", ExitStatus.FAILED, cause);
+                + "(ulimit -u, " + ProcStat.limit("Max processes") + ")"
+                + (pidsMax == null ? "" : " or this cgroup's (" + pidsMax + ")") + " is reached; raise it "
+                + "or end some of this user's processes", ExitStatus.FAILED, cause);
+    }
+
+    /**
+     * This process's cgroup's task limit, {@code pids.max N in FILE}, or null where there is
+     * none (no pids controller, or {@code max}).
+     */
+    static String cgroupPidsMax() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+                String[] f = line.split(":", 3);
+                Path file = null;
+                if (f.length == 3 && f[0].equals("0") && f[1].isEmpty()) {
+                    file = Path.of("/sys/fs/cgroup" + f[2], "pids.max"); // cgroup v2
+                } else if (f.length == 3 && List.of(f[1].split(",")).contains("pids")) {
+                    file = Path.of("/sys/fs/cgroup/pids" + f[2], "pids.max"); // v1
+                }
+                if (file != null && Files.isRegularFile(file)) {
+                    String value = Files.readString(file).strip();
+                    if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+                        return "pids.max " + value + " in " + file.getParent();
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no cgroup to name
+        }
+        return null;
     }
 
     /**

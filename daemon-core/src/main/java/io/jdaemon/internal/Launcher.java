@@ -289,6 +289,15 @@ final class Launcher {
      */
     private void checkWritableBy(UserAccount account) {
         String owner = account.name() + ":" + account.gid();
+        // The readiness handshake's directory is made there and given to the daemon's user.
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        String cannotEnter = account.cannotEnter(tmp);
+        if (cannotEnter != null) {
+            throw new DaemonException("java.io.tmpdir " + tmp + ", where the launcher meets the "
+                    + "daemon, is closed to the daemon's user: " + cannotEnter + "; start with "
+                    + "-Djava.io.tmpdir=DIR, a directory that user can enter (such as /tmp)",
+                    ExitStatus.NOT_CONFIGURED);
+        }
         Path pidFile = options.pidFile();
         if (pidFile != null) {
             String why = account.cannotWrite(pidFile.getParent());
@@ -438,8 +447,13 @@ final class Launcher {
     }
 
     private Report failed(String message, long logStart) {
-        StringBuilder text = new StringBuilder(message);
         String tail = logTail(logStart);
+        if (outOfThreads(message) || outOfThreads(tail)) {
+            // The daemon's JVM, like the launcher's, runs into this user's process limit: the
+            // same one line whichever of them ran out first.
+            return Report.of(HelperProcess.processLimit(null));
+        }
+        StringBuilder text = new StringBuilder(message);
         if (!tail.isEmpty()) {
             text.append("\n").append(name()).append(": output in ").append(options.logFile())
                     .append(":\n").append(tail);
@@ -447,6 +461,13 @@ final class Launcher {
             text.append(" (see ").append(options.logFile()).append(")");
         }
         return Report.failed(text.toString(), ExitStatus.FAILED);
+    }
+
+    /** Whether a JVM said it could not create a thread (the process limit, not memory). */
+    static boolean outOfThreads(String text) {
+        return text.contains("OutOfMemoryError: unable to create native thread")
+                || text.contains("OutOfMemoryError: unable to create new native thread")
+                || text.contains("pthread_create failed (EAGAIN)");
     }
 
     private void checkPidFile(Path pidFile, TrustedPath.Identity opener) {

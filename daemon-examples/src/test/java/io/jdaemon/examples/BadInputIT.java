@@ -291,4 +291,23 @@ class BadInputIT extends WithExample {
                 + " is not a directory); set -Djdaemon.cache=DIR to a directory only you can write", 5);
         assertNothingLeft("cache-file");
     }
+
+    /**
+     * -Djdaemon.cache naming an existing directory that is not private (a shared scratch
+     * directory, mode 1777): refused in one line, its mode left as it was (issue 20, item 8).
+     */
+    @Test
+    void aCacheDirectoryThatIsNotPrivateIsRefusedNotChmodded() throws Exception {
+        Path cache = Files.createDirectory(dir.resolve("shared"));
+        assertThat(Hostile.quietly(List.of("chmod", "1777", cache.toString()))).isZero();
+
+        Example.Result r = example.run(Hostile.daemonCommand(example, List.of("-Djdaemon.cache=" + cache)));
+
+        Hostile.assertOneErrorLine(r, NAME + ": no private directory for the daemon helper (" + cache
+                + " is not private (mode 1777); make it so (chmod 700 " + cache + ") or choose another); "
+                + "set -Djdaemon.cache=DIR to a directory only you can write", 5);
+        assertThat(Files.readAttributes(cache, "unix:mode").get("mode")).isEqualTo(041777);
+        assertThat(Hostile.list(cache)).isEmpty();
+        assertThat(example.processes()).isEmpty();
+    }
 }
