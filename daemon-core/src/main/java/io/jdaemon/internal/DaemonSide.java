@@ -67,6 +67,9 @@ public final class DaemonSide {
                     + "hand (only the --daemon launcher sets it; remove it from the command line)",
                     ExitStatus.USAGE, e);
         }
+        if (!settings.logFile().equals("/dev/null")) {
+            LostOutput.install(); // output a full file system drops is counted and announced
+        }
         DaemonOptions.Sighup policy = sighupNamed(settings.sighup());
         try {
             // Before the pidfile names this process: a SIGHUP sent to that PID meets the policy.

@@ -189,7 +189,10 @@ final class Launcher {
         }
         switch (outcome.kind()) {
             case READY:
-                return Report.said("started, pid " + pid, ExitStatus.OK);
+                Report started = Report.said("started, pid " + pid, ExitStatus.OK);
+                return logFileSystemFull() ? started.then(Report.notice("warning: the file system of "
+                        + options.logFile() + " is full: the daemon's output is lost until space is "
+                        + "freed (it then says in the log how much was lost)")) : started;
             case RUNNING:
                 return Report.said("already running, pid " + outcome.pid(), ExitStatus.OK);
             case FAILED:
@@ -458,7 +461,8 @@ final class Launcher {
             text.append("\n").append(name()).append(": output in ").append(options.logFile())
                     .append(":\n").append(tail);
         } else if (!isDevNull(options.logFile())) {
-            text.append(" (see ").append(options.logFile()).append(")");
+            text.append(logFileSystemFull() ? " (nothing could be written to " + options.logFile()
+                    + ": its file system is full)" : " (see " + options.logFile() + ")");
         }
         return Report.failed(text.toString(), ExitStatus.FAILED);
     }
@@ -580,6 +584,16 @@ final class Launcher {
             out.append(out.length() == 0 ? "" : "\n").append("  ").append(lines[i]);
         }
         return out.toString();
+    }
+
+    /** Whether the log's file system has less than a block left (statvfs, no FileStore set up). */
+    private boolean logFileSystemFull() {
+        if (isDevNull(options.logFile())) {
+            return false;
+        }
+        File dir = options.logFile().toAbsolutePath().getParent().toFile();
+        long usable = dir.getUsableSpace();
+        return usable < 4096 && dir.getTotalSpace() > 0;
     }
 
     private static boolean isDevNull(Path log) {
