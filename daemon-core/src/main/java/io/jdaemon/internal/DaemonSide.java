@@ -26,6 +26,8 @@ public final class DaemonSide {
     static final String EXITED_BEFORE_READY = "the daemon exited before it was ready";
 
     private static volatile DaemonSide current;
+    /** Gives SIGHUP back to the JVM once ready (see {@link Signals#reportHangupUntilReady}). */
+    private static volatile Runnable hangupBeforeReady;
 
     private final Readiness.Reporter reporter;
     private final SdNotify notify;
@@ -77,6 +79,9 @@ public final class DaemonSide {
         } catch (RuntimeException e) {
             reporter.failed(e instanceof DaemonException ? e.getMessage() : "cannot set up the daemon: " + e);
             System.exit(e instanceof DaemonException ? ((DaemonException) e).exitCode() : ExitStatus.FAILED);
+        }
+        if (policy == DaemonOptions.Sighup.DEFAULT) {
+            hangupBeforeReady = Signals.reportHangupUntilReady(reporter);
         }
         PidFile pidFile = null;
         try {
@@ -187,6 +192,9 @@ public final class DaemonSide {
             return;
         }
         ready = true;
+        if (hangupBeforeReady != null) {
+            hangupBeforeReady.run(); // SIGHUP is the JVM's again: exit 129
+        }
         if (Thread.getDefaultUncaughtExceptionHandler() == failStart) {
             Thread.setDefaultUncaughtExceptionHandler(previousHandler);
         }

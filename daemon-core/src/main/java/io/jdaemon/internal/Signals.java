@@ -75,6 +75,32 @@ public final class Signals {
         }
     }
 
+    /**
+     * Under {@code --sighup=default}, until the daemon is ready: a SIGHUP still ends it as the
+     * JVM's own handler does (shutdown hooks, exit 129), but the launcher is told that SIGHUP
+     * was the cause. A no-op where SIGHUP was ignored at the JVM's start ({@code nohup}).
+     *
+     * @return what gives SIGHUP back to the JVM's handler, to run once ready
+     */
+    static Runnable reportHangupUntilReady(Readiness.Reporter reporter) {
+        Signal hup = new Signal("HUP");
+        SignalHandler previous;
+        try {
+            previous = Signal.handle(hup, new SignalHandler() {
+                @Override
+                public void handle(Signal signal) {
+                    reporter.failed("the daemon received SIGHUP before it was ready, which ends it "
+                            + "under --sighup=default (a terminal hangup, or a kill -HUP racing the "
+                            + "start); use --sighup=reload or --sighup=ignore to survive it");
+                    System.exit(128 + 1);
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            return () -> { }; // the JVM keeps SIGHUP (-Xrs): nothing to report
+        }
+        return () -> Signal.handle(hup, previous);
+    }
+
     private static void loadNativeAccess(String log) {
         try {
             LibC.load();
