@@ -217,6 +217,9 @@ final class HelperProcess {
                     || reason.contains("cannot fork: Resource temporarily unavailable")) {
                 throw processLimit(null);
             }
+            if (reason.contains("Argument list too long")) {
+                throw tooLong(jvm, null); // the helper's exec of the JVM (E2BIG)
+            }
             throw new DaemonException("cannot start: " + reason, status == 3 && pid == 0
                     ? ExitStatus.UNSUPPORTED // credentials.h: CREDENTIALS_UNSUPPORTED
                     : status == 1 && pid == 0 ? ExitStatus.NOT_CONFIGURED : ExitStatus.FAILED);

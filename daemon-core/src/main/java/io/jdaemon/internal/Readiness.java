@@ -272,9 +272,9 @@ final class Readiness {
          * never blocking: a FIFO (or anything else not a regular file) at the name is refused
          * without waiting for a writer. When the directory is another user's (the daemon's, who
          * may put anything in it), through the directory's descriptor, opened read-write: Java
-         * has no {@code O_NONBLOCK}, but opening a FIFO read-write never blocks, and a FIFO,
-         * socket or device has no file position ({@code lseek} fails), which is how it is told
-         * from a regular file on the descriptor itself, not by a check of the name that could
+         * has no {@code O_NONBLOCK}, but opening a FIFO read-write never blocks (a socket does
+         * not open at all), and a FIFO has no file position ({@code lseek} fails), which is how
+         * it is told from a regular file on the descriptor itself, not by a check of the name that could
          * be raced. Only root hands the directory to another user, so the read-write open is
          * root's, on a file it never writes. In a directory of this user's alone (the daemon is
          * this user's too), a type check of the name, then java.io, which needs no channel

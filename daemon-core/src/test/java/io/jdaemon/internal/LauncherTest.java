@@ -34,4 +34,24 @@ class LauncherTest {
         assertThat(Launcher.extendedDeadline(NOW + 20 * S, NOW + 5 * S, NOW + 100 * S, NOW,
                 Duration.ofSeconds(2))).isEqualTo(NOW + 20 * S);
     }
+
+    @Test
+    void aJvmOutOfThreadsIsRecognisedWhicheverWayItSaysSo() {
+        assertThat(Launcher.outOfThreads("failed to start: java.lang.OutOfMemoryError: unable to create "
+                + "native thread: possibly out of memory or process/resource limits reached")).isTrue();
+        assertThat(Launcher.outOfThreads("java.lang.OutOfMemoryError: unable to create new native thread"))
+                .isTrue();
+        assertThat(Launcher.outOfThreads("[0.1s][warning][os,thread] Failed to start thread \"C2\" - "
+                + "pthread_create failed (EAGAIN) for attributes: stacksize: 1024k")).isTrue();
+        assertThat(Launcher.outOfThreads("java.lang.OutOfMemoryError: Java heap space")).isFalse();
+    }
+
+    @Test
+    void aCommandLineTooLongForTheKernelIsNamedWithItsSizes() {
+        String line = HelperProcess.tooLong(java.util.List.of("/usr/bin/java", "x".repeat(200_000)), null)
+                .getMessage();
+        assertThat(line).startsWith("cannot start the daemon: its command line is too long for the kernel "
+                + "(E2BIG: 200015 bytes of arguments, the longest 200001, and ")
+                .endsWith("put long values in an argument file (java @FILE) or shorten the environment");
+    }
 }

@@ -31,7 +31,12 @@ class SignalsTest {
         });
         Signals.install(DaemonOptions.Sighup.RELOAD, null, null);
         long pid = ProcessHandle.current().pid();
-        ReloadState.State before = ReloadState.of(pid);
+        // the thread names itself as it starts
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        ReloadState.State before;
+        while ((before = ReloadState.of(pid)) == null && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(before).isEqualTo(new ReloadState.State(0, 0, ReloadState.Result.DONE));
 
         Signals.requestReload();
