@@ -24,10 +24,15 @@ import java.util.Set;
 final class JvmCommandLine {
 
     /** Launcher options whose value is the next argument (as the {@code java} launcher has them). */
-    private static final Set<String> SPACED = Set.of("-cp", "-classpath", "--class-path", "-p",
+    static final Set<String> SPACED = Set.of("-cp", "-classpath", "--class-path", "-p",
             "--module-path", "--upgrade-module-path", "--add-modules", "--enable-native-access",
             "--limit-modules", "--add-exports", "--add-opens", "--add-reads", "--patch-module",
             "--source", "-d", "--describe-module");
+    /** Options that name what the JVM runs, or make it run nothing. */
+    static final Set<String> TARGETS = Set.of("-jar", "-m", "--module", "--source",
+            "--describe-module", "-d", "--dry-run", "-version", "--version", "-help", "--help",
+            "-h", "-?", "--list-modules", "--validate-modules", "-showversion",
+            "--show-version", "-X", "--help-extra");
     private static final Set<String> PATH_LISTS =
             Set.of("-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path");
     private static final List<String> PATH_PREFIXES = List.of("-javaagent:", "-agentpath:",
@@ -35,17 +40,19 @@ final class JvmCommandLine {
             "-Djava.library.path=");
 
     private final List<String> argv;
+    /** {@link #argv} as the JVM reads it: without the {@code @} escapes for the java launcher. */
+    private final List<String> unescaped;
+    private final int targetStart;
     private final int serviceArgsStart;
-    /** Where the main class, {@code -jar FILE} or {@code -m MODULE} begins (after the JVM's options). */
-    private final int optionsEnd;
-    /** The JVM's options, {@code argv[1, optionsEnd)}, as the JVM reads them (not escaped for @files). */
-    private final List<String> options;
+    private final Path cwd;
 
-    private JvmCommandLine(List<String> argv, int serviceArgsStart, int optionsEnd, List<String> options) {
+    private JvmCommandLine(List<String> argv, List<String> unescaped, int targetStart,
+            int serviceArgsStart, Path cwd) {
         this.argv = List.copyOf(argv);
+        this.unescaped = List.copyOf(unescaped);
+        this.targetStart = targetStart;
         this.serviceArgsStart = serviceArgsStart;
-        this.optionsEnd = optionsEnd;
-        this.options = List.copyOf(options);
+        this.cwd = cwd;
     }
 
     /** The arguments, the first being the absolute path of the JVM executable. */
@@ -58,19 +65,36 @@ final class JvmCommandLine {
         return argv.subList(serviceArgsStart, argv.size());
     }
 
-    /** This argv with {@code -Dproperty=value} as the first option (any earlier one removed). */
-    public List<String> withProperty(String property, String value) {
-        List<String> out = new ArrayList<>(argv.size() + 1);
-        out.add(argv.get(0));
-        out.add("-D" + property + "=" + value);
-        for (int i = 1; i < argv.size(); i++) {
-            String arg = argv.get(i);
-            if (i >= serviceArgsStart
-                    || !(arg.equals("-D" + property) || arg.startsWith("-D" + property + "="))) {
-                out.add(arg);
-            }
+    /**
+     * The JVM's own options: those between the executable and the main class, {@code -jar FILE}
+     * or {@code -m MODULE} (after argument files are expanded).
+     */
+    public List<String> jvmOptions() {
+        return argv.subList(1, targetStart);
+    }
+
+    /**
+     * This command line with {@code options} added after the JVM's own options, just before the
+     * main class, {@code -jar FILE} or {@code -m MODULE} (so that they win over an earlier
+     * setting), their paths made absolute as the launcher's own are. For the daemon's JVM only:
+     * {@code --jvm-option}.
+     */
+    public JvmCommandLine withJvmOptions(List<String> options) {
+        if (options.isEmpty()) {
+            return this;
         }
-        return out;
+        List<String> out = new ArrayList<>(argv.size() + options.size());
+        List<String> read = new ArrayList<>(argv.size() + options.size());
+        out.addAll(argv.subList(0, targetStart));
+        read.addAll(unescaped.subList(0, targetStart));
+        for (String option : options) {
+            out.add(absoluteOption(option, cwd));
+            read.add(absoluteOption(option, cwd));
+        }
+        out.addAll(argv.subList(targetStart, argv.size()));
+        read.addAll(unescaped.subList(targetStart, unescaped.size()));
+        return new JvmCommandLine(out, read, targetStart + options.size(),
+                serviceArgsStart + options.size(), cwd);
     }
 
     /**
@@ -79,8 +103,8 @@ final class JvmCommandLine {
      * content of the daemon's private argument file.
      */
     public List<String> options(String property) {
-        List<String> out = new ArrayList<>(options.size());
-        for (String arg : options) {
+        List<String> out = new ArrayList<>(targetStart);
+        for (String arg : unescaped.subList(1, targetStart)) {
             if (!(arg.equals("-D" + property) || arg.startsWith("-D" + property + "="))) {
                 out.add(arg);
             }
@@ -96,13 +120,28 @@ final class JvmCommandLine {
      * long class path), and a class path too long for {@code execve} still runs.
      */
     public List<String> withPropertyAndArgFile(String property, String value, String argFile) {
-        List<String> out = new ArrayList<>(argv.size() - optionsEnd + 3);
+        List<String> out = new ArrayList<>(argv.size() - targetStart + 3);
         out.add(argv.get(0));
         out.add("-D" + property + "=" + value);
         if (argFile != null) {
             out.add("@" + argFile);
         }
-        out.addAll(argv.subList(optionsEnd, argv.size()));
+        out.addAll(argv.subList(targetStart, argv.size()));
+        return out;
+    }
+
+    /** This argv with {@code -Dproperty=value} as the first option (any earlier one removed). */
+    public List<String> withProperty(String property, String value) {
+        List<String> out = new ArrayList<>(argv.size() + 1);
+        out.add(argv.get(0));
+        out.add("-D" + property + "=" + value);
+        for (int i = 1; i < argv.size(); i++) {
+            String arg = argv.get(i);
+            if (i >= serviceArgsStart
+                    || !(arg.equals("-D" + property) || arg.startsWith("-D" + property + "="))) {
+                out.add(arg);
+            }
+        }
         return out;
     }
 
@@ -169,10 +208,12 @@ final class JvmCommandLine {
     static JvmCommandLine parse(String exe, List<String> raw, Path cwd) throws IOException {
         Tokens in = new Tokens(raw.subList(Math.min(1, raw.size()), raw.size()), cwd);
         List<String> out = new ArrayList<>(raw.size() + 1);
-        List<String> options = new ArrayList<>();
+        List<String> read = new ArrayList<>(raw.size() + 1); // out as the JVM reads it
         out.add(exe);
-        int optionsEnd = -1;
+        read.add(exe);
+        int targetStart = -1;
         while (in.hasNext()) {
+            targetStart = out.size();
             String arg = in.next();
             if (arg.startsWith("-D" + Readiness.MARKER + "=")) {
                 // A daemon's own command line: its private argument file (gone once its JVM
@@ -181,52 +222,48 @@ final class JvmCommandLine {
                         .resolve(Readiness.JVM_OPTIONS);
                 continue;
             }
-            if (arg.equals("-jar")) {
-                optionsEnd = out.size();
-                out.add(arg);
-                out.add(absolute(cwd, in.next()));
+            if (arg.equals("--disable-@files")) {
+                add(out, read, arg, arg);
+                in.expand = false;
+            } else if (arg.equals("-jar")) {
+                add(out, read, arg, arg);
+                String jar = absolute(cwd, in.next());
+                add(out, read, jar, jar);
                 break;
             } else if (arg.equals("-m") || arg.equals("--module") || arg.startsWith("--module=")) {
-                optionsEnd = out.size();
-                out.add(in.escape(arg));
+                add(out, read, in.escape(arg), arg);
                 if (!arg.startsWith("--module=")) {
-                    out.add(in.escape(in.next()));
+                    String module = in.next();
+                    add(out, read, in.escape(module), module);
                 }
                 break;
-            } else if (!arg.startsWith("-")) {
+            } else if (SPACED.contains(arg)) {
+                add(out, read, arg, arg);
+                String value = valueOf(arg, in.next(), cwd);
+                add(out, read, in.escape(value), value);
+            } else if (arg.startsWith("-")) {
+                String option = absoluteOption(arg, cwd);
+                add(out, read, option, option);
+            } else {
                 // The main class, or a source file in source-file mode.
-                optionsEnd = out.size();
-                out.add(in.escape(arg.endsWith(".java") ? absolute(cwd, arg) : arg));
+                String main = arg.endsWith(".java") ? absolute(cwd, arg) : arg;
+                add(out, read, in.escape(main), main);
                 break;
             }
-            if (arg.equals("--disable-@files")) {
-                in.expand = false;
-                out.add(arg);
-                options.add(arg);
-            } else if (SPACED.contains(arg)) {
-                String value = valueOf(arg, in.next(), cwd);
-                out.add(arg);
-                out.add(in.escape(value));
-                options.add(arg);
-                options.add(value);
-            } else if (arg.startsWith("--") && arg.indexOf('=') > 0
-                    && SPACED.contains(arg.substring(0, arg.indexOf('=')))) {
-                String name = arg.substring(0, arg.indexOf('='));
-                String option = name + "=" + valueOf(name, arg.substring(name.length() + 1), cwd);
-                out.add(option);
-                options.add(option);
-            } else {
-                String option = prefixedPath(arg, cwd);
-                out.add(option);
-                options.add(option);
-            }
         }
-        if (optionsEnd < 0) {
-            optionsEnd = out.size(); // no main class: java -version, say
+        if (targetStart < 0 || targetStart >= out.size() || out.get(targetStart).startsWith("-")
+                && !isTarget(out.get(targetStart))) {
+            targetStart = out.size(); // options only: nothing names what to run
         }
         int serviceArgsStart = out.size();
         out.addAll(in.rest());
-        return new JvmCommandLine(out, serviceArgsStart, optionsEnd, options);
+        read.addAll(in.rest());
+        return new JvmCommandLine(out, read, targetStart, serviceArgsStart, cwd);
+    }
+
+    private static void add(List<String> out, List<String> read, String forLauncher, String forJvm) {
+        out.add(forLauncher);
+        read.add(forJvm);
     }
 
     /**
@@ -291,6 +328,22 @@ final class JvmCommandLine {
             return value.substring(0, eq + 1) + absoluteList(cwd, value.substring(eq + 1));
         }
         return value;
+    }
+
+    /** Whether {@code arg} names what to run: {@code -jar}, {@code -m}, {@code --module[=]}. */
+    private static boolean isTarget(String arg) {
+        return arg.equals("-jar") || arg.equals("-m") || arg.equals("--module")
+                || arg.startsWith("--module=");
+    }
+
+    /** A one-argument JVM option with the paths it names made absolute. */
+    private static String absoluteOption(String arg, Path cwd) {
+        int eq = arg.indexOf('=');
+        if (arg.startsWith("--") && eq > 0 && SPACED.contains(arg.substring(0, eq))) {
+            String name = arg.substring(0, eq);
+            return name + "=" + valueOf(name, arg.substring(eq + 1), cwd);
+        }
+        return prefixedPath(arg, cwd);
     }
 
     private static String prefixedPath(String arg, Path cwd) {

@@ -27,7 +27,9 @@ final class Launcher {
 
     private final DaemonOptions options;
     private String name;
+    /** This JVM's command line, and the daemon's: with the daemon-only {@code --jvm-option}s. */
     private JvmCommandLine jvm;
+    private JvmCommandLine daemonJvm;
 
     /**
      * A launcher for a daemon with these options, named {@code name} in messages; null for the
@@ -83,7 +85,11 @@ final class Launcher {
                     options.logFile().toString(), options.sighup().name(), options.explicitReady(),
                     ProcStat.selfPid());
             jvm = JvmCommandLine.current();
-            List<String> jvmOptions = jvm.options(Readiness.MARKER);
+            // Options acting at JVM start act here too: a port the daemon would need is
+            // refused before anything is spawned.
+            JvmOptions.refuseListeningOptions(jvm.jvmOptions());
+            daemonJvm = jvm.withJvmOptions(options.jvmOptions());
+            List<String> jvmOptions = daemonJvm.options(Readiness.MARKER);
             try (Readiness.Listener listener = account == null
                     ? Readiness.Listener.open(settings, jvmOptions, -1, -1)
                     : Readiness.Listener.open(settings, jvmOptions, (int) account.uid(), (int) account.gid())) {
@@ -172,7 +178,7 @@ final class Launcher {
         Readiness.Outcome outcome = null;
         try {
             pid = HelperProcess.detach(preparation.helper(), options, account,
-                    jvm.withPropertyAndArgFile(Readiness.MARKER, listener.address(),
+                    daemonJvm.withPropertyAndArgFile(Readiness.MARKER, listener.address(),
                             listener.jvmOptionsFile()), deadline);
             ProcessHandle daemon = ProcessHandle.of(pid).orElse(null);
             spawned.set(daemon);
@@ -442,7 +448,17 @@ final class Launcher {
      * reason the daemon logged, when one is recognised there; any other failure as it is.
      */
     private String withLoggedReason(String failure, boolean withoutReason, long logStart) {
-        if (!withoutReason || isDevNull(options.logFile())) {
+        if (!withoutReason) {
+            return failure;
+        }
+        // A port this launcher holds (an agent, JMX or a debugger on the java command line)
+        // is the reason, whatever the daemon's log shows of it.
+        String held = JvmOptions.heldPort(jvm.jvmOptions(), isDevNull(options.logFile()) ? null
+                : LogTail.since(options.logFile(), logStart, 64 * 1024));
+        if (held != null) {
+            return held + " (" + failure + ")";
+        }
+        if (isDevNull(options.logFile())) {
             return failure;
         }
         String reason = StartFailureReason.fromLog(options.logFile(), logStart);
