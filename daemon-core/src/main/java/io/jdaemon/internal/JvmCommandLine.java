@@ -55,6 +55,51 @@ final class JvmCommandLine {
         this.cwd = cwd;
     }
 
+    /**
+     * A command line as a launch record holds it ({@link LaunchRecord}): {@code argv} as
+     * {@link #argv()} gave it, what the JVM runs from {@code targetStart} on, the service's
+     * arguments from {@code serviceArgsStart} on, paths resolved against {@code cwd}.
+     */
+    static JvmCommandLine recorded(List<String> argv, int targetStart, int serviceArgsStart, Path cwd) {
+        if (targetStart < 1 || targetStart > serviceArgsStart || serviceArgsStart > argv.size()) {
+            throw new IllegalArgumentException("not a command line: " + targetStart + ", "
+                    + serviceArgsStart + ", " + argv.size());
+        }
+        return new JvmCommandLine(argv, unescape(argv, targetStart), targetStart, serviceArgsStart, cwd);
+    }
+
+    /**
+     * {@code argv} as the JVM reads it: the options' {@code @@x} (written so that the java
+     * launcher keeps {@code @x} literal) back to {@code @x}, until {@code --disable-@files}.
+     */
+    private static List<String> unescape(List<String> argv, int targetStart) {
+        List<String> out = new ArrayList<>(argv);
+        for (int i = 1; i < targetStart; i++) {
+            if (argv.get(i).equals("--disable-@files")) {
+                break;
+            }
+            if (argv.get(i).startsWith("@@")) {
+                out.set(i, argv.get(i).substring(1));
+            }
+        }
+        return out;
+    }
+
+    /** Where the main class, {@code -jar FILE} or {@code -m MODULE} begins in {@link #argv()}. */
+    int targetStart() {
+        return targetStart;
+    }
+
+    /** The directory the JVM's relative paths were resolved against. */
+    Path cwd() {
+        return cwd;
+    }
+
+    /** Where the service's arguments begin in {@link #argv()}. */
+    int serviceArgsStart() {
+        return serviceArgsStart;
+    }
+
     /** The arguments, the first being the absolute path of the JVM executable. */
     public List<String> argv() {
         return argv;

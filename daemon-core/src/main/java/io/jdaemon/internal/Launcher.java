@@ -2,6 +2,7 @@ package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
+import io.jdaemon.DaemonStatus;
 import io.jdaemon.ExitStatus;
 import java.io.File;
 import java.io.IOException;
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -24,20 +27,31 @@ final class Launcher {
     static final java.time.Duration EXTENSION_STEP = java.time.Duration.ofMinutes(1);
     /** How much all extensions together add to the start timeout, at most. */
     static final java.time.Duration EXTENSIONS_LIMIT = java.time.Duration.ofHours(1);
+    /** The JVM option that closes the attach socket of a daemon that keeps capabilities. */
+    static final String NO_ATTACH = "-XX:+DisableAttachMechanism";
 
     private final DaemonOptions options;
+    private final JvmCommandLine recorded;
     private String name;
-    /** This JVM's command line, and the daemon's: with the daemon-only {@code --jvm-option}s. */
     private JvmCommandLine jvm;
-    private JvmCommandLine daemonJvm;
 
     /**
      * A launcher for a daemon with these options, named {@code name} in messages; null for the
      * program's name (see {@link ProgramName}), found from the command line the launcher reads.
      */
     public Launcher(DaemonOptions options, String name) {
+        this(options, name, null);
+    }
+
+    /**
+     * As {@link #Launcher(DaemonOptions, String)}, running {@code recorded} (a launch record's
+     * command line, for a restart) instead of this JVM's command line; null for this JVM's.
+     */
+    Launcher(DaemonOptions options, String name, JvmCommandLine recorded) {
         this.options = options;
         this.name = name;
+        this.recorded = recorded;
+        this.jvm = recorded;
     }
 
     /** The name this launcher's messages give the service. */
@@ -84,12 +98,11 @@ final class Launcher {
                     options.pidFile() == null ? "" : options.pidFile().toString(),
                     options.logFile().toString(), options.sighup().name(), options.explicitReady(),
                     ProcStat.selfPid());
-            jvm = JvmCommandLine.current();
+            jvm = recorded != null ? recorded : JvmCommandLine.current();
             // Options acting at JVM start act here too: a port the daemon would need is
             // refused before anything is spawned.
             JvmOptions.refuseListeningOptions(jvm.jvmOptions());
-            daemonJvm = jvm.withJvmOptions(options.jvmOptions());
-            List<String> jvmOptions = daemonJvm.options(Readiness.MARKER);
+            List<String> jvmOptions = jvm.withJvmOptions(options.jvmOptions()).options(Readiness.MARKER);
             try (Readiness.Listener listener = account == null
                     ? Readiness.Listener.open(settings, jvmOptions, -1, -1)
                     : Readiness.Listener.open(settings, jvmOptions, (int) account.uid(), (int) account.gid())) {
@@ -123,13 +136,20 @@ final class Launcher {
                     throw new DaemonException(replaceable, ExitStatus.NOT_CONFIGURED);
                 }
             }
-            PidFile.State state = PidFile.inspect(pidFile);
+            PidFile.State state = awaitStopping(pidFile, PidFile.inspect(pidFile));
             if (state.locked()) {
                 if (state.problem() != null) {
                     throw new DaemonException(state.problem() + "; not starting (remove the lock or "
                             + "choose another --pidfile)", ExitStatus.FAILED);
                 }
                 return Report.said("already running, pid " + state.holder().getAsLong(), ExitStatus.OK);
+            }
+            if (!state.exists()) {
+                Control.Status status = Control.status(pidFile);
+                if (status.pidFileRemoved()) {
+                    return Report.said("already running, pid " + status.pidOrZero() + " (its pidfile "
+                            + pidFile + " was removed; --daemon=restart gives it a new one)", ExitStatus.OK);
+                }
             }
             if (state.exists()) {
                 try {
@@ -150,6 +170,32 @@ final class Launcher {
         }
         checkDevNull();
         return null;
+    }
+
+    /**
+     * If the pidfile's daemon is one this user is stopping ({@code --daemon=stop} marked its
+     * launch record before SIGTERM), waits for it to exit, up to its stop timeout, and looks
+     * again: a start during a stop starts the service once the old one is gone, rather than
+     * reporting "already running" for a process about to exit.
+     *
+     * @throws DaemonException if it is still stopping at the timeout
+     */
+    private static PidFile.State awaitStopping(Path pidFile, PidFile.State state) {
+        if (!state.locked() || state.problem() != null) {
+            return state;
+        }
+        LaunchRecord record = LaunchRecord.read(pidFile);
+        long pid = state.holder().getAsLong();
+        if (record == null || !record.stopping() || record.pid() != pid) {
+            return state;
+        }
+        Duration wait = record.options().stopTimeout();
+        if (!ProcStat.awaitExit(pid, wait)) {
+            throw new DaemonException("pid " + pid + " is stopping (a --daemon=stop is under way) and "
+                    + "has not exited within " + wait.toSeconds() + " s; try again once it has",
+                    ExitStatus.FAILED);
+        }
+        return PidFile.inspect(pidFile);
     }
 
     /** Runs the helper and waits for the daemon's outcome, given up (and cleaned up) on failure. */
@@ -178,8 +224,7 @@ final class Launcher {
         Readiness.Outcome outcome = null;
         try {
             pid = HelperProcess.detach(preparation.helper(), options, account,
-                    daemonJvm.withPropertyAndArgFile(Readiness.MARKER, listener.address(),
-                            listener.jvmOptionsFile()), deadline);
+                    daemonCommandLine(listener.address(), listener.jvmOptionsFile(), account), deadline);
             ProcessHandle daemon = ProcessHandle.of(pid).orElse(null);
             spawned.set(daemon);
             listener.sweepLeftovers(); // while the daemon's JVM starts
@@ -195,11 +240,22 @@ final class Launcher {
         }
         switch (outcome.kind()) {
             case READY:
+                String unrecorded = record(pid, account);
                 Report started = Report.said("started, pid " + pid, ExitStatus.OK);
+                if (unrecorded != null) {
+                    started = Report.notice("warning: " + unrecorded
+                            + "; a --daemon=restart will use its own flags only").then(started);
+                }
                 return logFileSystemFull() ? started.then(Report.notice("warning: the file system of "
                         + options.logFile() + " is full: the daemon's output is lost until space is "
                         + "freed (it then says in the log how much was lost)")) : started;
             case RUNNING:
+                // Another launcher's daemon won the pidfile meanwhile: only if it is proven one.
+                Control.Status status = Control.status(options.pidFile());
+                if (status.state() != DaemonStatus.State.RUNNING) {
+                    return Report.failed("not started: the pidfile was taken meanwhile"
+                            + (status.detail().isEmpty() ? "" : ": " + status.detail()), ExitStatus.FAILED);
+                }
                 return Report.said("already running, pid " + outcome.pid(), ExitStatus.OK);
             case FAILED:
                 return failed("failed to start: " + withLoggedReason(outcome.message(),
@@ -208,6 +264,45 @@ final class Launcher {
                 return failed(withLoggedReason("the daemon (pid " + pid + ") exited before it "
                         + "was ready", true, logStart), logStart);
         }
+    }
+
+    /**
+     * The daemon's command line: the service's (this JVM's, or a launch record's) with the
+     * daemon's own JVM options ({@code --jvm-option}) and the marker property, and, for a
+     * {@code --user} daemon that keeps capabilities,
+     * {@value #NO_ATTACH} before the service's own options, unless those name
+     * {@code DisableAttachMechanism} themselves (the opt-out is
+     * {@code -XX:-DisableAttachMechanism}, on the java line or as a {@code --jvm-option}): any process of the daemon's user could otherwise
+     * load an agent into the daemon through the attach socket ({@code jcmd}) and use its
+     * capabilities.
+     */
+    private List<String> daemonCommandLine(String address, String argFile, UserAccount account) {
+        JvmCommandLine full = jvm.withJvmOptions(options.jvmOptions());
+        // The options in the private argument file; the attach opt-out stays visible.
+        List<String> argv = new ArrayList<>(full.withPropertyAndArgFile(Readiness.MARKER, address, argFile));
+        if (account != null && !options.keepCaps().isEmpty()) {
+            boolean named = false;
+            for (String arg : full.jvmOptions()) {
+                named |= arg.startsWith("-XX:") && arg.endsWith("DisableAttachMechanism");
+            }
+            if (!named) {
+                argv.add(1, NO_ATTACH);
+            }
+        }
+        return argv;
+    }
+
+    /**
+     * Writes the launch record of the daemon now ready (see {@link LaunchRecord}); null, or why
+     * it could not be written.
+     */
+    private String record(long pid, UserAccount account) {
+        if (options.pidFile() == null) {
+            return null; // nothing to restart it by
+        }
+        long uid = account != null ? account.uid() : TrustedPath.Identity.current().uid;
+        return LaunchRecord.write(new LaunchRecord(options.pidFile(), pid, ProcStat.startTicks(pid), uid,
+                options, jvm, false));
     }
 
     /**
