@@ -137,8 +137,15 @@ final class Proc {
     List<String> jvmArgs() {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.command_line")
-                    .redirectErrorStream(true).start();
+            List<String> cmd = new java.util.ArrayList<>();
+            String uid = status("Uid").split("\t")[0];
+            if (!uid.equals(new Proc(ProcessHandle.current().pid()).status("Uid").split("\t")[0])) {
+                // a JVM lets only its own user attach
+                cmd.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + status("Gid").split("\t")[0],
+                        "--clear-groups"));
+            }
+            cmd.addAll(List.of(jcmd.toString(), Long.toString(pid), "VM.command_line"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
