@@ -284,6 +284,13 @@ final class Launcher {
      */
     private void checkWritableBy(UserAccount account) {
         String owner = account.name() + ":" + account.gid();
+        // The working directory (by default the launcher's) is entered as that user.
+        String closed = account.cannotEnter(options.workDir());
+        if (closed != null) {
+            throw new DaemonException("working directory " + options.workDir() + " cannot be entered "
+                    + "by the daemon's user: " + closed + "; give a --workdir that user can enter "
+                    + "(--workdir=/ for daemon(3)'s behaviour)", ExitStatus.NOT_CONFIGURED);
+        }
         Path pidFile = options.pidFile();
         if (pidFile != null) {
             String why = account.cannotWrite(pidFile.getParent());
