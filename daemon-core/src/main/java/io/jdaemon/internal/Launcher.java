@@ -414,8 +414,8 @@ final class Launcher {
         if (!withoutReason) {
             return failure;
         }
-        // A port this launcher holds (an agent, JMX or a debugger on the java command line)
-        // is the reason, whatever the daemon's log shows of it.
+        // A port this launcher holds (an agent on the java command line) is the reason when
+        // the daemon's log tells of a port in use, or there is no log to tell.
         String held = JvmOptions.heldPort(jvm.jvmOptions(), isDevNull(options.logFile()) ? null
                 : LogTail.since(options.logFile(), logStart, 64 * 1024));
         if (held != null) {
