@@ -188,6 +188,11 @@ final class Launcher {
             case RUNNING:
                 return Report.said("already running, pid " + outcome.pid(), ExitStatus.OK);
             case FAILED:
+                if (outcome.message().contains("OutOfMemoryError")
+                        && outcome.message().contains("native thread")) {
+                    // The daemon inherited this launcher's limits: the same line as here.
+                    throw HelperProcess.processLimit(null);
+                }
                 return failed("failed to start: " + withLoggedReason(outcome.message(),
                         DaemonSide.EXITED_BEFORE_READY.equals(outcome.message()), logStart), logStart);
             default:
