@@ -258,6 +258,8 @@ final class Launcher {
                 }
                 return Report.said("already running, pid " + outcome.pid(), ExitStatus.OK);
             case FAILED:
+                // A daemon out of threads (it inherited this launcher's limits) is named in
+                // failed(): the same line as the launcher's own.
                 return failed("failed to start: " + withLoggedReason(outcome.message(),
                         DaemonSide.EXITED_BEFORE_READY.equals(outcome.message()), logStart), logStart);
             default:
@@ -401,6 +403,13 @@ final class Launcher {
                     + "daemon, is closed to the daemon's user: " + cannotEnter + "; start with "
                     + "-Djava.io.tmpdir=DIR, a directory that user can enter (such as /tmp)",
                     ExitStatus.NOT_CONFIGURED);
+        }
+        // The working directory (by default the launcher's) is entered as that user.
+        String closed = account.cannotEnter(options.workDir());
+        if (closed != null) {
+            throw new DaemonException("working directory " + options.workDir() + " cannot be entered "
+                    + "by the daemon's user: " + closed + "; give a --workdir that user can enter "
+                    + "(--workdir=/ for daemon(3)'s behaviour)", ExitStatus.NOT_CONFIGURED);
         }
         Path pidFile = options.pidFile();
         if (pidFile != null) {
@@ -546,8 +555,8 @@ final class Launcher {
         if (!withoutReason) {
             return failure;
         }
-        // A port this launcher holds (an agent, JMX or a debugger on the java command line)
-        // is the reason, whatever the daemon's log shows of it.
+        // A port this launcher holds (an agent on the java command line) is the reason when
+        // the daemon's log tells of a port in use, or there is no log to tell.
         String held = JvmOptions.heldPort(jvm.jvmOptions(), isDevNull(options.logFile()) ? null
                 : LogTail.since(options.logFile(), logStart, 64 * 1024));
         if (held != null) {

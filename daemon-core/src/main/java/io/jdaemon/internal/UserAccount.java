@@ -200,8 +200,8 @@ final class UserAccount {
     }
 
     /**
-     * Why this user cannot enter the directory {@code dir} (search permission on it and every
-     * directory on the way, from the mode bits); null if it can.
+     * Why this user cannot enter directory {@code dir} (search permission on it and on every
+     * directory above it), or null if it can.
      */
     public String cannotEnter(Path dir) {
         Path absolute = dir.toAbsolutePath().normalize();

@@ -547,6 +547,21 @@ class UserIT extends WithExample {
     }
 
     @Test
+    void aWorkingDirectoryTheUserCannotEnterIsRefusedBeforeTheSpawn() throws Exception {
+        // The default working directory is the launcher's: root's, perhaps closed to the user.
+        Path closed = Files.createDirectory(dir.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+
+        Example.Result r = example.run(daemon("--user=" + user, "--port=0", "--workdir=" + closed));
+
+        Hostile.assertOneErrorLine(r, NAME + ": working directory " + closed + " cannot be entered by "
+                + "the daemon's user: user " + user + " cannot enter " + closed + " (owner 0:0, mode "
+                + "0700); give a --workdir that user can enter (--workdir=/ for daemon(3)'s behaviour)", 6);
+        assertThat(Hostile.list(run)).isEmpty();
+        assertThat(example.processes()).isEmpty();
+    }
+
+    @Test
     void underSystemdTypeNotifyUserIsRefusedWithAPointerToTheUnit() {
         ProcessBuilder pb = new ProcessBuilder(daemon("--user=" + user, "--port=0"));
         pb.environment().put("NOTIFY_SOCKET", dir.resolve("no-such-socket").toString());
