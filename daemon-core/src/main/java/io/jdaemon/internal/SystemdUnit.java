@@ -18,9 +18,6 @@ import java.util.Map;
  */
 final class SystemdUnit {
 
-    /** The library's flags kept on the unit's command line: the service itself still reads them. */
-    private static final List<String> KEPT = List.of("--pidfile", "--sighup");
-
     private SystemdUnit() {
     }
 
@@ -99,23 +96,23 @@ final class SystemdUnit {
 
     /**
      * The service's command line in the unit: this JVM's (its options, the class path or jar and
-     * the main class, paths absolute), then {@code --pidfile} and {@code --sighup} if they were
-     * given (the service still honours them), then the service's arguments without the
-     * library's flags.
+     * the main class, paths absolute), then {@code --pidfile} if there is one, given or a
+     * default in code (a service in the foreground writes its pidfile only when the flag is
+     * given), and {@code --sighup} if given (the service still honours both), then the
+     * service's arguments without the library's flags.
      */
     static List<String> commandLine(DaemonOptions defaults, Flags.Parsed parsed,
             JvmCommandLine jvm) {
         List<String> argv = new ArrayList<>(jvm.argv().subList(0,
                 jvm.argv().size() - jvm.serviceArgs().size()));
-        // Where h21's daemon-only JVM options (--jvm-option) are added, once they exist:
-        // argv = jvm.withJvmOptions(options.jvmOptions()) ... before the main class.
-        for (String flag : KEPT) {
-            if (parsed.given(flag)) {
-                DaemonOptions options = parsed.options();
-                argv.add(flag.equals("--pidfile")
-                        ? "--pidfile=" + options.pidFile().toAbsolutePath().normalize()
-                        : "--sighup=" + options.sighup().name().toLowerCase(Locale.ROOT));
-            }
+        // The daemon-only JVM options (--jvm-option, issue 21) belong here once they exist: the
+        // daemon's JVM would run with them, so the unit's must, before the main class.
+        DaemonOptions options = parsed.options();
+        if (options.pidFile() != null) {
+            argv.add("--pidfile=" + options.pidFile().toAbsolutePath().normalize());
+        }
+        if (parsed.given("--sighup")) {
+            argv.add("--sighup=" + options.sighup().name().toLowerCase(Locale.ROOT));
         }
         // The command line's own arguments (those main received may have been changed by main),
         // without the library's flags: the unit's settings replace them.

@@ -131,6 +131,20 @@ class SystemdUnitTest {
     }
 
     @Test
+    void aPidfileSetInCodeIsGivenAsAFlag() throws IOException {
+        DaemonOptions defaults = DaemonOptions.builder().pidFile(Path.of("/run/app/app.pid"))
+                .sighup(DaemonOptions.Sighup.IGNORE).build();
+        JvmCommandLine jvm = JvmCommandLine.parse("/usr/bin/java",
+                List.of("java", "-cp", "/opt/app/lib/*", "app.Main", "--daemon=unit"), Path.of("/"));
+        Flags.Parsed parsed = Flags.parse(jvm.serviceArgs().toArray(new String[0]), defaults);
+        String unit = SystemdUnit.of(defaults, parsed, jvm, "app", Map.of());
+        // Without --daemon a service writes no pidfile unless the flag says so; the SIGHUP
+        // policy set in code applies as it is.
+        assertThat(execStart(unit)).containsExactly("/usr/bin/java", "-cp", "/opt/app/lib/*",
+                "app.Main", "--pidfile=/run/app/app.pid");
+    }
+
+    @Test
     void specifiersAreEscapedInEverySetting() throws IOException {
         String unit = unit("/usr/bin/java", Map.of(), "--daemon=unit", "--workdir=/srv/100%",
                 "--log=/var/log/%n.log", "--user=%u");

@@ -72,6 +72,16 @@ class SystemdUnitIT extends WithExample {
     }
 
     @Test
+    void aValueAUnitCannotHoldIsOneLineAndNoUnit() {
+        Example.Result r = example.run(example.command("--daemon=unit",
+                "--user=daemon\nExecStartPre=/bin/true", "--port=0"));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("daemon-examples: --user has a control character (0x0a), "
+                + "which a systemd unit's setting cannot hold; give a plain value\n");
+    }
+
+    @Test
     void theUnitsCommandLineStartsTheServiceUnderNotify() throws Exception {
         String odd = "-Dodd=100% of $HOME, 'quotes', \"quotes\" and a \\";
         Path pidFile = Files.createDirectories(dir.resolve("run 100% $x")).resolve("example.pid");
