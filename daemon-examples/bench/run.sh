@@ -28,7 +28,7 @@ for arg in "$@"; do
     case "$arg" in
         --no-build) build=0 ;;
         --keep) keep=1 ;;
-        --quick) extra+=(--runs 3 --warmup 1 --split-runs 2 --footprint-runs 2 --scale 1,5
+        --quick) extra+=(--runs 3 --warmup 1 --split-runs 2 --footprint-runs 2 --big-heap-runs 1 --scale 1,5
                          --scale-reps 1 --consecutive 10) ;;
         -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) extra+=("$arg") ;;

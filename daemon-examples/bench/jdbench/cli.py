@@ -8,7 +8,7 @@ import os
 import signal
 import time
 
-from . import consecutive, control, first_use, footprint, ready, report, scale, split
+from . import big_heap, consecutive, control, first_use, footprint, ready, report, scale, split
 from .context import Bench
 from .stats import loadavg
 
@@ -38,6 +38,8 @@ def run_all(bench):
         timed("consecutive", lambda: consecutive.run(bench))
     if "firstuse" in sections:
         timed("firstuse", lambda: first_use.run(bench))
+    if "bigheap" in sections:
+        timed("bigheap", lambda: big_heap.run(bench))
     text = report.assemble(bench)
     text += "\nWhole run: %.0f s.\n" % (time.monotonic() - t_start)
     return text
@@ -60,10 +62,12 @@ def main(description=__doc__):
     ap.add_argument("--scale-reps", type=int, default=3)
     ap.add_argument("--consecutive", type=int, default=100)
     ap.add_argument("--sections", type=lambda s: set(s.split(",")),
-                    default={"split", "control", "footprint", "scale", "consecutive", "firstuse"},
+                    default={"split", "control", "footprint", "scale", "consecutive", "firstuse",
+                             "bigheap"},
                     help="comma-separated subset of split,control,footprint,scale,consecutive,"
-                         "firstuse (time to ready always runs)")
+                         "firstuse,bigheap (time to ready always runs)")
     ap.add_argument("--first-use-runs", type=int, default=5)
+    ap.add_argument("--big-heap-runs", type=int, default=3)
     ap.add_argument("--variants", type=lambda s: set(s.split(",")),
                     help="time to ready: only these variants (and the foreground baseline), of "
                          "jdaemon,nohup,setsid,daemonize,start-stop-daemon,jsvc,akuma,minimal")

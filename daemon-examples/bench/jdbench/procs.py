@@ -112,6 +112,7 @@ class Proc:
         self.t_exit = None
         self.status = None
         self.cpu_ms = None
+        self.maxrss_kb = None
         self.on_exit_result = None
         self.done = threading.Event()
         self.t0 = now()
@@ -124,6 +125,7 @@ class Proc:
         self.t_exit = now()
         self.status = os.waitstatus_to_exitcode(status)
         self.cpu_ms = (usage.ru_utime + usage.ru_stime) * 1000.0
+        self.maxrss_kb = usage.ru_maxrss
         if on_exit is not None:
             self.on_exit_result = on_exit()
         self.done.set()

@@ -5,7 +5,7 @@ import platform
 import subprocess
 import time
 
-from . import consecutive, control, first_use, footprint, ready, scale, split, targets
+from . import big_heap, consecutive, control, first_use, footprint, ready, scale, split, targets
 from .stats import fmt
 
 
@@ -79,5 +79,6 @@ def assemble(bench):
     scale.report(bench, w)
     consecutive.report(bench, w)
     first_use.report(bench, w)
+    big_heap.report(bench, w)
     targets.report(bench, w)
     return "\n".join(out) + "\n"

@@ -1,6 +1,7 @@
 package io.jdaemon;
 
 import io.jdaemon.internal.Capabilities;
+import io.jdaemon.internal.JvmOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +20,10 @@ import java.util.Objects;
  *   <tr><td>{@link Builder#logFile(Path) logFile}</td><td>{@code --log=PATH}</td>
  *       <td>{@code /dev/null}; stdout and stderr are appended to the file</td></tr>
  *   <tr><td>{@link Builder#workDir(Path) workDir}</td><td>{@code --workdir=DIR}</td>
- *       <td>{@code /}, as daemon(3); {@code --workdir=.} keeps the launching directory, for
- *       frameworks that read {@code ./application.properties} or other relative files</td></tr>
+ *       <td>the directory the launcher was started in, as a foreground run, {@code nohup} and
+ *       {@code setsid} keep it (frameworks read {@code ./config.yml}, write {@code ./tomcat.PORT},
+ *       a relative {@code -Xlog:gc:file=gc.log} lands beside the launcher's); {@code --workdir=/}
+ *       gives daemon(3)'s behaviour</td></tr>
  *   <tr><td>{@link Builder#umask(int) umask}</td><td>{@code --umask=OCTAL}</td>
  *       <td>{@code 022}</td></tr>
  *   <tr><td>{@link Builder#sighup(Sighup) sighup}</td>
@@ -36,10 +39,15 @@ import java.util.Objects;
  *       <td>none: the daemon runs as the launching user</td></tr>
  *   <tr><td>{@link Builder#keepCaps(List) keepCaps}</td>
  *       <td>{@code --keep-caps=NAME[,NAME...]}</td><td>none: no capability is kept</td></tr>
+ *   <tr><td>{@link Builder#jvmOptions(List) jvmOptions}</td>
+ *       <td>{@code --jvm-option=OPTION}, repeated</td><td>none: the daemon's JVM runs with the
+ *       launching JVM's options only</td></tr>
  *   <tr><td>{@link Builder#explicitReady(boolean) explicitReady}</td><td>none</td>
  *       <td>{@code false}: ready when {@code detachIfRequested} returns</td></tr>
  *   <tr><td>{@link Builder#name(String) name}</td><td>none</td>
- *       <td>the jar's file name without {@code .jar}, else the main class's simple name</td></tr>
+ *       <td>the module's name for {@code -m}; the jar's file name without {@code .jar} and a
+ *       version suffix; Quarkus' application name for {@code quarkus-run.jar}; else the main
+ *       class's simple name (the same in the launcher and the control commands)</td></tr>
  * </table>
  *
  * <p>Relative paths are resolved against the launching process's working directory, before the
@@ -76,6 +84,7 @@ public final class DaemonOptions {
     private final boolean explicitReady;
     private final String user;
     private final List<String> keepCaps;
+    private final List<String> jvmOptions;
 
     private DaemonOptions(Builder b) {
         this.name = b.name;
@@ -89,6 +98,7 @@ public final class DaemonOptions {
         this.explicitReady = b.explicitReady;
         this.user = b.user;
         this.keepCaps = List.copyOf(b.keepCaps);
+        this.jvmOptions = List.copyOf(b.jvmOptions);
     }
 
     /** {@return the defaults listed in the class description} */
@@ -115,6 +125,7 @@ public final class DaemonOptions {
         b.explicitReady = explicitReady;
         b.user = user;
         b.keepCaps = new ArrayList<>(keepCaps);
+        b.jvmOptions = new ArrayList<>(jvmOptions);
         return b;
     }
 
@@ -178,12 +189,21 @@ public final class DaemonOptions {
         return keepCaps;
     }
 
+    /**
+     * {@return the options given to the daemon's JVM only, after the launching JVM's own; empty
+     * for none}
+     */
+    public List<String> jvmOptions() {
+        return jvmOptions;
+    }
+
     @Override
     public String toString() {
         return "DaemonOptions[name=" + name + ", pidFile=" + pidFile + ", logFile=" + logFile
                 + ", workDir=" + workDir + ", umask=0" + Integer.toOctalString(umask)
                 + ", sighup=" + sighup + ", startTimeout=" + startTimeout + ", stopTimeout=" + stopTimeout
-                + ", explicitReady=" + explicitReady + ", user=" + user + ", keepCaps=" + keepCaps + "]";
+                + ", explicitReady=" + explicitReady + ", user=" + user + ", keepCaps=" + keepCaps
+                + ", jvmOptions=" + jvmOptions + "]";
     }
 
     /** Builds {@link DaemonOptions}; starts from the defaults. */
@@ -191,7 +211,7 @@ public final class DaemonOptions {
         private String name;
         private Path pidFile;
         private Path logFile = Path.of("/dev/null");
-        private Path workDir = Path.of("/");
+        private Path workDir = Path.of("").toAbsolutePath();
         private int umask = 0022;
         private Sighup sighup = Sighup.DEFAULT;
         private Duration startTimeout = Duration.ofSeconds(60);
@@ -199,6 +219,7 @@ public final class DaemonOptions {
         private boolean explicitReady;
         private String user;
         private List<String> keepCaps = new ArrayList<>();
+        private List<String> jvmOptions = new ArrayList<>();
 
         private Builder() {
         }
@@ -237,7 +258,8 @@ public final class DaemonOptions {
         }
 
         /**
-         * Working directory of the daemon. Default: {@code /}.
+         * Working directory of the daemon. Default: the launching process's working directory;
+         * {@code /} for daemon(3)'s behaviour (no directory kept busy).
          *
          * @param workDir the working directory
          * @return this builder
@@ -354,6 +376,34 @@ public final class DaemonOptions {
                 }
             }
             this.keepCaps = out;
+            return this;
+        }
+
+        /**
+         * JVM options for the daemon's JVM only, one option an element with its value
+         * ({@code -Xms4g}, {@code -javaagent:agent.jar=9404:config.yaml},
+         * {@code -Dcom.sun.management.jmxremote.port=9010},
+         * {@code --add-opens=java.base/java.lang=ALL-UNNAMED}). They are placed after the launching
+         * JVM's own options, before the main class, {@code -jar} or {@code -m}; relative paths in
+         * them are resolved against the launching directory. Give here what acts when a JVM
+         * starts (a port it listens on, an agent, a debugger, a big or pre-touched heap): on the
+         * {@code java} command line it would act in the launcher too. Default: none.
+         *
+         * @param options the options, one element each
+         * @return this builder
+         * @throws IllegalArgumentException for an element that is not one JVM option, or one
+         *     that names what to run ({@code -jar}, {@code -m})
+         */
+        public Builder jvmOptions(List<String> options) {
+            List<String> out = new ArrayList<>();
+            for (String option : options) {
+                String refusal = JvmOptions.refusal(option);
+                if (refusal != null) {
+                    throw new IllegalArgumentException(refusal);
+                }
+                out.add(option);
+            }
+            this.jvmOptions = out;
             return this;
         }
 

@@ -79,7 +79,7 @@ final class Flags {
     private static final String DAEMON = "--daemon";
     private static final String FORCE = "--force";
     private static final List<String> VALUED = List.of("--pidfile", "--log", "--workdir", "--umask",
-            "--sighup", "--start-timeout", "--stop-timeout", "--user", "--keep-caps");
+            "--sighup", "--start-timeout", "--stop-timeout", "--user", "--keep-caps", "--jvm-option");
 
     private Flags() {
     }
@@ -94,6 +94,8 @@ final class Flags {
         DaemonOptions.Builder options = defaults.toBuilder();
         List<String> rest = new ArrayList<>(args.length);
         List<String> given = new ArrayList<>();
+        // --jvm-option is repeated: each adds to the programmatic ones.
+        List<String> jvmOptions = new ArrayList<>(defaults.jvmOptions());
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg == null) {
@@ -126,12 +128,20 @@ final class Flags {
             if (value.isEmpty()) {
                 throw usage(name + " needs a value: " + name + "=" + placeholder(name));
             }
-            apply(options, name, value);
+            if (name.equals("--jvm-option")) {
+                String refusal = JvmOptions.refusal(value);
+                if (refusal != null) {
+                    throw usage(refusal);
+                }
+                jvmOptions.add(value);
+            } else {
+                apply(options, name, value);
+            }
             given.add(name);
         }
         DaemonOptions built;
         try {
-            built = options.build();
+            built = options.jvmOptions(jvmOptions).build();
         } catch (IllegalStateException e) { // the only one: capabilities without a user
             throw usage("--keep-caps needs --user: capabilities are kept only when the daemon runs "
                     + "as another user (a root daemon has them all)");
@@ -283,6 +293,8 @@ final class Flags {
                 return "USER[:GROUP]";
             case "--keep-caps":
                 return "net_bind_service[,...]";
+            case "--jvm-option":
+                return "OPTION";
             default:
                 return "PATH";
         }

@@ -24,10 +24,15 @@ import java.util.Set;
 final class JvmCommandLine {
 
     /** Launcher options whose value is the next argument (as the {@code java} launcher has them). */
-    private static final Set<String> SPACED = Set.of("-cp", "-classpath", "--class-path", "-p",
+    static final Set<String> SPACED = Set.of("-cp", "-classpath", "--class-path", "-p",
             "--module-path", "--upgrade-module-path", "--add-modules", "--enable-native-access",
             "--limit-modules", "--add-exports", "--add-opens", "--add-reads", "--patch-module",
             "--source", "-d", "--describe-module");
+    /** Options that name what the JVM runs, or make it run nothing. */
+    static final Set<String> TARGETS = Set.of("-jar", "-m", "--module", "--source",
+            "--describe-module", "-d", "--dry-run", "-version", "--version", "-help", "--help",
+            "-h", "-?", "--list-modules", "--validate-modules", "-showversion",
+            "--show-version", "-X", "--help-extra");
     private static final Set<String> PATH_LISTS =
             Set.of("-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path");
     private static final List<String> PATH_PREFIXES = List.of("-javaagent:", "-agentpath:",
@@ -35,11 +40,15 @@ final class JvmCommandLine {
             "-Djava.library.path=");
 
     private final List<String> argv;
+    private final int targetStart;
     private final int serviceArgsStart;
+    private final Path cwd;
 
-    private JvmCommandLine(List<String> argv, int serviceArgsStart) {
+    private JvmCommandLine(List<String> argv, int targetStart, int serviceArgsStart, Path cwd) {
         this.argv = List.copyOf(argv);
+        this.targetStart = targetStart;
         this.serviceArgsStart = serviceArgsStart;
+        this.cwd = cwd;
     }
 
     /** The arguments, the first being the absolute path of the JVM executable. */
@@ -50,6 +59,34 @@ final class JvmCommandLine {
     /** The service's arguments: those after the main class, {@code -jar FILE} or {@code -m MODULE}. */
     public List<String> serviceArgs() {
         return argv.subList(serviceArgsStart, argv.size());
+    }
+
+    /**
+     * The JVM's own options: those between the executable and the main class, {@code -jar FILE}
+     * or {@code -m MODULE} (after argument files are expanded).
+     */
+    public List<String> jvmOptions() {
+        return argv.subList(1, targetStart);
+    }
+
+    /**
+     * This command line with {@code options} added after the JVM's own options, just before the
+     * main class, {@code -jar FILE} or {@code -m MODULE} (so that they win over an earlier
+     * setting), their paths made absolute as the launcher's own are. For the daemon's JVM only:
+     * {@code --jvm-option}.
+     */
+    public JvmCommandLine withJvmOptions(List<String> options) {
+        if (options.isEmpty()) {
+            return this;
+        }
+        List<String> out = new ArrayList<>(argv.size() + options.size());
+        out.addAll(argv.subList(0, targetStart));
+        for (String option : options) {
+            out.add(absoluteOption(option, cwd));
+        }
+        out.addAll(argv.subList(targetStart, argv.size()));
+        return new JvmCommandLine(out, targetStart + options.size(),
+                serviceArgsStart + options.size(), cwd);
     }
 
     /** This argv with {@code -Dproperty=value} as the first option (any earlier one removed). */
@@ -131,7 +168,9 @@ final class JvmCommandLine {
         Tokens in = new Tokens(raw.subList(Math.min(1, raw.size()), raw.size()), cwd);
         List<String> out = new ArrayList<>(raw.size() + 1);
         out.add(exe);
+        int targetStart = -1;
         while (in.hasNext()) {
+            targetStart = out.size();
             String arg = in.next();
             if (arg.startsWith("-D" + Readiness.MARKER + "=")) {
                 continue;
@@ -152,21 +191,21 @@ final class JvmCommandLine {
             } else if (SPACED.contains(arg)) {
                 out.add(arg);
                 out.add(in.escape(valueOf(arg, in.next(), cwd)));
-            } else if (arg.startsWith("--") && arg.indexOf('=') > 0
-                    && SPACED.contains(arg.substring(0, arg.indexOf('=')))) {
-                String name = arg.substring(0, arg.indexOf('='));
-                out.add(name + "=" + valueOf(name, arg.substring(name.length() + 1), cwd));
             } else if (arg.startsWith("-")) {
-                out.add(prefixedPath(arg, cwd));
+                out.add(absoluteOption(arg, cwd));
             } else {
                 // The main class, or a source file in source-file mode.
                 out.add(in.escape(arg.endsWith(".java") ? absolute(cwd, arg) : arg));
                 break;
             }
         }
+        if (targetStart < 0 || targetStart >= out.size() || out.get(targetStart).startsWith("-")
+                && !isTarget(out.get(targetStart))) {
+            targetStart = out.size(); // options only: nothing names what to run
+        }
         int serviceArgsStart = out.size();
         out.addAll(in.rest());
-        return new JvmCommandLine(out, serviceArgsStart);
+        return new JvmCommandLine(out, targetStart, serviceArgsStart, cwd);
     }
 
     /**
@@ -226,6 +265,22 @@ final class JvmCommandLine {
             return value.substring(0, eq + 1) + absoluteList(cwd, value.substring(eq + 1));
         }
         return value;
+    }
+
+    /** Whether {@code arg} names what to run: {@code -jar}, {@code -m}, {@code --module[=]}. */
+    private static boolean isTarget(String arg) {
+        return arg.equals("-jar") || arg.equals("-m") || arg.equals("--module")
+                || arg.startsWith("--module=");
+    }
+
+    /** A one-argument JVM option with the paths it names made absolute. */
+    private static String absoluteOption(String arg, Path cwd) {
+        int eq = arg.indexOf('=');
+        if (arg.startsWith("--") && eq > 0 && SPACED.contains(arg.substring(0, eq))) {
+            String name = arg.substring(0, eq);
+            return name + "=" + valueOf(name, arg.substring(eq + 1), cwd);
+        }
+        return prefixedPath(arg, cwd);
     }
 
     private static String prefixedPath(String arg, Path cwd) {

@@ -79,6 +79,9 @@ final class Launcher {
             try (Readiness.Listener listener = account == null ? Readiness.Listener.open(settings, -1, -1)
                     : Readiness.Listener.open(settings, (int) account.uid(), (int) account.gid())) {
                 jvm = JvmCommandLine.current();
+                // Options acting at JVM start act here too: a port the daemon would need is
+                // refused before anything is spawned.
+                JvmOptions.refuseListeningOptions(jvm.jvmOptions());
                 return spawnAndAwait(listener, account, preparation, logStart);
             } catch (IOException e) {
                 throw new DaemonException("cannot start the daemon: " + e, ExitStatus.FAILED, e);
@@ -164,7 +167,8 @@ final class Launcher {
         Readiness.Outcome outcome = null;
         try {
             pid = HelperProcess.detach(preparation.helper(), options, account,
-                    jvm.withProperty(Readiness.MARKER, listener.address()), deadline);
+                    jvm.withJvmOptions(options.jvmOptions()).withProperty(Readiness.MARKER,
+                            listener.address()), deadline);
             ProcessHandle daemon = ProcessHandle.of(pid).orElse(null);
             spawned.set(daemon);
             listener.sweepLeftovers(); // while the daemon's JVM starts
@@ -400,7 +404,17 @@ final class Launcher {
      * reason the daemon logged, when one is recognised there; any other failure as it is.
      */
     private String withLoggedReason(String failure, boolean withoutReason, long logStart) {
-        if (!withoutReason || isDevNull(options.logFile())) {
+        if (!withoutReason) {
+            return failure;
+        }
+        // A port this launcher holds (an agent, JMX or a debugger on the java command line)
+        // is the reason, whatever the daemon's log shows of it.
+        String held = JvmOptions.heldPort(jvm.jvmOptions(), isDevNull(options.logFile()) ? null
+                : LogTail.since(options.logFile(), logStart, 64 * 1024));
+        if (held != null) {
+            return held + " (" + failure + ")";
+        }
+        if (isDevNull(options.logFile())) {
             return failure;
         }
         String reason = StartFailureReason.fromLog(options.logFile(), logStart);

@@ -8,11 +8,17 @@ import java.util.Set;
  * JVM's rebuilt command line rather than {@code sun.java.command}, which joins the arguments with
  * spaces (a jar under {@code /dir with space/} would be named {@code /dir}).
  *
+ * <p>The same rule names the service in the launcher and in the control commands.
+ *
  * <ul>
- *   <li>{@code -jar DIR/app.jar}: {@code app};</li>
+ *   <li>{@code -jar DIR/app-1.2.0-SNAPSHOT.jar}: {@code app} (a version suffix, digits with a
+ *       dot after the last {@code -} before them, is not part of the name);</li>
+ *   <li>{@code -jar DIR/quarkus-app/quarkus-run.jar} (Quarkus): the jar manifest's
+ *       {@code Implementation-Title} (Quarkus writes the application's name there), else the
+ *       name of the directory holding {@code quarkus-app};</li>
  *   <li>a Spring Boot launcher ({@code -cp app.jar org.springframework.boot.loader.launch.JarLauncher})
  *       with one jar or war on the class path: that file's name, {@code app};</li>
- *   <li>{@code -m module/pkg.Main}: {@code Main}; {@code -m module}: {@code module};</li>
+ *   <li>{@code -m module/pkg.Main} and {@code -m module}: {@code module};</li>
  *   <li>a source file {@code Main.java}: {@code Main};</li>
  *   <li>a main class {@code pkg.Main}: {@code Main}.</li>
  * </ul>
@@ -28,6 +34,9 @@ final class ProgramName {
             "org.springframework.boot.loader.WarLauncher",
             "org.springframework.boot.loader.PropertiesLauncher");
     private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
+
+    private static final java.util.regex.Pattern VERSION_SUFFIX =
+            java.util.regex.Pattern.compile("(.+?)-\\d+(\\.\\d+)+([.-][A-Za-z0-9]+)*");
 
     private ProgramName() {
     }
@@ -45,17 +54,19 @@ final class ProgramName {
             return "java"; // options only, no main class
         }
         String name;
-        if (option.equals("-jar")) {
-            name = withoutExtension(fileName(target), ".jar");
+        if (option.equals("-jar") && fileName(target).equals("quarkus-run.jar")) {
+            name = quarkusName(target);
+        } else if (option.equals("-jar")) {
+            name = withoutVersion(withoutExtension(fileName(target), ".jar"));
         } else if (target.startsWith("--module=") || option.equals("-m") || option.equals("--module")) {
             String module = target.startsWith("--module=") ? target.substring(9) : target;
             int slash = module.indexOf('/');
-            name = slash < 0 ? module : simpleName(module.substring(slash + 1));
+            name = slash < 0 ? module : module.substring(0, slash);
         } else if (target.endsWith(".java")) {
             name = withoutExtension(fileName(target), ".java");
         } else if (SPRING_BOOT_LAUNCHERS.contains(target) && singleArchive(argv, start - 1) != null) {
             String archive = fileName(singleArchive(argv, start - 1));
-            name = withoutExtension(withoutExtension(archive, ".jar"), ".war");
+            name = withoutVersion(withoutExtension(withoutExtension(archive, ".jar"), ".war"));
         } else {
             name = simpleName(target);
         }
@@ -77,6 +88,29 @@ final class ProgramName {
             return null;
         }
         return classPath.endsWith(".jar") || classPath.endsWith(".war") ? classPath : null;
+    }
+
+    /** {@code mn-daemon-1.0} and {@code app-1.2.0-SNAPSHOT}: {@code mn-daemon}, {@code app}. */
+    static String withoutVersion(String name) {
+        java.util.regex.Matcher m = VERSION_SUFFIX.matcher(name);
+        return m.matches() ? m.group(1) : name;
+    }
+
+    /** A Quarkus application's name, for its {@code quarkus-app/quarkus-run.jar}. */
+    private static String quarkusName(String jar) {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar)) {
+            java.util.jar.Manifest manifest = file.getManifest();
+            String title = manifest == null ? null
+                    : manifest.getMainAttributes().getValue("Implementation-Title");
+            if (title != null && !title.isBlank()) {
+                return title.trim();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // unreadable: named by its directory
+        }
+        String[] parts = jar.split("/");
+        return parts.length >= 3 && parts[parts.length - 2].equals("quarkus-app")
+                ? parts[parts.length - 3] : "quarkus-run";
     }
 
     private static String fileName(String path) {

@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.LoggerFactory;
 
 /**
  * systemd's readiness protocol (sd_notify(3)) for a service started with {@code Type=notify}:
@@ -90,8 +89,7 @@ final class SdNotify {
             loaded.join();
             LibC.sendDatagram(address, message.getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException | LinkageError e) {
-            LoggerFactory.getLogger(SdNotify.class).warn("sd_notify to {} failed: {}", address,
-                    e.toString());
+            LibraryLog.warn(SdNotify.class, "sd_notify to " + address + " failed: " + e);
         }
     }
 

@@ -4,9 +4,6 @@ import io.jdaemon.DaemonOptions;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.helpers.NOPLoggerFactory;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -22,7 +19,6 @@ import sun.misc.SignalHandler;
 public final class Signals {
 
     /** The prefix of the lines written to stderr (the log) when SLF4J has no provider. */
-    private static final String PREFIX = "jdaemon: ";
     private static final List<Runnable> RELOAD_CALLBACKS = new CopyOnWriteArrayList<>();
     private static volatile String logFile;
     private static volatile SdNotify notify;
@@ -63,11 +59,9 @@ public final class Signals {
 
     /**
      * What SIGHUP does under the reload policy. Failures are logged through SLF4J, or, when the
-     * application has no SLF4J provider (the no-op logger), written to stderr, which is the log.
+     * application has no SLF4J provider, written to stderr, which is the log ({@link LibraryLog}).
      */
     static void reload() {
-        Logger log = LoggerFactory.getLogger(Signals.class);
-        boolean toStderr = LoggerFactory.getILoggerFactory() instanceof NOPLoggerFactory;
         SdNotify sdNotify = notify;
         if (sdNotify != null) {
             sdNotify.reloading();
@@ -77,25 +71,15 @@ public final class Signals {
             try {
                 LibC.redirectStdoutAndStderr(file);
             } catch (IOException | RuntimeException | LinkageError e) {
-                String message = "reload: " + (e instanceof IOException ? e.getMessage() : e.toString())
-                        + "; output still goes to the previous log file";
-                if (toStderr) {
-                    System.err.println(PREFIX + message);
-                } else {
-                    log.error(message);
-                }
+                LibraryLog.error(Signals.class, "reload: " + (e instanceof IOException ? e.getMessage()
+                        : e.toString()) + "; output still goes to the previous log file", null);
             }
         }
         for (Runnable callback : RELOAD_CALLBACKS) {
             try {
                 callback.run();
             } catch (Exception e) {
-                if (toStderr) {
-                    System.err.print(PREFIX + "reload callback " + callback + " failed: ");
-                    e.printStackTrace();
-                } else {
-                    log.error("reload callback {} failed", callback, e);
-                }
+                LibraryLog.error(Signals.class, "reload callback " + callback + " failed", e);
             }
         }
         if (sdNotify != null) {

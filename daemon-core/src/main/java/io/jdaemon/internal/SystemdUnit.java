@@ -57,7 +57,8 @@ final class SystemdUnit {
             String value = environment.get(variable);
             if (value != null && !value.isEmpty()) {
                 // The launcher's JVM read these, and its daemon would have inherited them.
-                unit.append("Environment=").append(quote(variable + "=" + value, false)).append('\n');
+                unit.append("Environment=").append(quote(variable + "=" + value, false))
+                        .append('\n');
             }
         }
         if (options.sighup() == DaemonOptions.Sighup.RELOAD) {
@@ -95,19 +96,19 @@ final class SystemdUnit {
     }
 
     /**
-     * The service's command line in the unit: this JVM's (its options, the class path or jar and
-     * the main class, paths absolute), then {@code --pidfile} if there is one, given or a
-     * default in code (a service in the foreground writes its pidfile only when the flag is
-     * given), and {@code --sighup} if given (the service still honours both), then the
-     * service's arguments without the library's flags.
+     * The service's command line in the unit: this JVM's (its options and those of
+     * {@code --jvm-option}, the class path or jar and the main class, paths absolute), then
+     * {@code --pidfile} if there is one, given or a default in code (a service in the foreground
+     * writes its pidfile only when the flag is given), and {@code --sighup} if given (the
+     * service still honours both), then the service's arguments without the library's flags.
      */
     static List<String> commandLine(DaemonOptions defaults, Flags.Parsed parsed,
             JvmCommandLine jvm) {
-        List<String> argv = new ArrayList<>(jvm.argv().subList(0,
-                jvm.argv().size() - jvm.serviceArgs().size()));
-        // The daemon-only JVM options (--jvm-option, issue 21) belong here once they exist: the
-        // daemon's JVM would run with them, so the unit's must, before the main class.
         DaemonOptions options = parsed.options();
+        // --jvm-option's options, which the daemon's JVM would run with, before the main class.
+        JvmCommandLine service = jvm.withJvmOptions(options.jvmOptions());
+        List<String> argv = new ArrayList<>(service.argv().subList(0,
+                service.argv().size() - service.serviceArgs().size()));
         if (options.pidFile() != null) {
             argv.add("--pidfile=" + options.pidFile().toAbsolutePath().normalize());
         }

@@ -43,6 +43,36 @@ class FlagsTest {
         return out.toArray(new String[0]);
     }
 
+    @Test
+    void jvmOptionIsRepeatedAndAddedToTheProgrammaticOnes() {
+        Flags.Parsed p = Flags.parse(new String[] {"a", "--jvm-option=-Xms4g", "--jvm-option",
+                "-XX:+AlwaysPreTouch", "--jvm-option=--add-opens=java.base/java.lang=ALL-UNNAMED", "b"},
+                DaemonOptions.builder().jvmOptions(List.of("-Dfrom.code=1")).build());
+        assertThat(p.options().jvmOptions()).containsExactly("-Dfrom.code=1", "-Xms4g",
+                "-XX:+AlwaysPreTouch", "--add-opens=java.base/java.lang=ALL-UNNAMED");
+        assertThat(p.serviceArgs()).containsExactly("a", "b");
+        assertThat(DaemonOptions.defaults().jvmOptions()).isEmpty();
+    }
+
+    @Test
+    void jvmOptionThatIsNotOneJvmOptionIsRefused() {
+        assertThat(usageError("--jvm-option=Xmx2g").getMessage())
+                .isEqualTo("--jvm-option=Xmx2g is not a JVM option; give one option that starts with -, "
+                        + "such as --jvm-option=-Xmx2g");
+        assertThat(usageError("--jvm-option=-jar").getMessage()).startsWith(
+                "--jvm-option=-jar cannot be given to the daemon alone");
+        assertThat(usageError("--jvm-option=-m").getMessage()).contains("put it on the java command line");
+        assertThat(usageError("--jvm-option=--add-opens").getMessage()).isEqualTo(
+                "--jvm-option=--add-opens needs its value in the same argument; write "
+                        + "--jvm-option=--add-opens=VALUE");
+        assertThat(usageError("--jvm-option=-cp").getMessage()).endsWith("--jvm-option=--class-path=VALUE");
+        assertThat(usageError("--jvm-option=-Djdaemon.launcher=x").getMessage())
+                .contains("cannot be given to the daemon alone");
+        assertThat(catchThrowableOfType(IllegalArgumentException.class,
+                () -> DaemonOptions.builder().jvmOptions(List.of("app.jar")))).hasMessageContaining(
+                "is not a JVM option");
+    }
+
     private static DaemonException usageError(String... args) {
         DaemonException e = catchThrowableOfType(DaemonException.class, () -> parse(args));
         assertThat(e).as("parse(%s) must fail", Arrays.toString(args)).isNotNull();
@@ -59,7 +89,8 @@ class FlagsTest {
         DaemonOptions d = DaemonOptions.defaults();
         assertThat(o.pidFile()).isNull();
         assertThat(o.logFile()).isEqualTo(d.logFile()).isEqualTo(Path.of("/dev/null"));
-        assertThat(o.workDir()).isEqualTo(Path.of("/"));
+        // The launching directory, as a foreground run has it.
+        assertThat(o.workDir()).isEqualTo(Path.of(System.getProperty("user.dir")));
         assertThat(o.umask()).isEqualTo(0022);
         assertThat(o.sighup()).isEqualTo(DaemonOptions.Sighup.DEFAULT);
         assertThat(o.startTimeout()).isEqualTo(Duration.ofSeconds(60));

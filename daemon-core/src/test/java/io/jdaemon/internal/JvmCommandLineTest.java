@@ -231,6 +231,30 @@ class JvmCommandLineTest {
     }
 
     @Test
+    void jvmOptionsGoBeforeWhatIsRunWithTheirPathsAbsolute() throws IOException {
+        List<String> daemonOnly = List.of("-Xms4g", "-javaagent:agent.jar=9404:c.yaml",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--module-path=mods");
+        assertThat(JvmCommandLine.parse(EXE, List.of("java", "-Xmx1g", "-jar", "app.jar", "a"), CWD)
+                .withJvmOptions(daemonOnly).argv()).containsExactly(EXE, "-Xmx1g", "-Xms4g",
+                "-javaagent:/home/u/app/agent.jar=9404:c.yaml",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--module-path=/home/u/app/mods",
+                "-jar", "/home/u/app/app.jar", "a");
+        JvmCommandLine modular = JvmCommandLine.parse(EXE,
+                List.of("java", "-p", "mods", "-m", "demo/demo.Main", "-Xms1g"), CWD)
+                .withJvmOptions(List.of("-Xms2g"));
+        assertThat(modular.argv()).containsExactly(EXE, "-p", "/home/u/app/mods", "-Xms2g", "-m",
+                "demo/demo.Main", "-Xms1g");
+        assertThat(modular.serviceArgs()).containsExactly("-Xms1g"); // the service's, untouched
+        assertThat(modular.jvmOptions()).containsExactly("-p", "/home/u/app/mods", "-Xms2g");
+        assertThat(JvmCommandLine.parse(EXE, List.of("java", "-cp", "c", "pkg.Main"), CWD)
+                .withJvmOptions(List.of("-Da=1")).withProperty("p", "v"))
+                .containsExactly(EXE, "-Dp=v", "-cp", "/home/u/app/c", "-Da=1", "pkg.Main");
+        assertThat(JvmCommandLine.parse(EXE, List.of("java", "--module=demo", "x"), CWD)
+                .withJvmOptions(List.of("-Da=1")).argv())
+                .containsExactly(EXE, "-Da=1", "--module=demo", "x");
+    }
+
+    @Test
     void withPropertyRemovesAnEarlierSetting() throws IOException {
         JvmCommandLine jvm = JvmCommandLine.parse(EXE, List.of("java", "-Dp=old", "-cp", "c", "Main"), CWD);
         assertThat(jvm.withProperty("p", "v")).containsExactly(EXE, "-Dp=v", "-cp", "/home/u/app/c", "Main");

@@ -21,7 +21,37 @@ class ProgramNameTest {
     @Test
     void aJarIsNamedByItsFileName() throws IOException {
         assertThat(name("-jar", "target/app.jar", "--daemon")).isEqualTo("app");
-        assertThat(name("-Xmx64m", "-jar", "/opt/my-service-1.2.jar")).isEqualTo("my-service-1.2");
+        assertThat(name("-Xmx64m", "-jar", "/opt/my-service-1.2.jar")).isEqualTo("my-service");
+    }
+
+    @Test
+    void aVersionSuffixIsNotPartOfTheName() throws IOException {
+        assertThat(name("-jar", "mn-daemon-1.0.jar")).isEqualTo("mn-daemon");
+        assertThat(name("-jar", "app-1.2.0-SNAPSHOT.jar")).isEqualTo("app");
+        assertThat(name("-jar", "orders-2.3.4-all.jar")).isEqualTo("orders");
+        assertThat(name("-cp", "app-3.1.war", "org.springframework.boot.loader.launch.WarLauncher"))
+                .isEqualTo("app");
+        // Digits without a dot are part of a name.
+        assertThat(name("-jar", "jetty-12-sample.jar")).isEqualTo("jetty-12-sample");
+        assertThat(name("-jar", "svc-2.jar")).isEqualTo("svc-2");
+        assertThat(name("-jar", "1.0.jar")).isEqualTo("1.0");
+    }
+
+    @Test
+    void quarkusIsNamedByItsApplicationNotItsRunner(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        // No jar there: the directory holding quarkus-app.
+        assertThat(name("-jar", "/opt/orders/quarkus-app/quarkus-run.jar")).isEqualTo("orders");
+        // The manifest's Implementation-Title, as Quarkus writes it.
+        Path app = java.nio.file.Files.createDirectories(dir.resolve("target/quarkus-app"));
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.IMPLEMENTATION_TITLE, "billing");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(
+                java.nio.file.Files.newOutputStream(app.resolve("quarkus-run.jar")), mf)) {
+            out.flush();
+        }
+        assertThat(name("-jar", app.resolve("quarkus-run.jar").toString())).isEqualTo("billing");
     }
 
     @Test
@@ -55,8 +85,10 @@ class ProgramNameTest {
 
     @Test
     void modulesAndSourceFiles() throws IOException {
+        // The module, with or without its main class: one name for start and control.
         assertThat(name("-p", "mods", "-m", "com.example.orders/com.example.orders.Server"))
-                .isEqualTo("Server");
+                .isEqualTo("com.example.orders");
+        assertThat(name("-p", "mods", "--module", "com.example.orders")).isEqualTo("com.example.orders");
         assertThat(name("--module=com.example.orders")).isEqualTo("com.example.orders");
         assertThat(name("src/Tool.java", "x")).isEqualTo("Tool");
     }

@@ -25,7 +25,8 @@ class SystemdUnitTest {
     @TempDir
     Path dir;
 
-    private static String unit(String exe, Map<String, String> env, String... args) throws IOException {
+    private static String unit(String exe, Map<String, String> env, String... args)
+            throws IOException {
         List<String> raw = new ArrayList<>(List.of(exe, "-Xmx64m", "-jar", "app.jar"));
         raw.addAll(List.of(args));
         JvmCommandLine jvm = JvmCommandLine.parse(exe, raw, Path.of("/srv/app"));
@@ -88,17 +89,20 @@ class SystemdUnitTest {
 
     @Test
     void theFlagsBecomeTheUnitsSettings() throws IOException {
-        String unit = unit("/usr/lib/jvm/java-17/bin/java", Map.of("JDK_JAVA_OPTIONS", "-Xss1m -Dx=$y"),
-                "--daemon=unit", "--port=80", "--pidfile", "/run/app/app.pid", "--log=/var/log/app/app.log",
+        String unit = unit("/usr/lib/jvm/java-17/bin/java",
+                Map.of("JDK_JAVA_OPTIONS", "-Xss1m -Dx=$y"), "--daemon=unit", "--port=80",
+                "--pidfile", "/run/app/app.pid", "--log=/var/log/app/app.log",
                 "--user=svc:web", "--keep-caps=net_bind_service", "--sighup=reload",
                 "--workdir=/var/lib/app", "--umask=027", "--start-timeout=30",
-                "--stop-timeout=45", "--force", "--", "--log=the-service's");
+                "--stop-timeout=45", "--jvm-option=-Xms1g", "--jvm-option", "-Dport=%i",
+                "--force", "--", "--log=the-service's");
 
         assertThat(unit).startsWith("# app: a systemd unit written by --daemon=unit");
         assertThat(setting(unit, "Description")).isEqualTo("app");
         assertThat(setting(unit, "Type")).isEqualTo("notify");
         assertThat(execStart(unit)).containsExactly("/usr/lib/jvm/java-17/bin/java", "-Xmx64m",
-                "-jar", "/srv/app/app.jar", "--pidfile=/run/app/app.pid", "--sighup=reload",
+                "-Xms1g", "-Dport=%i", "-jar", "/srv/app/app.jar", "--pidfile=/run/app/app.pid",
+                "--sighup=reload",
                 "--port=80", "--force", "--", "--log=the-service's");
         assertThat(setting(unit, "Environment")).isEqualTo("\"JDK_JAVA_OPTIONS=-Xss1m -Dx=$y\"");
         assertThat(setting(unit, "ExecReload")).isEqualTo("/bin/kill -HUP $MAINPID");
@@ -120,7 +124,9 @@ class SystemdUnitTest {
         String unit = unit("/usr/bin/java", Map.of(), "--daemon=unit", "serve");
         assertThat(execStart(unit)).containsExactly("/usr/bin/java", "-Xmx64m", "-jar",
                 "/srv/app/app.jar", "serve");
-        assertThat(setting(unit, "WorkingDirectory")).isEqualTo("/");
+        // The launching directory, as for the daemon.
+        assertThat(setting(unit, "WorkingDirectory"))
+                .isEqualTo(Path.of("").toAbsolutePath().toString());
         assertThat(setting(unit, "UMask")).isEqualTo("0022");
         assertThat(setting(unit, "TimeoutStartSec")).isEqualTo("60");
         assertThat(setting(unit, "TimeoutStopSec")).isEqualTo("120");
@@ -135,7 +141,8 @@ class SystemdUnitTest {
         DaemonOptions defaults = DaemonOptions.builder().pidFile(Path.of("/run/app/app.pid"))
                 .sighup(DaemonOptions.Sighup.IGNORE).build();
         JvmCommandLine jvm = JvmCommandLine.parse("/usr/bin/java",
-                List.of("java", "-cp", "/opt/app/lib/*", "app.Main", "--daemon=unit"), Path.of("/"));
+                List.of("java", "-cp", "/opt/app/lib/*", "app.Main", "--daemon=unit"),
+                Path.of("/"));
         Flags.Parsed parsed = Flags.parse(jvm.serviceArgs().toArray(new String[0]), defaults);
         String unit = SystemdUnit.of(defaults, parsed, jvm, "app", Map.of());
         // Without --daemon a service writes no pidfile unless the flag says so; the SIGHUP
@@ -156,7 +163,8 @@ class SystemdUnitTest {
     @Test
     void aValueWithANewlineIsOneUsageLine() {
         DaemonException e = catchThrowableOfType(DaemonException.class,
-                () -> unit("/usr/bin/java", Map.of(), "--daemon=unit", "--user=svc\nExecStartPre=/x"));
+                () -> unit("/usr/bin/java", Map.of(), "--daemon=unit",
+                        "--user=svc\nExecStartPre=/x"));
         assertThat(e).isNotNull();
         assertThat(e.exitCode()).isEqualTo(ExitStatus.USAGE);
         assertThat(e.getMessage()).isEqualTo("--user has a control character (0x0a), which a "
@@ -172,7 +180,8 @@ class SystemdUnitTest {
     @Test
     void systemdAnalyzeAcceptsTheUnitForAnAwkwardPath() throws Exception {
         Path analyze = Path.of("/usr/bin/systemd-analyze");
-        assumeTrue(Files.isExecutable(analyze), "systemd-analyze is not installed (Debian: systemd)");
+        assumeTrue(Files.isExecutable(analyze),
+                "systemd-analyze is not installed (Debian: systemd)");
         Path odd = Files.createDirectories(dir.resolve("a b$c%d"));
         Path exe = odd.resolve("java");
         Files.writeString(exe, "#!/bin/sh\nexit 0\n");
@@ -196,7 +205,8 @@ class SystemdUnitTest {
         assertThat(e).isNotNull();
         assertThat(e.exitCode()).isEqualTo(ExitStatus.USAGE);
         assertThat(e.getMessage()).startsWith("the JVM's path /opt/it's/java has a quote");
-        assertThat(SystemdUnit.executable("/opt/my jdk/bin/java")).isEqualTo("\"/opt/my jdk/bin/java\"");
+        assertThat(SystemdUnit.executable("/opt/my jdk/bin/java"))
+                .isEqualTo("\"/opt/my jdk/bin/java\"");
         assertThat(SystemdUnit.executable("/opt/$5%/java")).isEqualTo("/opt/$5%%/java");
     }
 

@@ -107,11 +107,20 @@ class DetachIT {
     }
 
     @Test
-    void byDefaultTheWorkingDirectoryIsRootAndTheUmask022() throws Exception {
-        try (Example plain = new Example(Files.createDirectory(dir.resolve("defaults")))) {
-            Proc d = new Proc(plain.startDaemon());
-            assertThat(d.cwd()).isEqualTo("/");
+    void byDefaultTheWorkingDirectoryIsTheLaunchingOneAndTheUmask022() throws Exception {
+        Path defaults = Files.createDirectory(dir.resolve("defaults"));
+        try (Example plain = new Example(defaults)) {
+            Proc d = new Proc(plain.startDaemon()); // launched in DIR/defaults
+            assertThat(d.cwd()).isEqualTo(defaults.toRealPath().toString());
             assertThat(d.status("Umask")).isEqualTo("0022");
+        }
+    }
+
+    @Test
+    void workdirRootGivesDaemon3sBehaviour() throws Exception {
+        try (Example root = new Example(Files.createDirectory(dir.resolve("root")))) {
+            Proc d = new Proc(root.startDaemon("--workdir=/"));
+            assertThat(d.cwd()).isEqualTo("/");
         }
     }
 
