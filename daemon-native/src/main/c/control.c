@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -29,6 +30,7 @@ struct lock_state {
     long holder;      /* PID in this namespace; 0 unknown/none */
     long content;     /* PID the file names; 0 if none */
     long links;
+    long owner;       /* the file's owner */
 };
 
 /* ^[0-9]{1,10}\n?$ and at most INT_MAX, else 0 (as PidFile.parse). */
@@ -97,6 +99,7 @@ static int inspect(const char *path, int *fd_out, struct lock_state *st)
     n = pread(fd, buf, sizeof buf, 0);
     st->content = n > 0 && (size_t)n < sizeof buf ? parse_pid(buf, (size_t)n) : 0;
     st->links = (long)sb.st_nlink;
+    st->owner = (long)sb.st_uid;
     *fd_out = fd;
     return 0;
 }
@@ -108,19 +111,21 @@ static int query(const char *path)
 
     if (inspect(path, &fd, &st) != 0) {
         if (errno == ENOENT) {
-            printf("absent 0 0 0\n");
+            printf("absent 0 0 0 -1\n");
             return 0;
         }
         if (errno == EINVAL) {
             fprintf(stderr, REPORT_PREFIX "pidfile %s is not a regular file\n", path);
             return CONTROL_REFUSED;
         }
-        fprintf(stderr, REPORT_PREFIX "cannot read pidfile %s: %s\n", path,
-                strerror(errno));
+        fprintf(stderr, REPORT_PREFIX "cannot read pidfile %s: %s; check its "
+                "permissions\n", path, errno == EACCES ? "permission denied"
+                : strerror(errno));
         return CONTROL_REFUSED;
     }
     close(fd);
-    printf("%s %ld %ld %ld\n", st.kind, st.holder, st.content, st.links);
+    printf("%s %ld %ld %ld %ld\n", st.kind, st.holder, st.content, st.links,
+           st.owner);
     return 0;
 }
 
@@ -132,6 +137,8 @@ static int signal_number(const char *name)
         return SIGTERM;
     if (strcmp(name, "KILL") == 0)
         return SIGKILL;
+    if (strcmp(name, "CONT") == 0)
+        return SIGCONT;
     if (strcmp(name, "0") == 0)
         return 0;
     return -1;
@@ -155,11 +162,41 @@ static const char *not_the_daemon(const struct lock_state *st, long pid)
     return NULL;
 }
 
+/*
+ * Field 22 of /proc/PID/stat, the start time in clock ticks since boot, or
+ * -1 if it cannot be read (no such process, no /proc).
+ */
+static long long start_ticks(long pid)
+{
+    char path[64], buf[1024];
+    const char *p;
+    ssize_t n;
+    int fd, field;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    p = strrchr(buf, ')'); /* the command name may hold spaces and ')' */
+    if (p == NULL)
+        return -1;
+    for (field = 2; field < 22 && p != NULL; field++)
+        p = strchr(p + 1, ' ');
+    if (p == NULL)
+        return -1;
+    return strtoll(p + 1, NULL, 10);
+}
+
 #if defined(__linux__) && defined(SYS_pidfd_open) && defined(SYS_pidfd_send_signal)
 #define HAVE_PIDFD 1
 #endif
 
-static int deliver(const char *path, long pid, int sig)
+static int deliver(const char *path, long pid, int sig, long long start)
 {
     struct lock_state st;
     const char *why;
@@ -191,6 +228,13 @@ static int deliver(const char *path, long pid, int sig)
     }
 #endif
     close(fd);
+    /* The process pinned (or, without pidfd, still) is the one the caller
+     * proved to be the daemon: same PID, same start time. */
+    if (start >= 0 && start_ticks(pid) != start) {
+        if (pidfd >= 0)
+            close(pidfd);
+        return CONTROL_GONE;
+    }
     if (strcmp(st.kind, "none") == 0 || strcmp(st.kind, "read") == 0) {
         if (pidfd >= 0)
             close(pidfd);
@@ -225,14 +269,22 @@ int control_main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "query") == 0)
         return query(argv[2]);
-    if (argc == 5 && strcmp(argv[1], "signal") == 0) {
+    if ((argc == 5 || argc == 6) && strcmp(argv[1], "signal") == 0) {
         size_t len = strlen(argv[3]);
         long pid = parse_pid(argv[3], len);
         int sig = signal_number(argv[4]);
+        long long start = -1;
+        char *end = NULL;
+        if (argc == 6) {
+            errno = 0;
+            start = strtoll(argv[5], &end, 10);
+            if (errno != 0 || end == argv[5] || *end != '\0' || start < 0)
+                sig = -1;
+        }
         if (pid > 0 && argv[3][len - 1] != '\n' && sig >= 0)
-            return deliver(argv[2], pid, sig);
+            return deliver(argv[2], pid, sig, start);
     }
     fprintf(stderr, REPORT_PREFIX "usage: --control query PIDFILE | "
-            "--control signal PIDFILE PID HUP|TERM|KILL|0\n");
+            "--control signal PIDFILE PID HUP|TERM|KILL|CONT|0 [START]\n");
     return CONTROL_USAGE;
 }

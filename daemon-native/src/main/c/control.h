@@ -3,7 +3,7 @@
  * only if it provably is the daemon.
  *
  *   jdaemon-helper --control query PIDFILE
- *       prints one line "KIND HOLDER CONTENT LINKS":
+ *       prints one line "KIND HOLDER CONTENT LINKS OWNER":
  *         KIND    absent (no file), none (no write lock), posix (a process's
  *                 fcntl write lock), ofd (an open file description lock),
  *                 read (read locks only: no daemon holds it)
@@ -11,10 +11,17 @@
  *                 holder is not visible here (another PID namespace) or none
  *         CONTENT the PID the file names, 0 if its content is not a PID
  *         LINKS   the file's hard-link count
+ *         OWNER   the file's owner (uid), -1 when there is no file
+ *       The file is opened once, with O_NOFOLLOW and O_NONBLOCK, and all of
+ *       this is read from that descriptor: a FIFO or a link swapped in is
+ *       refused, never waited on.
  *       exit 0; 1 with one line on stderr if the file cannot be read.
  *
- *   jdaemon-helper --control signal PIDFILE PID SIGNAL
- *       SIGNAL is HUP, TERM, KILL or 0. Sends it to PID only if PID holds a
+ *   jdaemon-helper --control signal PIDFILE PID SIGNAL [START]
+ *       SIGNAL is HUP, TERM, KILL, CONT or 0. With START, PID must also have
+ *       that start time (field 22 of /proc/PID/stat), checked after the
+ *       process was pinned: the process the caller proved to be the daemon
+ *       (see DaemonIdentity.java), and no other. Sends it to PID only if PID holds a
  *       POSIX write lock on PIDFILE, the file names PID, and it is a regular
  *       file with one link. With pidfd (Linux 5.3+) the check is repeated
  *       after the process was pinned, so a PID reused in between is never

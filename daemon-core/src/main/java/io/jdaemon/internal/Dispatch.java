@@ -82,7 +82,7 @@ public final class Dispatch {
                 Runtime.getRuntime().halt(status);
             }
             name = named(name);
-            System.exit(new Control(defaults, options, name).run(parsed.action(), parsed.force())
+            System.exit(new Control(parsed, name).run(parsed.action(), parsed.force())
                     .print(name));
         } catch (DaemonException e) {
             System.exit(Report.of(e).print(named(name)));

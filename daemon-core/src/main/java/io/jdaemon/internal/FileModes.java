@@ -28,6 +28,8 @@ final class FileModes {
     static final Set<PosixFilePermission> RWX_OWNER = Set.of(OWNER_READ, OWNER_WRITE, OWNER_EXECUTE);
     /** 0500: the cached helper. */
     static final Set<PosixFilePermission> RX_OWNER = Set.of(OWNER_READ, OWNER_EXECUTE);
+    /** 0600: a launch record. */
+    static final Set<PosixFilePermission> RW_OWNER = Set.of(OWNER_READ, OWNER_WRITE);
     /** 0644: the pidfile. */
     static final Set<PosixFilePermission> RW_OWNER_R_OTHERS =
             Set.of(OWNER_READ, OWNER_WRITE, GROUP_READ, OTHERS_READ);

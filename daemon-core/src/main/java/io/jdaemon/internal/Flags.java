@@ -157,6 +157,32 @@ final class Flags {
         return new Parsed(action, built, force, rest.toArray(new String[0]), given);
     }
 
+    /**
+     * {@code args} without the library's flags, nothing checked or applied: to compare a launch
+     * record's service arguments with a command's. Stops at {@code --}, as {@link #parse}.
+     */
+    static List<String> strip(List<String> args) {
+        List<String> rest = new ArrayList<>(args.size());
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--")) {
+                rest.addAll(args.subList(i, args.size()));
+                break;
+            }
+            if (arg.equals(DAEMON) || arg.startsWith(DAEMON + "=") || arg.equals(FORCE)) {
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            if (!VALUED.contains(name)) {
+                rest.add(arg);
+            } else if (eq < 0 && i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                i++; // its value
+            }
+        }
+        return rest;
+    }
+
     private static Action action(String value) {
         switch (value) {
             case "start":

@@ -281,7 +281,7 @@ public final class HelperBinary {
      * anything is created in it, and the directory itself after: only then can nobody else swap
      * the directory, or what is in it, between this check and the helper's execution.
      */
-    private static String makePrivate(Path dir) {
+    static String makePrivate(Path dir) {
         try {
             int self = TrustedPath.Identity.current().uid;
             FileModes.Stat stat = existing(dir);

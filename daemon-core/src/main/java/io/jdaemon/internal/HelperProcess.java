@@ -35,18 +35,34 @@ final class HelperProcess {
     private static final long TIMEOUT_SECONDS = 10;
     private static final String PREFIX = "jdaemon-helper: ";
 
-    /** What the kernel says of a pidfile's lock. */
+    /**
+     * What the kernel says of a pidfile and its lock, read by the helper from one descriptor
+     * opened with O_NOFOLLOW and O_NONBLOCK. Facts only: whether they prove a daemon is
+     * {@link DaemonIdentity}'s decision.
+     */
     public static final class Lock {
         private final String kind;
         private final long holder;
         private final long content;
         private final long links;
+        private final long owner;
 
-        Lock(String kind, long holder, long content, long links) {
+        Lock(String kind, long holder, long content, long links, long owner) {
             this.kind = kind;
             this.holder = holder;
             this.content = content;
             this.links = links;
+            this.owner = owner;
+        }
+
+        /** absent, none, posix, ofd or read (see control.h). */
+        String kind() {
+            return kind;
+        }
+
+        /** Whether there is a file at the path. */
+        boolean exists() {
+            return !kind.equals("absent");
         }
 
         /** Whether some process holds a write lock: a daemon, or an impostor. */
@@ -59,32 +75,19 @@ final class HelperProcess {
             return kind.equals("posix") ? holder : 0;
         }
 
-        /**
-         * Why this lock does not prove that its holder is the daemon behind {@code pidFile}, or
-         * null if it does: a POSIX write lock held by a process visible here, which the file
-         * names, on a regular file with one link.
-         */
-        public String problem(Path pidFile) {
-            if (kind.equals("ofd")) {
-                return "pidfile " + pidFile + " is locked by an open file description lock, not by "
-                        + "a daemon's process";
-            }
-            if (!kind.equals("posix")) {
-                return "pidfile " + pidFile + " is not locked by a running daemon";
-            }
-            if (holder == 0) {
-                return "pidfile " + pidFile + " is locked by a process outside this PID namespace; "
-                        + "run this command where the daemon runs";
-            }
-            if (content != holder) {
-                return "pidfile " + pidFile + " is locked by pid " + holder + " but names "
-                        + (content > 0 ? "pid " + content : "no PID");
-            }
-            if (links != 1) {
-                return "pidfile " + pidFile + " has " + links + " hard links; a daemon's pidfile "
-                        + "has one";
-            }
-            return null;
+        /** The PID the file names; 0 if its content is not a PID. */
+        long content() {
+            return content;
+        }
+
+        /** The file's hard-link count. */
+        long links() {
+            return links;
+        }
+
+        /** The file's owner; -1 if there is no file. */
+        long owner() {
+            return owner;
         }
     }
 
@@ -365,12 +368,13 @@ final class HelperProcess {
     public static Lock query(Path pidFile) {
         Result r = run("query", pidFile.toString());
         String[] f = r.out.trim().split(" ");
-        if (r.exit != 0 || f.length != 4) {
+        if (r.exit != 0 || f.length != 5) {
             throw new DaemonException(r.reason("cannot inspect pidfile " + pidFile),
                     ExitStatus.NOT_CONFIGURED);
         }
         try {
-            return new Lock(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
+            return new Lock(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                    Long.parseLong(f[4]));
         } catch (NumberFormatException e) {
             throw new DaemonException("unexpected answer of the daemon helper: " + r.out.trim(),
                     ExitStatus.FAILED, e);
@@ -378,14 +382,16 @@ final class HelperProcess {
     }
 
     /**
-     * Sends {@code signal} (HUP, TERM, KILL or 0) to {@code pid} if it still is the daemon behind
-     * the pidfile (the helper checks again, after pinning the process).
+     * Sends {@code signal} (HUP, TERM, KILL, CONT or 0) to {@code pid} if it still is the daemon
+     * behind the pidfile (the helper checks again, after pinning the process), and, if
+     * {@code startTicks} is not negative, still the process that started then.
      *
      * @return SENT, GONE if it no longer holds the pidfile, DENIED if not permitted
      * @throws DaemonException if the pidfile's lock does not prove it is the daemon
      */
-    public static Sent signal(Path pidFile, long pid, String signal) {
-        Result r = run("signal", pidFile.toString(), Long.toString(pid), signal);
+    public static Sent signal(Path pidFile, long pid, String signal, long startTicks) {
+        Result r = startTicks < 0 ? run("signal", pidFile.toString(), Long.toString(pid), signal)
+                : run("signal", pidFile.toString(), Long.toString(pid), signal, Long.toString(startTicks));
         switch (r.exit) {
             case 0:
                 return Sent.SENT;

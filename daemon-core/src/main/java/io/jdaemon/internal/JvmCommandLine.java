@@ -51,6 +51,34 @@ final class JvmCommandLine {
         this.cwd = cwd;
     }
 
+    /**
+     * A command line as a launch record holds it ({@link LaunchRecord}): {@code argv} as
+     * {@link #argv()} gave it, what the JVM runs from {@code targetStart} on, the service's
+     * arguments from {@code serviceArgsStart} on, paths resolved against {@code cwd}.
+     */
+    static JvmCommandLine recorded(List<String> argv, int targetStart, int serviceArgsStart, Path cwd) {
+        if (targetStart < 1 || targetStart > serviceArgsStart || serviceArgsStart > argv.size()) {
+            throw new IllegalArgumentException("not a command line: " + targetStart + ", "
+                    + serviceArgsStart + ", " + argv.size());
+        }
+        return new JvmCommandLine(argv, targetStart, serviceArgsStart, cwd);
+    }
+
+    /** Where the main class, {@code -jar FILE} or {@code -m MODULE} begins in {@link #argv()}. */
+    int targetStart() {
+        return targetStart;
+    }
+
+    /** The directory the JVM's relative paths were resolved against. */
+    Path cwd() {
+        return cwd;
+    }
+
+    /** Where the service's arguments begin in {@link #argv()}. */
+    int serviceArgsStart() {
+        return serviceArgsStart;
+    }
+
     /** The arguments, the first being the absolute path of the JVM executable. */
     public List<String> argv() {
         return argv;

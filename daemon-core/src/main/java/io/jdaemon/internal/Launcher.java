@@ -2,6 +2,7 @@ package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
+import io.jdaemon.DaemonStatus;
 import io.jdaemon.ExitStatus;
 import java.io.File;
 import java.io.IOException;
@@ -9,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -19,7 +23,11 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Launcher {
 
+    /** The JVM option that closes the attach socket of a daemon that keeps capabilities. */
+    static final String NO_ATTACH = "-XX:+DisableAttachMechanism";
+
     private final DaemonOptions options;
+    private final JvmCommandLine recorded;
     private String name;
     private JvmCommandLine jvm;
 
@@ -28,8 +36,18 @@ final class Launcher {
      * program's name (see {@link ProgramName}), found from the command line the launcher reads.
      */
     public Launcher(DaemonOptions options, String name) {
+        this(options, name, null);
+    }
+
+    /**
+     * As {@link #Launcher(DaemonOptions, String)}, running {@code recorded} (a launch record's
+     * command line, for a restart) instead of this JVM's command line; null for this JVM's.
+     */
+    Launcher(DaemonOptions options, String name, JvmCommandLine recorded) {
         this.options = options;
         this.name = name;
+        this.recorded = recorded;
+        this.jvm = recorded;
     }
 
     /** The name this launcher's messages give the service. */
@@ -78,7 +96,7 @@ final class Launcher {
                     ProcStat.selfPid());
             try (Readiness.Listener listener = account == null ? Readiness.Listener.open(settings, -1, -1)
                     : Readiness.Listener.open(settings, (int) account.uid(), (int) account.gid())) {
-                jvm = JvmCommandLine.current();
+                jvm = recorded != null ? recorded : JvmCommandLine.current();
                 // Options acting at JVM start act here too: a port the daemon would need is
                 // refused before anything is spawned.
                 JvmOptions.refuseListeningOptions(jvm.jvmOptions());
@@ -112,13 +130,20 @@ final class Launcher {
                     throw new DaemonException(replaceable, ExitStatus.NOT_CONFIGURED);
                 }
             }
-            PidFile.State state = PidFile.inspect(pidFile);
+            PidFile.State state = awaitStopping(pidFile, PidFile.inspect(pidFile));
             if (state.locked()) {
                 if (state.problem() != null) {
                     throw new DaemonException(state.problem() + "; not starting (remove the lock or "
                             + "choose another --pidfile)", ExitStatus.FAILED);
                 }
                 return Report.said("already running, pid " + state.holder().getAsLong(), ExitStatus.OK);
+            }
+            if (!state.exists()) {
+                Control.Status status = Control.status(pidFile);
+                if (status.pidFileRemoved()) {
+                    return Report.said("already running, pid " + status.pidOrZero() + " (its pidfile "
+                            + pidFile + " was removed; --daemon=restart gives it a new one)", ExitStatus.OK);
+                }
             }
             if (state.exists()) {
                 try {
@@ -139,6 +164,32 @@ final class Launcher {
         }
         checkDevNull();
         return null;
+    }
+
+    /**
+     * If the pidfile's daemon is one this user is stopping ({@code --daemon=stop} marked its
+     * launch record before SIGTERM), waits for it to exit, up to its stop timeout, and looks
+     * again: a start during a stop starts the service once the old one is gone, rather than
+     * reporting "already running" for a process about to exit.
+     *
+     * @throws DaemonException if it is still stopping at the timeout
+     */
+    private static PidFile.State awaitStopping(Path pidFile, PidFile.State state) {
+        if (!state.locked() || state.problem() != null) {
+            return state;
+        }
+        LaunchRecord record = LaunchRecord.read(pidFile);
+        long pid = state.holder().getAsLong();
+        if (record == null || !record.stopping() || record.pid() != pid) {
+            return state;
+        }
+        Duration wait = record.options().stopTimeout();
+        if (!ProcStat.awaitExit(pid, wait)) {
+            throw new DaemonException("pid " + pid + " is stopping (a --daemon=stop is under way) and "
+                    + "has not exited within " + wait.toSeconds() + " s; try again once it has",
+                    ExitStatus.FAILED);
+        }
+        return PidFile.inspect(pidFile);
     }
 
     /** Runs the helper and waits for the daemon's outcome, given up (and cleaned up) on failure. */
@@ -167,8 +218,7 @@ final class Launcher {
         Readiness.Outcome outcome = null;
         try {
             pid = HelperProcess.detach(preparation.helper(), options, account,
-                    jvm.withJvmOptions(options.jvmOptions()).withProperty(Readiness.MARKER,
-                            listener.address()), deadline);
+                    daemonCommandLine(listener.address(), account), deadline);
             ProcessHandle daemon = ProcessHandle.of(pid).orElse(null);
             spawned.set(daemon);
             listener.sweepLeftovers(); // while the daemon's JVM starts
@@ -184,16 +234,68 @@ final class Launcher {
         }
         switch (outcome.kind()) {
             case READY:
-                return Report.said("started, pid " + pid, ExitStatus.OK);
+                String unrecorded = record(pid, account);
+                Report started = Report.said("started, pid " + pid, ExitStatus.OK);
+                return unrecorded == null ? started : Report.notice("warning: " + unrecorded
+                        + "; a --daemon=restart will use its own flags only").then(started);
             case RUNNING:
+                // Another launcher's daemon won the pidfile meanwhile: only if it is proven one.
+                Control.Status status = Control.status(options.pidFile());
+                if (status.state() != DaemonStatus.State.RUNNING) {
+                    return Report.failed("not started: the pidfile was taken meanwhile"
+                            + (status.detail().isEmpty() ? "" : ": " + status.detail()), ExitStatus.FAILED);
+                }
                 return Report.said("already running, pid " + outcome.pid(), ExitStatus.OK);
             case FAILED:
+                if (outcome.message().contains("OutOfMemoryError")
+                        && outcome.message().contains("native thread")) {
+                    // The daemon inherited this launcher's limits: the same line as here.
+                    throw HelperProcess.processLimit(null);
+                }
                 return failed("failed to start: " + withLoggedReason(outcome.message(),
                         DaemonSide.EXITED_BEFORE_READY.equals(outcome.message()), logStart), logStart);
             default:
                 return failed(withLoggedReason("the daemon (pid " + pid + ") exited before it "
                         + "was ready", true, logStart), logStart);
         }
+    }
+
+    /**
+     * The daemon's command line: the service's (this JVM's, or a launch record's) with the
+     * daemon's own JVM options ({@code --jvm-option}) and the marker property, and, for a
+     * {@code --user} daemon that keeps capabilities,
+     * {@value #NO_ATTACH} before the service's own options, unless those name
+     * {@code DisableAttachMechanism} themselves (the opt-out is
+     * {@code -XX:-DisableAttachMechanism}, on the java line or as a {@code --jvm-option}): any process of the daemon's user could otherwise
+     * load an agent into the daemon through the attach socket ({@code jcmd}) and use its
+     * capabilities.
+     */
+    private List<String> daemonCommandLine(String address, UserAccount account) {
+        JvmCommandLine full = jvm.withJvmOptions(options.jvmOptions());
+        List<String> argv = new ArrayList<>(full.withProperty(Readiness.MARKER, address));
+        if (account != null && !options.keepCaps().isEmpty()) {
+            boolean named = false;
+            for (String arg : full.jvmOptions()) {
+                named |= arg.startsWith("-XX:") && arg.endsWith("DisableAttachMechanism");
+            }
+            if (!named) {
+                argv.add(1, NO_ATTACH);
+            }
+        }
+        return argv;
+    }
+
+    /**
+     * Writes the launch record of the daemon now ready (see {@link LaunchRecord}); null, or why
+     * it could not be written.
+     */
+    private String record(long pid, UserAccount account) {
+        if (options.pidFile() == null) {
+            return null; // nothing to restart it by
+        }
+        long uid = account != null ? account.uid() : TrustedPath.Identity.current().uid;
+        return LaunchRecord.write(new LaunchRecord(options.pidFile(), pid, ProcStat.startTicks(pid), uid,
+                options, jvm, false));
     }
 
     /**
@@ -284,6 +386,13 @@ final class Launcher {
      */
     private void checkWritableBy(UserAccount account) {
         String owner = account.name() + ":" + account.gid();
+        // The working directory (by default the launcher's) is entered as that user.
+        String closed = account.cannotEnter(options.workDir());
+        if (closed != null) {
+            throw new DaemonException("working directory " + options.workDir() + " cannot be entered "
+                    + "by the daemon's user: " + closed + "; give a --workdir that user can enter "
+                    + "(--workdir=/ for daemon(3)'s behaviour)", ExitStatus.NOT_CONFIGURED);
+        }
         Path pidFile = options.pidFile();
         if (pidFile != null) {
             String why = account.cannotWrite(pidFile.getParent());
@@ -407,8 +516,8 @@ final class Launcher {
         if (!withoutReason) {
             return failure;
         }
-        // A port this launcher holds (an agent, JMX or a debugger on the java command line)
-        // is the reason, whatever the daemon's log shows of it.
+        // A port this launcher holds (an agent on the java command line) is the reason when
+        // the daemon's log tells of a port in use, or there is no log to tell.
         String held = JvmOptions.heldPort(jvm.jvmOptions(), isDevNull(options.logFile()) ? null
                 : LogTail.since(options.logFile(), logStart, 64 * 1024));
         if (held != null) {

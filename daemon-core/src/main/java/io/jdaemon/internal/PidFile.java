@@ -46,13 +46,38 @@ final class PidFile {
         private final long pid;
         private final long holder;
         private final String problem;
+        private final long holderStart;
+        private final long owner;
+        private boolean anotherUsers;
 
         State(boolean exists, boolean locked, long pid, long holder, String problem) {
+            this(exists, locked, pid, holder, problem, -1, -1);
+        }
+
+        State(boolean exists, boolean locked, long pid, long holder, String problem, long holderStart,
+                long owner) {
             this.exists = exists;
             this.locked = locked;
             this.pid = pid;
             this.holder = holder;
             this.problem = problem;
+            this.holderStart = holderStart;
+            this.owner = owner;
+        }
+
+        /** The proven holder's start time (field 22 of /proc/PID/stat); -1 where unknown. */
+        long holderStart() {
+            return holderStart;
+        }
+
+        /** Whether the problem is that the holder is another user's process, as the file's owner. */
+        boolean anotherUsers() {
+            return anotherUsers;
+        }
+
+        /** The file's owner; -1 if unknown. */
+        long owner() {
+            return owner;
         }
 
         /** Whether a file is at the path. */
@@ -71,15 +96,15 @@ final class PidFile {
         }
 
         /**
-         * The daemon holding the lock, as the kernel names it: a process of this PID namespace
-         * holding a POSIX write lock, named by the file. Empty when unlocked, or when the lock
-         * does not prove a daemon (then {@link #problem()} says why).
+         * The daemon holding the lock, as the kernel names it and {@link DaemonIdentity} proves
+         * it. Empty when unlocked, or when the holder is not proven the daemon (then
+         * {@link #problem()} says why).
          */
         public OptionalLong holder() {
             return holder > 0 ? OptionalLong.of(holder) : OptionalLong.empty();
         }
 
-        /** Why the lock of a locked file does not prove a daemon; null otherwise. */
+        /** Why the holder of a locked file is not proven the daemon; null otherwise. */
         public String problem() {
             return problem;
         }
@@ -188,7 +213,7 @@ final class PidFile {
                     if (attempt >= 100) {
                         throw e;
                     }
-                    removeIfStale(path);
+                    removeIfStale(path, -1);
                 }
             }
         } catch (IOException | UnsupportedOperationException e) {
@@ -203,41 +228,46 @@ final class PidFile {
     }
 
     /**
-     * Reads the state of a pidfile without changing it.
+     * Reads the state of a pidfile without changing it. The file is opened by the helper only,
+     * once, with O_NOFOLLOW and O_NONBLOCK, and everything (type, owner, links, content, lock) is
+     * read from that descriptor: a FIFO or link swapped in is refused, never waited on. Whether
+     * the lock's holder is the daemon is {@link DaemonIdentity}'s decision, with this user's
+     * {@link LaunchRecord} of the pidfile.
      *
      * @throws DaemonException if the path is a symlink or not a regular file, or unreadable
      */
     public static State inspect(Path path) {
+        BasicFileAttributes attrs;
         try {
-            BasicFileAttributes attrs = attributes(path);
-            refuseOddFile(path, attrs);
-            for (PidFile held : HELD) {
-                if (Objects.equals(held.key, attrs.fileKey())) {
-                    // opening it would drop the lock
-                    return new State(true, true, held.pid, held.pid, null);
-                }
-            }
-            long pid;
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ,
-                    LinkOption.NOFOLLOW_LINKS)) {
-                pid = parse(read(ch));
-                if (!isLockedByOther(ch, true)) {
-                    return new State(true, false, pid, 0, null);
-                }
-            }
-            // Write-locked: who holds it is the kernel's answer (F_GETLK), through the helper.
-            HelperProcess.Lock lock = HelperProcess.query(path);
-            if (!lock.writeLocked()) {
-                return new State(true, false, pid, 0, null); // released meanwhile
-            }
-            String problem = lock.problem(path);
-            return new State(true, true, pid, problem == null ? lock.holder() : 0, problem);
+            attrs = attributes(path);
         } catch (NoSuchFileException e) {
             return new State(false, false, 0, 0, null);
         } catch (IOException e) {
             throw new DaemonException("cannot read pidfile " + path + ": " + reason(e)
                     + "; check its permissions", ExitStatus.NOT_CONFIGURED, e);
         }
+        refuseOddFile(path, attrs); // the plain case, named as such; the helper checks its descriptor
+        for (PidFile held : HELD) {
+            if (Objects.equals(held.key, attrs.fileKey())) {
+                // this JVM's own: no need to ask
+                return new State(true, true, held.pid, held.pid, null, ProcStat.startTicks(held.pid), -1);
+            }
+        }
+        HelperProcess.Lock lock = HelperProcess.query(path);
+        if (!lock.exists()) {
+            return new State(false, false, 0, 0, null);
+        }
+        if (!lock.writeLocked()) {
+            return new State(true, false, lock.content(), 0, null, -1, lock.owner());
+        }
+        String problem = DaemonIdentity.notTheDaemon(path, lock, LaunchRecord.read(path));
+        if (problem != null) {
+            State state = new State(true, true, lock.content(), 0, problem, -1, lock.owner());
+            state.anotherUsers = DaemonIdentity.anotherUsers(lock);
+            return state;
+        }
+        DaemonIdentity.Proven proven = DaemonIdentity.proven(lock);
+        return new State(true, true, lock.content(), proven.pid, null, proven.startTicks, lock.owner());
     }
 
     /**
@@ -276,8 +306,17 @@ final class PidFile {
      * @throws HeldException if a live process holds it
      */
     public static void removeStale(Path path) throws HeldException {
+        removeStale(path, -1);
+    }
+
+    /**
+     * As {@link #removeStale(Path)}, and a stale file owned by {@code alsoOwner} (not -1) is
+     * removed too: the daemon's user's file, which root's control commands remove once its
+     * daemon is gone (a {@code --user} daemon killed, its file left in its directory).
+     */
+    public static void removeStale(Path path, long alsoOwner) throws HeldException {
         try {
-            removeIfStale(path);
+            removeIfStale(path, alsoOwner);
         } catch (IOException e) {
             throw new DaemonException("cannot remove stale pidfile " + path + ": " + reason(e)
                     + "; remove it by hand", ExitStatus.NOT_CONFIGURED, e);
@@ -290,7 +329,7 @@ final class PidFile {
      * a file that only has read locks (nobody's daemon: a daemon holds a write lock from the
      * moment its file exists) is stale too, and deleted without it.
      */
-    private static void removeIfStale(Path path) throws IOException, HeldException {
+    private static void removeIfStale(Path path, long alsoOwner) throws IOException, HeldException {
         BasicFileAttributes before;
         try {
             before = attributes(path);
@@ -298,7 +337,12 @@ final class PidFile {
             return;
         }
         refuseOddFile(path, before);
-        refuseForeignFile(path, TrustedPath.Identity.current());
+        if (alsoOwner < 0 || ((Number) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                .longValue() != alsoOwner) {
+            refuseForeignFile(path, TrustedPath.Identity.current());
+        } else if (((Number) Files.getAttribute(path, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() != 1) {
+            refuseForeignFile(path, TrustedPath.Identity.current()); // names the links
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
             // A racing start that is itself removing the stale file holds the lock only for a

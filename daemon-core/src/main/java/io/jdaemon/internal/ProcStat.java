@@ -154,4 +154,64 @@ final class ProcStat {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
     }
+
+    /**
+     * Field 22 of {@code /proc/PID/stat}, the process's start time in clock ticks since boot:
+     * with the PID, what names one process for good (a PID reused later has a later start); -1
+     * if there is no such process or no /proc.
+     */
+    static long startTicks(long pid) {
+        String[] fields = statFields(pid);
+        if (fields == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(fields[19]); // "fields" starts at field 3
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Field 3 of {@code /proc/PID/stat}, the process's state ({@code R}, {@code S}, {@code T}
+     * when stopped by a signal, ...); '?' if there is no such process or no /proc.
+     */
+    static char state(long pid) {
+        String[] fields = statFields(pid);
+        return fields == null || fields[0].isEmpty() ? '?' : fields[0].charAt(0);
+    }
+
+    /** The fields of /proc/PID/stat after the command name, from field 3 on; null if none. */
+    private static String[] statFields(long pid) {
+        try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+            String s = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            int close = s.lastIndexOf(')');
+            if (close < 0 || close + 2 > s.length()) {
+                return null;
+            }
+            String[] fields = s.substring(close + 2).trim().split(" ");
+            return fields.length > 19 ? fields : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The real and effective user ids of a process, from the {@code Uid:} line of
+     * {@code /proc/PID/status}; null if there is no such process or no /proc.
+     */
+    static long[] uids(long pid) {
+        try (FileInputStream in = new FileInputStream("/proc/" + pid + "/status")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).split("\n")) {
+                if (line.startsWith("Uid:")) {
+                    String[] ids = line.substring(4).trim().split("\\s+");
+                    return ids.length >= 2 ? new long[] {Long.parseLong(ids[0]), Long.parseLong(ids[1])}
+                            : null;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or no /proc
+        }
+        return null;
+    }
 }

@@ -190,6 +190,29 @@ final class UserAccount {
         }
     }
 
+    /**
+     * Why this user cannot enter directory {@code dir} (search permission on it and on every
+     * directory above it), or null if it can.
+     */
+    public String cannotEnter(Path dir) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        try {
+            Path walk = absolute.getRoot();
+            for (Path part : absolute) {
+                if (!allows(walk, 1)) {
+                    return "user " + name + " cannot enter " + walk + " (" + describe(walk) + ")";
+                }
+                walk = walk.resolve(part);
+            }
+            return allows(absolute, 1) ? null
+                    : "user " + name + " cannot enter " + absolute + " (" + describe(absolute) + ")";
+        } catch (NoSuchFileException e) {
+            return e.getFile() + " does not exist";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "cannot read its attributes: " + e.getMessage();
+        }
+    }
+
     /** Whether the mode bits {@code want} (1 execute, 2 write, 4 read) apply to this user. */
     private boolean allows(Path path, int want) throws IOException {
         int mode = ((Number) Files.getAttribute(path, "unix:mode")).intValue();

@@ -226,6 +226,70 @@ class PidFileTest {
         assertThat(PidFile.inspect(path).exists()).isTrue();
     }
 
+    /**
+     * Item 7 of issue 20: a FIFO swapped in at the path between a look and an open must not hang
+     * inspect (the file is opened once, by the helper, with O_NONBLOCK, and checked on its
+     * descriptor). Another thread swaps a FIFO and a regular file at the path all the time; every
+     * inspect ends, bounded, with a state or a one-line refusal.
+     */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aFifoSwappedInNeverHangsInspect() throws Exception {
+        Path path = dir.resolve("swap.pid");
+        Path regular = dir.resolve("regular");
+        Path fifo = dir.resolve("fifo");
+        Files.writeString(regular, "123\n");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        java.util.concurrent.atomic.AtomicBoolean go = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread swapper = new Thread(() -> {
+            boolean isFifo = false;
+            while (go.get()) {
+                try {
+                    // a hard link of each, renamed over the path: the path always names one of them
+                    Path next = dir.resolve("next");
+                    Files.deleteIfExists(next);
+                    Files.createLink(next, isFifo ? regular : fifo);
+                    Files.move(next, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    isFifo = !isFifo;
+                } catch (IOException e) {
+                    // next round
+                }
+            }
+        });
+        swapper.setDaemon(true);
+        swapper.start();
+        java.util.concurrent.ExecutorService inspector = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "inspector");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.util.concurrent.Future<Integer> looks = inspector.submit(() -> {
+                int refused = 0;
+                for (int i = 0; i < 200; i++) {
+                    try {
+                        PidFile.inspect(path);
+                    } catch (DaemonException e) {
+                        assertThat(e.getMessage()).doesNotContain("\n");
+                        refused++;
+                    }
+                }
+                return refused;
+            });
+            assertThat(looks.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("refused looks").isPositive();
+        } finally {
+            go.set(false);
+            swapper.join();
+            inspector.shutdownNow();
+            // a look blocked on the FIFO (before the fix) ends when a writer opens it
+            try (java.io.RandomAccessFile unblock = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
+                unblock.getFD(); // O_RDWR: never blocks on a FIFO (Linux), and wakes a blocked reader
+            } catch (IOException ignored) {
+                // nothing was blocked
+            }
+        }
+    }
+
     @Test
     void inspectIgnoresOverlongContent() throws IOException {
         Path path = dir.resolve("long.pid");

@@ -12,7 +12,9 @@ import java.util.List;
  * Test program run in a JVM of its own: writes {@code CONTENT} ({@code \n} for a newline) into the
  * file {@code PATH}, takes an fcntl write lock on it (as a daemon holds its pidfile), prints
  * {@code locked PID} and sleeps until it is killed. A process that holds a pidfile whose content
- * does not name it. With {@code --read-lock} as CONTENT it only takes a shared (read) lock.
+ * does not name it. With {@code --read-lock} as CONTENT it only takes a shared (read) lock; with
+ * {@code --own-pid} it writes its own PID, as a daemon does (an impostor). Arguments after
+ * CONTENT are ignored: they only show in its command line.
  */
 public final class LockHolder {
 
@@ -30,7 +32,9 @@ public final class LockHolder {
         }
         FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        ch.write(ByteBuffer.wrap(args[1].replace("\\n", "\n").getBytes(StandardCharsets.US_ASCII)));
+        String content = args[1].equals("--own-pid") ? ProcessHandle.current().pid() + "\n"
+                : args[1].replace("\\n", "\n");
+        ch.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
         ch.lock();
         System.out.println("locked " + ProcessHandle.current().pid());
         System.out.flush();

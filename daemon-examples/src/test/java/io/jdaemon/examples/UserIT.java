@@ -275,7 +275,10 @@ class UserIT extends WithExample {
         assertThat(new Proc(second).status("Uid").split("\t")).containsOnly(Long.toString(uid));
     }
 
-    /** A restart that forgets --user does not bring the daemon back as root. */
+    /**
+     * A restart that forgets --user does not bring the daemon back as root: it starts from root's
+     * launch record (issue 20).
+     */
     @Test
     void restartWithoutTheFlagsKeepsTheRunningDaemonsUserAndCapabilities() {
         assumePort80IsFree();
@@ -306,8 +309,11 @@ class UserIT extends WithExample {
         Example.Result stop = example.run(OtherUser.asNobody(java(List.of(), "--daemon=stop",
                 "--pidfile=" + run.resolve("x.pid"), "--stop-timeout=1")));
 
-        Hostile.assertOneErrorLine(stop, NAME + ": cannot stop: no permission to signal pid " + pid
-                + " (it runs as another user); run this as that user or as root", 4);
+        // Not its daemon: the user's, and no launch record of nobody's names it (issue 20).
+        Hostile.assertOneErrorLine(stop, NAME + ": cannot stop: pidfile " + run.resolve("x.pid")
+                + " is locked by pid " + pid + " of uid " + uid + ", and no launch record of this user "
+                + "names it (run this command as that user, or choose another --pidfile); not touching "
+                + "it (remove the lock or choose another --pidfile)", 4);
         assertThat(new Proc(pid).alive()).isTrue();
     }
 
@@ -423,6 +429,21 @@ class UserIT extends WithExample {
                 + "to that user (install -d -o " + user + " -g " + gid + " " + rootOnly + ") or choose "
                 + "another --log", 6);
         assertThat(Hostile.list(rootOnly)).isEmpty();
+        assertThat(Hostile.list(run)).isEmpty();
+        assertThat(example.processes()).isEmpty();
+    }
+
+    @Test
+    void aWorkingDirectoryTheUserCannotEnterIsRefusedBeforeTheSpawn() throws Exception {
+        // The default working directory is the launcher's: root's, perhaps closed to the user.
+        Path closed = Files.createDirectory(dir.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+
+        Example.Result r = example.run(daemon("--user=" + user, "--port=0", "--workdir=" + closed));
+
+        Hostile.assertOneErrorLine(r, NAME + ": working directory " + closed + " cannot be entered by "
+                + "the daemon's user: user " + user + " cannot enter " + closed + " (owner 0:0, mode "
+                + "0700); give a --workdir that user can enter (--workdir=/ for daemon(3)'s behaviour)", 6);
         assertThat(Hostile.list(run)).isEmpty();
         assertThat(example.processes()).isEmpty();
     }
