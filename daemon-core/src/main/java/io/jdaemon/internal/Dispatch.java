@@ -7,9 +7,10 @@ import java.io.File;
 
 /**
  * What {@code Daemon.detachIfRequested} does: reads the library's flags and sends this JVM down
- * one of four roads: the re-executed daemon finishes its setup ({@link DaemonSide}); a service
+ * one of five roads: the re-executed daemon finishes its setup ({@link DaemonSide}); a service
  * stays in the foreground ({@link Foreground}); the launcher starts the daemon ({@link Launcher});
- * or a control command acts on a running one ({@link Control}). The launcher's and the control
+ * a control command acts on a running one ({@link Control}); or {@code --daemon=unit} prints the
+ * systemd unit that would start the service ({@link SystemdUnit}). The launcher's and the control
  * commands' {@link Report}s are printed here, and the JVM exits with their status.
  */
 public final class Dispatch {
@@ -53,6 +54,13 @@ public final class Dispatch {
                 throw new DaemonException("--daemon needs a POSIX system (Linux or macOS); this is "
                         + System.getProperty("os.name") + ": run the service in the foreground "
                         + "under the system's service manager", ExitStatus.UNSUPPORTED);
+            }
+            if (parsed.action() == Flags.Action.UNIT) {
+                String unit = SystemdUnit.of(defaults, parsed, JvmCommandLine.current(),
+                        named(name), System.getenv());
+                System.out.print(unit);
+                System.out.flush();
+                System.exit(ExitStatus.OK);
             }
             if (parsed.action() == Flags.Action.START) {
                 String stay = Foreground.reasonToStayInForeground(notify);

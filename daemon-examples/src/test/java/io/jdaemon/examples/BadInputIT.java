@@ -33,7 +33,7 @@ class BadInputIT extends WithExample {
     static Stream<Arguments> malformedFlags() {
         return Stream.of(
                 Arguments.of(List.of("--daemon=bogus", "--port=0"),
-                        "unknown action --daemon=bogus; use --daemon=start, stop, restart, status or reload"),
+                        "unknown action --daemon=bogus; use --daemon=start, stop, restart, status, reload or unit"),
                 Arguments.of(List.of("--daemon", "--port=0", "--pidfile"),
                         "--pidfile needs a value: --pidfile=PATH"),
                 Arguments.of(List.of("--daemon", "--log", "--port=0"),
