@@ -145,7 +145,8 @@ static int is_option(const char *a)
 {
     static const char *const names[] = {
         "--log", "--workdir", "--umask", "--sighup", "--uid", "--gid",
-        "--groups", "--caps", "--home", "--user-name", "--launcher-pid", NULL
+        "--groups", "--caps", "--home", "--user-name", "--shell", "--launcher-pid",
+        NULL
     };
     int i;
 
@@ -240,6 +241,8 @@ int args_parse(int argc, char **argv, struct options *opt)
                                    "numbers 0..63 expected)", value);
         } else if (strcmp(a, "--home") == 0) {
             opt->home = value;
+        } else if (strcmp(a, "--shell") == 0) {
+            opt->shell = value;
         } else {
             opt->user_name = value;
         }
@@ -251,9 +254,10 @@ int args_parse(int argc, char **argv, struct options *opt)
         return usage_error("--uid needs --gid, --groups, --home and --user-name",
                            NULL);
     if (!opt->switch_user && (have_gid || have_groups || opt->caps != 0
-                              || opt->home != NULL || opt->user_name != NULL))
-        return usage_error("--gid, --groups, --caps, --home and --user-name "
-                           "need --uid", NULL);
+                              || opt->home != NULL || opt->user_name != NULL
+                              || opt->shell != NULL))
+        return usage_error("--gid, --groups, --caps, --home, --user-name and "
+                           "--shell need --uid", NULL);
 
     if (i >= argc)
         return usage_error("missing '--' before PROGRAM", NULL);

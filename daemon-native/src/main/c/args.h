@@ -3,6 +3,7 @@
  *   jdaemon-helper [--log PATH] [--workdir DIR] [--umask OCTAL]
  *                  [--sighup inherit|ignore|default] [--launcher-pid PID]
  *                  [--uid N --gid N --groups G,... --home DIR --user-name NAME
+ *                   [--shell PATH]
  *                   [--caps N,...]] -- PROGRAM [ARG...]
  *
  * --uid and its companions switch to another user (see credentials.h); the
@@ -39,6 +40,7 @@ struct options {
     uint64_t caps;         /* capabilities kept, bit n = capability n */
     const char *home;      /* HOME, USER and LOGNAME of the daemon */
     const char *user_name;
+    const char *shell;     /* SHELL of the daemon (--shell; /bin/sh if not given) */
     /* The launcher's pid: P1 gives up if its parent is not (or no longer)
      * this process. 0 (the default): no check. */
     long launcher_pid;

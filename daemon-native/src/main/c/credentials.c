@@ -131,6 +131,75 @@ static int raise_ambient(uint64_t caps)
     return 0;
 }
 
+/*
+ * Variables of the launching session that belong to root's login, not to
+ * the daemon's user: credentials and agents (a Kerberos ticket cache, an
+ * SSH agent, root's runtime and session bus directories), sudo's record of
+ * who ran it, root's mail, history file and working directories. su - and
+ * systemd's User= start the user's processes without them. Everything else
+ * the operator gave the service stays (its configuration often comes in the
+ * environment); HOME, USER, LOGNAME, SHELL and PATH are the user's, as su -
+ * sets them.
+ */
+static const char *const session_only[] = {
+    "KRB5CCNAME", "SSH_AUTH_SOCK", "SSH_AGENT_PID", "SSH_CLIENT",
+    "SSH_CONNECTION", "SSH_TTY", "XDG_RUNTIME_DIR", "XDG_SESSION_ID",
+    "XDG_SESSION_TYPE", "XDG_SESSION_CLASS", "XDG_SESSION_DESKTOP", "XDG_SEAT",
+    "XDG_VTNR", "DBUS_SESSION_BUS_ADDRESS", "XAUTHORITY", "MAIL", "HISTFILE",
+    "PWD", "OLDPWD", NULL
+};
+
+/* The PATH su(1) gives an ordinary user (login.defs ENV_PATH). */
+#define USER_PATH "/usr/local/bin:/usr/bin:/bin"
+
+extern char **environ;
+
+static int is_session_only(const char *entry)
+{
+    size_t len = strcspn(entry, "=");
+    int i;
+
+    if (strncmp(entry, "SUDO_", 5) == 0)
+        return 1;
+    for (i = 0; session_only[i] != NULL; i++)
+        if (strlen(session_only[i]) == len
+            && strncmp(entry, session_only[i], len) == 0)
+            return 1;
+    return 0;
+}
+
+static int credentials_environment(const struct options *opt)
+{
+    char name[256];
+    size_t i, len;
+
+    for (i = 0; environ != NULL && environ[i] != NULL;) {
+        if (!is_session_only(environ[i])) {
+            i++;
+            continue;
+        }
+        len = strcspn(environ[i], "=");
+        if (len >= sizeof name) {
+            i++;
+            continue;
+        }
+        memcpy(name, environ[i], len);
+        name[len] = '\0';
+        if (unsetenv(name) != 0)
+            return fail("cannot clear the launching session's environment");
+        i = 0; /* unsetenv moved the entries: look again from the start */
+    }
+    /* The JVM reads user.home from the password database, but the service's
+     * own code and child processes go by these. */
+    if (setenv("HOME", opt->home, 1) != 0 || setenv("USER", opt->user_name, 1) != 0
+        || setenv("LOGNAME", opt->user_name, 1) != 0
+        || setenv("SHELL", opt->shell != NULL && opt->shell[0] != '\0'
+                               ? opt->shell : "/bin/sh", 1) != 0
+        || setenv("PATH", USER_PATH, 1) != 0)
+        return fail("cannot set HOME, USER, LOGNAME, SHELL and PATH");
+    return 0;
+}
+
 int credentials_drop(const struct options *opt)
 {
     int rc;
@@ -178,12 +247,7 @@ int credentials_drop(const struct options *opt)
         if (rc != 0)
             return rc;
     }
-    /* The JVM reads user.home from the password database, but the service's
-     * own code and child processes go by these. */
-    if (setenv("HOME", opt->home, 1) != 0 || setenv("USER", opt->user_name, 1) != 0
-        || setenv("LOGNAME", opt->user_name, 1) != 0)
-        return fail("cannot set HOME, USER and LOGNAME");
-    return 0;
+    return credentials_environment(opt);
 }
 
 #else /* not Linux */

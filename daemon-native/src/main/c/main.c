@@ -111,6 +111,9 @@ int main(int argc, char **argv)
      * change: arm it again as the daemon's user. */
     if (opt.switch_user && die_with_launcher(&opt) != 0)
         return 1;
+    /* Before the log is opened: a log the daemon creates gets --umask's mode
+     * at once (0600 under 077), not the launcher's. Inherited by P2 and P3. */
+    umask(opt.umask_value);
     if (descriptors_open(&opt, &fds) != 0)
         return 1;
     /* The working directory is inherited across fork and exec, so enter it
@@ -136,9 +139,6 @@ int main(int argc, char **argv)
 
     /* ---- P3: async-signal-safe calls only from here on. */
     errfd = descriptors_save_error_fd();
-
-    /* Not the launcher's umask: files the daemon creates get --umask. */
-    umask(opt.umask_value);
 
     /* Before exec, because ignored dispositions and the mask survive it. */
     signals_reset(opt.sighup);

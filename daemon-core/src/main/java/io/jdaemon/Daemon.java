@@ -3,7 +3,6 @@ package io.jdaemon;
 import io.jdaemon.internal.Control;
 import io.jdaemon.internal.DaemonSide;
 import io.jdaemon.internal.Dispatch;
-import io.jdaemon.internal.Signals;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -125,6 +124,8 @@ public final class Daemon {
     /**
      * Sends a one-line status to systemd ({@code STATUS=...}, shown by {@code systemctl status})
      * when the service runs under {@code Type=notify}; does nothing otherwise.
+     *
+     * @param text the status line
      */
     public static void reportStatus(String text) {
         DaemonSide.status(java.util.Objects.requireNonNull(text, "text"));
@@ -134,14 +135,21 @@ public final class Daemon {
      * Registers a callback run when the daemon reloads: on SIGHUP under {@code --sighup=reload},
      * after the log file was reopened. Callbacks run in registration order on a signal-handling
      * thread; one that throws is logged and does not stop the daemon or the other callbacks.
+     *
+     * @param callback what to run on each reload
      */
     public static void onReload(Runnable callback) {
-        Signals.onReload(java.util.Objects.requireNonNull(callback, "callback"));
+        // Named in full, not imported: javadoc then never reads Signals' source, whose use of
+        // sun.misc.Signal is a warning it cannot turn off (and the javadoc jar fails on warnings).
+        io.jdaemon.internal.Signals.onReload(java.util.Objects.requireNonNull(callback, "callback"));
     }
 
     /**
      * The state of the daemon behind a pidfile, as {@code --daemon=status} reports it. Never
      * signals anything; a stale pidfile is {@link DaemonStatus.State#DEAD}.
+     *
+     * @param pidFile the pidfile
+     * @return the state, the PID and, for {@code UNKNOWN}, why
      */
     public static DaemonStatus status(Path pidFile) {
         return of(Control.status(pidFile.toAbsolutePath()));
@@ -160,6 +168,8 @@ public final class Daemon {
      * </ul>
      * Never {@link DaemonStatus.State#UNKNOWN UNKNOWN}: that is thrown.
      *
+     * @param pidFile the pidfile
+     * @param timeout how long to wait for the daemon to exit after SIGTERM
      * @return the state found before stopping, with its PID
      * @throws DaemonException if it is still running after {@code timeout}, or the pidfile is
      *     unreadable or its holder not provably the daemon

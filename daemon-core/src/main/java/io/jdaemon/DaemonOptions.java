@@ -101,17 +101,17 @@ public final class DaemonOptions {
         this.jvmOptions = List.copyOf(b.jvmOptions);
     }
 
-    /** The defaults listed in the class description. */
+    /** {@return the defaults listed in the class description} */
     public static DaemonOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A builder holding the defaults listed in the class description. */
+    /** {@return a builder holding the defaults listed in the class description} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these settings. */
+    /** {@return a builder holding these settings} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.name = name;
@@ -129,63 +129,69 @@ public final class DaemonOptions {
         return b;
     }
 
-    /** The name used in the launcher's messages, or {@code null} to derive it. */
+    /** {@return the name used in the launcher's messages, or {@code null} to derive it} */
     public String name() {
         return name;
     }
 
-    /** The pidfile, or {@code null} for none. */
+    /** {@return the pidfile, or {@code null} for none} */
     public Path pidFile() {
         return pidFile;
     }
 
-    /** The file stdout and stderr are appended to. */
+    /** {@return the file stdout and stderr are appended to} */
     public Path logFile() {
         return logFile;
     }
 
-    /** The daemon's working directory. */
+    /** {@return the daemon's working directory} */
     public Path workDir() {
         return workDir;
     }
 
-    /** The daemon's file mode creation mask, 0 to 0777. */
+    /** {@return the daemon's file mode creation mask, 0 to 0777} */
     public int umask() {
         return umask;
     }
 
-    /** The SIGHUP policy. */
+    /** {@return the SIGHUP policy} */
     public Sighup sighup() {
         return sighup;
     }
 
-    /** How long the launcher waits for the daemon to be ready. */
+    /** {@return how long the launcher waits for the daemon to be ready} */
     public Duration startTimeout() {
         return startTimeout;
     }
 
-    /** How long a stop waits for the daemon to exit after SIGTERM. */
+    /** {@return how long a stop waits for the daemon to exit after SIGTERM} */
     public Duration stopTimeout() {
         return stopTimeout;
     }
 
-    /** Whether the service calls {@link Daemon#ready()} itself, once it is serving. */
+    /** {@return whether the service calls {@link Daemon#ready()} itself, once it is serving} */
     public boolean explicitReady() {
         return explicitReady;
     }
 
-    /** The user the daemon runs as, {@code USER[:GROUP]}, or {@code null} for the launching user. */
+    /**
+     * {@return the user the daemon runs as, {@code USER[:GROUP]}, or {@code null} for the
+     * launching user}
+     */
     public String user() {
         return user;
     }
 
-    /** The capabilities the daemon keeps as that user (normalized names), empty for none. */
+    /**
+     * {@return the capabilities the daemon keeps as that user (normalized names), empty for none}
+     */
     public List<String> keepCaps() {
         return keepCaps;
     }
 
     /**
-     * The options given to the daemon's JVM only, after the launching JVM's own; empty for none.
+     * {@return the options given to the daemon's JVM only, after the launching JVM's own; empty
+     * for none}
      */
     public List<String> jvmOptions() {
         return jvmOptions;
@@ -218,19 +224,34 @@ public final class DaemonOptions {
         private Builder() {
         }
 
-        /** Name for the launcher's messages ({@code NAME started, pid N}); null derives it. */
+        /**
+         * Name for the launcher's messages ({@code NAME started, pid N}); null derives it.
+         *
+         * @param name the name, or null to derive it
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name == null || name.isBlank() ? null : name;
             return this;
         }
 
-        /** Pidfile path, or {@code null} for none. Default: none. */
+        /**
+         * Pidfile path, or {@code null} for none. Default: none.
+         *
+         * @param pidFile the pidfile, or null for none
+         * @return this builder
+         */
         public Builder pidFile(Path pidFile) {
             this.pidFile = pidFile == null ? null : pidFile.toAbsolutePath().normalize();
             return this;
         }
 
-        /** Log file for stdout and stderr, appended to. Default: {@code /dev/null}. */
+        /**
+         * Log file for stdout and stderr, appended to. Default: {@code /dev/null}.
+         *
+         * @param logFile the log file
+         * @return this builder
+         */
         public Builder logFile(Path logFile) {
             this.logFile = Objects.requireNonNull(logFile, "logFile").toAbsolutePath().normalize();
             return this;
@@ -239,13 +260,21 @@ public final class DaemonOptions {
         /**
          * Working directory of the daemon. Default: the launching process's working directory;
          * {@code /} for daemon(3)'s behaviour (no directory kept busy).
+         *
+         * @param workDir the working directory
+         * @return this builder
          */
         public Builder workDir(Path workDir) {
             this.workDir = Objects.requireNonNull(workDir, "workDir").toAbsolutePath().normalize();
             return this;
         }
 
-        /** File mode creation mask, 0 to 0777 (write it in octal: {@code 0027}). Default: 022. */
+        /**
+         * File mode creation mask, 0 to 0777 (write it in octal: {@code 0027}). Default: 022.
+         *
+         * @param umask the mask
+         * @return this builder
+         */
         public Builder umask(int umask) {
             if (umask < 0 || umask > 0777) {
                 throw new IllegalArgumentException(
@@ -255,7 +284,12 @@ public final class DaemonOptions {
             return this;
         }
 
-        /** SIGHUP policy. Default: {@link Sighup#DEFAULT}. */
+        /**
+         * SIGHUP policy. Default: {@link Sighup#DEFAULT}.
+         *
+         * @param sighup the policy
+         * @return this builder
+         */
         public Builder sighup(Sighup sighup) {
             this.sighup = Objects.requireNonNull(sighup, "sighup");
             return this;
@@ -264,6 +298,9 @@ public final class DaemonOptions {
         /**
          * How long the launcher waits for readiness, more than zero. Default: 60 seconds. The
          * service can ask for more while it starts, with {@link Daemon#extendStartTimeout}.
+         *
+         * @param startTimeout the start timeout
+         * @return this builder
          */
         public Builder startTimeout(Duration startTimeout) {
             if (startTimeout.isNegative() || startTimeout.isZero()) {
@@ -278,6 +315,9 @@ public final class DaemonOptions {
          * seconds. Keep it above the service's own graceful shutdown time (Spring Boot's
          * {@code spring.lifecycle.timeout-per-shutdown-phase}, 30 s by default): a stop that gives
          * up first reports a failure for a service that was about to exit cleanly.
+         *
+         * @param stopTimeout the stop timeout
+         * @return this builder
          */
         public Builder stopTimeout(Duration stopTimeout) {
             if (stopTimeout.isNegative() || stopTimeout.isZero()) {
@@ -291,6 +331,9 @@ public final class DaemonOptions {
          * When true, the launcher waits until the service calls {@link Daemon#ready()}, so that
          * {@code --daemon} returning 0 means "serving". Default: false (ready when
          * {@code detachIfRequested} returns).
+         *
+         * @param explicitReady whether the service calls Daemon.ready() itself
+         * @return this builder
          */
         public Builder explicitReady(boolean explicitReady) {
             this.explicitReady = explicitReady;
@@ -301,6 +344,9 @@ public final class DaemonOptions {
          * The user the daemon runs as, {@code USER[:GROUP]} with names (from {@code /etc/passwd}
          * and {@code /etc/group} only) or numeric ids; {@code null} for the launching user. Needs
          * a root launcher; the JVM of the daemon never runs as root. Default: none.
+         *
+         * @param user {@code USER[:GROUP]}, or null for the launching user
+         * @return this builder
          */
         public Builder user(String user) {
             if (user != null && (user.isBlank() || user.indexOf('\0') >= 0)) {
@@ -316,6 +362,8 @@ public final class DaemonOptions {
          * such as {@code net_bind_service} (to bind ports below 1024). Needs {@code user}.
          * Default: none.
          *
+         * @param names the capabilities' names, such as {@code net_bind_service}
+         * @return this builder
          * @throws IllegalArgumentException for an unknown name, or one that would undo the
          *     switch ({@code setuid}, {@code setgid}, {@code setpcap}, {@code setfcap})
          */
@@ -341,6 +389,8 @@ public final class DaemonOptions {
          * starts (a port it listens on, an agent, a debugger, a big or pre-touched heap): on the
          * {@code java} command line it would act in the launcher too. Default: none.
          *
+         * @param options the options, one element each
+         * @return this builder
          * @throws IllegalArgumentException for an element that is not one JVM option, or one
          *     that names what to run ({@code -jar}, {@code -m})
          */
@@ -360,6 +410,7 @@ public final class DaemonOptions {
         /**
          * The immutable options.
          *
+         * @return the status
          * @throws IllegalStateException if capabilities are kept without a {@code user}
          */
         public DaemonOptions build() {

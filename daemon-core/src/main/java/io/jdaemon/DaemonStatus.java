@@ -26,7 +26,7 @@ public final class DaemonStatus {
             this.exitCode = exitCode;
         }
 
-        /** The LSB init-script exit code of {@code status} in this state. */
+        /** {@return the LSB init-script exit code of {@code status} in this state} */
         public int exitCode() {
             return exitCode;
         }
@@ -43,17 +43,17 @@ public final class DaemonStatus {
         this.detail = detail == null ? "" : detail;
     }
 
-    /** The state. */
+    /** {@return the state} */
     public State state() {
         return state;
     }
 
-    /** The daemon's PID when running, or the PID a stale pidfile names. */
+    /** {@return the daemon's PID when running, or the PID a stale pidfile names} */
     public OptionalLong pid() {
         return pid > 0 ? OptionalLong.of(pid) : OptionalLong.empty();
     }
 
-    /** Why the state is {@link State#UNKNOWN}; empty otherwise. */
+    /** {@return why the state is {@link State#UNKNOWN}; empty otherwise} */
     public String detail() {
         return detail;
     }

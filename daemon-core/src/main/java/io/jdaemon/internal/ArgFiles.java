@@ -71,6 +71,44 @@ final class ArgFiles {
         return out;
     }
 
+    /**
+     * The text of an argument file holding exactly {@code args}, as {@link #tokens} and the
+     * {@code java} launcher read it: each argument double-quoted on a line of its own, with a
+     * backslash before a backslash or a double quote, and line breaks, tabs and form feeds
+     * written as escapes.
+     */
+    static String text(List<String> args) {
+        StringBuilder out = new StringBuilder();
+        for (String arg : args) {
+            out.append('"');
+            for (int i = 0; i < arg.length(); i++) {
+                char c = arg.charAt(i);
+                switch (c) {
+                    case '\\':
+                    case '"':
+                        out.append('\\').append(c);
+                        break;
+                    case '\n':
+                        out.append("\\n");
+                        break;
+                    case '\r':
+                        out.append("\\r");
+                        break;
+                    case '\t':
+                        out.append("\\t");
+                        break;
+                    case '\f':
+                        out.append("\\f");
+                        break;
+                    default:
+                        out.append(c);
+                }
+            }
+            out.append("\"\n");
+        }
+        return out.toString();
+    }
+
     private static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
     }

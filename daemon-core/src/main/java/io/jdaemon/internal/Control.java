@@ -602,9 +602,39 @@ public final class Control {
                     + (record == null ? " (no launch record of this user names it: the policy is "
                             + "this command's --sighup)" : ""), ExitStatus.UNSUPPORTED);
         }
+        ReloadState.State before = ReloadState.of(pid); // read before the signal: see ReloadState
         if (signal(pidFile, pid, "HUP", status.startTicks) == HelperProcess.Sent.GONE) {
             return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }
-        return Report.said("reloading, pid " + pid, ExitStatus.OK);
+        return confirmed(pid, before);
+    }
+
+    /**
+     * The report once the daemon says it reopened its log and ran its callbacks after the
+     * signal was sent, or that it did not say so within {@code --stop-timeout} (exit 1).
+     */
+    private Report confirmed(long pid, ReloadState.State before) {
+        if (before == null) {
+            return Report.failed("sent SIGHUP to pid " + pid + ", which shows no reload progress "
+                    + "(not a daemon of this jdaemon version, or /proc/" + pid + "/task is hidden "
+                    + "here); its reload cannot be confirmed", ExitStatus.FAILED);
+        }
+        ReloadState.State after = ReloadState.awaitAfter(pid, before, options.stopTimeout());
+        if (after == null) {
+            return Report.failed("sent SIGHUP to pid " + pid + ", but it did not confirm the reload "
+                    + "within " + options.stopTimeout().toSeconds() + " s (a reload callback still "
+                    + "running, or the daemon exited); see its log, or raise --stop-timeout",
+                    ExitStatus.FAILED);
+        }
+        switch (after.result()) {
+            case LOG_NOT_REOPENED:
+                return Report.failed("pid " + pid + " could not reopen its log and still writes to the "
+                        + "previous file; the reason is in that file", ExitStatus.FAILED);
+            case CALLBACK_FAILED:
+                return Report.failed("pid " + pid + " reopened its log, but a reload callback failed; "
+                        + "see its log", ExitStatus.FAILED);
+            default:
+                return Report.said("reloaded, pid " + pid, ExitStatus.OK);
+        }
     }
 }

@@ -15,8 +15,8 @@ import java.nio.file.Path;
  * launcher resolved. Or a service that stays in the foreground ({@link Foreground}): under
  * systemd's {@code Type=notify}, or as PID 1 of a container, where detaching would be wrong.
  *
- * <p>Both then create and lock the pidfile (the lock lasts as long as the process; the file is
- * deleted after the shutdown hooks have run), put the SIGHUP policy in force and report
+ * <p>Both then put the SIGHUP policy in force, create and lock the pidfile (the lock lasts as
+ * long as the process; the file is deleted after the shutdown hooks have run) and report
  * readiness, to the launcher or to systemd: at once, or when the service calls
  * {@code Daemon.ready()}.
  */
@@ -26,6 +26,8 @@ public final class DaemonSide {
     static final String EXITED_BEFORE_READY = "the daemon exited before it was ready";
 
     private static volatile DaemonSide current;
+    /** Gives SIGHUP back to the JVM once ready (see {@link Signals#reportHangupUntilReady}). */
+    private static volatile Runnable hangupBeforeReady;
 
     private final Readiness.Reporter reporter;
     private final SdNotify notify;
@@ -67,6 +69,20 @@ public final class DaemonSide {
                     + "hand (only the --daemon launcher sets it; remove it from the command line)",
                     ExitStatus.USAGE, e);
         }
+        if (!settings.logFile().equals("/dev/null")) {
+            LostOutput.install(); // output a full file system drops is counted and announced
+        }
+        DaemonOptions.Sighup policy = sighupNamed(settings.sighup());
+        try {
+            // Before the pidfile names this process: a SIGHUP sent to that PID meets the policy.
+            Signals.install(policy, settings.logFile(), null);
+        } catch (RuntimeException e) {
+            reporter.failed(e instanceof DaemonException ? e.getMessage() : "cannot set up the daemon: " + e);
+            System.exit(e instanceof DaemonException ? ((DaemonException) e).exitCode() : ExitStatus.FAILED);
+        }
+        if (policy == DaemonOptions.Sighup.DEFAULT) {
+            hangupBeforeReady = Signals.reportHangupUntilReady(reporter);
+        }
         PidFile pidFile = null;
         try {
             if (!settings.pidFile().isEmpty()) {
@@ -80,9 +96,7 @@ public final class DaemonSide {
             System.exit(ExitStatus.FAILED);
         }
         try {
-            start(new DaemonSide(reporter, null), pidFile,
-                    sighupNamed(settings.sighup()), settings.logFile(),
-                    settings.explicitReady());
+            start(new DaemonSide(reporter, null), pidFile, settings.explicitReady());
         } catch (RuntimeException e) {
             if (pidFile != null) {
                 pidFile.release();
@@ -107,20 +121,18 @@ public final class DaemonSide {
 
     /**
      * Puts a service that stays in the foreground under systemd's {@code Type=notify} in force:
-     * the pidfile (if any), the SIGHUP policy, and readiness and stop notifications to systemd.
+     * the pidfile (if any; the SIGHUP policy was put in force before it), and readiness and stop
+     * notifications to systemd.
      */
-    static void supervise(SdNotify notify, PidFile pidFile, DaemonOptions.Sighup policy, String logFile,
-            boolean explicitReady) {
-        start(new DaemonSide(null, notify), pidFile, policy, logFile, explicitReady);
+    static void supervise(SdNotify notify, PidFile pidFile, boolean explicitReady) {
+        start(new DaemonSide(null, notify), pidFile, explicitReady);
     }
 
-    private static void start(DaemonSide side, PidFile pidFile, DaemonOptions.Sighup policy,
-            String logFile, boolean explicitReady) {
+    private static void start(DaemonSide side, PidFile pidFile, boolean explicitReady) {
         if (pidFile != null) {
             // Deleted after every shutdown hook has run: the pidfile is the last thing to go.
             pidFile.path().toFile().deleteOnExit();
         }
-        Signals.install(policy, logFile, side.notify);
         current = side;
         Runtime.getRuntime().addShutdownHook(new Thread("jdaemon-exit") {
             @Override
@@ -204,6 +216,9 @@ public final class DaemonSide {
             return;
         }
         ready = true;
+        if (hangupBeforeReady != null) {
+            hangupBeforeReady.run(); // SIGHUP is the JVM's again: exit 129
+        }
         if (Thread.getDefaultUncaughtExceptionHandler() == failStart) {
             Thread.setDefaultUncaughtExceptionHandler(previousHandler);
         }

@@ -7,9 +7,10 @@ import java.io.File;
 
 /**
  * What {@code Daemon.detachIfRequested} does: reads the library's flags and sends this JVM down
- * one of four roads: the re-executed daemon finishes its setup ({@link DaemonSide}); a service
+ * one of five roads: the re-executed daemon finishes its setup ({@link DaemonSide}); a service
  * stays in the foreground ({@link Foreground}); the launcher starts the daemon ({@link Launcher});
- * or a control command acts on a running one ({@link Control}). The launcher's and the control
+ * a control command acts on a running one ({@link Control}); or {@code --daemon=unit} prints the
+ * systemd unit that would start the service ({@link SystemdUnit}). The launcher's and the control
  * commands' {@link Report}s are printed here, and the JVM exits with their status.
  */
 public final class Dispatch {
@@ -54,6 +55,13 @@ public final class Dispatch {
                         + System.getProperty("os.name") + ": run the service in the foreground "
                         + "under the system's service manager", ExitStatus.UNSUPPORTED);
             }
+            if (parsed.action() == Flags.Action.UNIT) {
+                String unit = SystemdUnit.of(defaults, parsed, JvmCommandLine.current(),
+                        named(name), System.getenv());
+                System.out.print(unit);
+                System.out.flush();
+                System.exit(ExitStatus.OK);
+            }
             if (parsed.action() == Flags.Action.START) {
                 String stay = Foreground.reasonToStayInForeground(notify);
                 if (stay != null) {
@@ -66,6 +74,7 @@ public final class Dispatch {
                 // The launching JVM ran nothing of the service: skip the JVM's teardown.
                 Launcher starter = new Launcher(options, name);
                 int status = starter.start().print(starter.name());
+                HelperBinary.removeFreshDirectory(); // the daemon runs: its helper is done
                 if (shuttingDown()) {
                     // SIGTERM or Ctrl-C gave the start up: the JVM's shutdown ends it with the
                     // signal's status (143, 130); exit() waits for it instead of cutting it short.

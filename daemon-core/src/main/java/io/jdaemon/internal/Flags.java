@@ -30,7 +30,9 @@ final class Flags {
         /** {@code --daemon=status}. */
         STATUS,
         /** {@code --daemon=reload}. */
-        RELOAD
+        RELOAD,
+        /** {@code --daemon=unit}: print a systemd unit for this command line ({@link SystemdUnit}). */
+        UNIT
     }
 
     /** The result of parsing: the action, the effective options and the service's arguments. */
@@ -193,9 +195,11 @@ final class Flags {
                 return Action.STATUS;
             case "reload":
                 return Action.RELOAD;
+            case "unit":
+                return Action.UNIT;
             default:
                 throw usage("unknown action --daemon=" + value + "; use --daemon=start, stop, "
-                        + "restart, status or reload");
+                        + "restart, status, reload or unit");
         }
     }
 

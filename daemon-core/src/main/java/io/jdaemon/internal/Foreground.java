@@ -53,8 +53,9 @@ final class Foreground {
                         ExitStatus.NOT_CONFIGURED, e);
             }
         }
+        Signals.install(options.sighup(), log, notify); // before the pidfile names this process
         PidFile pidFile = options.pidFile() == null ? null : acquireOrExit(options.pidFile(), name);
-        DaemonSide.supervise(notify, pidFile, options.sighup(), log, options.explicitReady());
+        DaemonSide.supervise(notify, pidFile, options.explicitReady());
     }
 
     /**
@@ -94,15 +95,13 @@ final class Foreground {
      */
     public static void start(DaemonOptions options, boolean withPidFile, SdNotify notify,
             String name) {
+        Signals.install(options.sighup(), null, notify); // before the pidfile names this process
         PidFile pidFile = withPidFile && options.pidFile() != null
                 ? acquireOrExit(options.pidFile(), name) : null;
         if (notify != null) {
-            DaemonSide.supervise(notify, pidFile, options.sighup(), null, options.explicitReady());
-        } else {
-            if (pidFile != null) {
-                pidFile.path().toFile().deleteOnExit();
-            }
-            Signals.install(options.sighup(), null, null);
+            DaemonSide.supervise(notify, pidFile, options.explicitReady());
+        } else if (pidFile != null) {
+            pidFile.path().toFile().deleteOnExit();
         }
     }
 

@@ -45,6 +45,8 @@ public final class HelperBinary {
 
     private static final Set<PosixFilePermission> PRIVATE_DIR = FileModes.RWX_OWNER;
     private static final Set<PosixFilePermission> PRIVATE_EXE = FileModes.RX_OWNER;
+    /** The directory of this JVM's own made when no cache directory could be used; null if none. */
+    private static volatile Path freshDirectory;
 
     private HelperBinary() {
     }
@@ -142,6 +144,9 @@ public final class HelperBinary {
                     Files.write(tmp, content, StandardOpenOption.TRUNCATE_EXISTING);
                     Files.setPosixFilePermissions(tmp, PRIVATE_EXE);
                     move(tmp, file);
+                    if (dir.equals(freshDirectory)) {
+                        file.toFile().deleteOnExit(); // removed before its directory
+                    }
                 } finally {
                     Files.deleteIfExists(tmp);
                 }
@@ -243,9 +248,15 @@ public final class HelperBinary {
      * The private cache directory: {@value #CACHE_PROPERTY} if set, else
      * {@code $XDG_CACHE_HOME/jdaemon}, else {@code ~/.cache/jdaemon}, else
      * {@code java.io.tmpdir/jdaemon-USER}; the first that is (or can be made) a directory owned by
-     * this user with mode 0700.
+     * this user with mode 0700 (an existing one is never chmodded: one that is not private is
+     * passed over). Without {@value #CACHE_PROPERTY}, when none is, a fresh private directory
+     * {@code java.io.tmpdir/jdaemon-USER-RANDOM} of this JVM's, removed when it exits: a
+     * directory another user made first never locks this one out.
      */
     static Path cacheDirectory() {
+        if (freshDirectory != null) {
+            return freshDirectory;
+        }
         List<Path> candidates = new ArrayList<>();
         String configured = System.getProperty(CACHE_PROPERTY);
         if (configured != null && !configured.isBlank()) {
@@ -270,6 +281,15 @@ public final class HelperBinary {
             }
             problems.add(problem);
         }
+        if (configured == null || configured.isBlank()) {
+            // No usable home, and java.io.tmpdir/jdaemon-USER taken (another user may make it
+            // first): a fresh directory of this process's own, removed when it exits.
+            Path fresh = freshDirectory(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath(),
+                    problems);
+            if (fresh != null) {
+                return fresh;
+            }
+        }
         throw new DaemonException("no private directory for the daemon helper (" + String.join("; ",
                 problems) + "); set -D" + CACHE_PROPERTY + "=DIR to a directory only you can write",
                 ExitStatus.NOT_INSTALLED);
@@ -292,10 +312,12 @@ public final class HelperBinary {
                 if (untrusted != null) {
                     return dir + " is unsafe: " + untrusted;
                 }
+                boolean created = false;
                 if (stat == null) {
                     Files.createDirectories(dir.getParent());
                     Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
                     stat = FileModes.stat(dir);
+                    created = true;
                 }
                 if (!stat.isDirectory()) {
                     return dir + " is not a directory";
@@ -305,7 +327,13 @@ public final class HelperBinary {
                             + ", not to this user";
                 }
                 if (stat.permissions() != 0700) {
-                    Files.setPosixFilePermissions(dir, PRIVATE_DIR);
+                    if (!created) {
+                        // Never change the mode of a directory this did not make (a shared one,
+                        // or /): the owner decides.
+                        return dir + " is not private (mode " + Integer.toOctalString(stat.mode & 07777)
+                                + "); make it so (chmod 700 " + dir + ") or choose another";
+                    }
+                    Files.setPosixFilePermissions(dir, PRIVATE_DIR); // the umask took bits off
                 }
             }
             String untrusted = TrustedPath.untrusted(dir);
@@ -313,6 +341,53 @@ public final class HelperBinary {
         } catch (IOException | UnsupportedOperationException e) {
             return dir + ": " + e;
         }
+    }
+
+    /**
+     * A new private directory {@code jdaemon-USER-RANDOM} in {@code tmp} (which must pass
+     * {@link TrustedPath}), it and what is put in it removed when this JVM exits; null, with the
+     * problem added to {@code problems}, if none can be made.
+     */
+    private static Path freshDirectory(Path tmp, List<String> problems) {
+        String untrusted = TrustedPath.untrusted(tmp);
+        if (untrusted != null) {
+            problems.add(tmp + " is unsafe: " + untrusted);
+            return null;
+        }
+        try {
+            Path dir = Files.createTempDirectory(tmp, "jdaemon-" + System.getProperty("user.name") + "-",
+                    PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+            FileModes.Stat stat = FileModes.stat(dir);
+            if (!stat.isDirectory() || stat.uid != TrustedPath.Identity.current().uid) {
+                problems.add(dir + " is not a directory of this user's");
+                return null;
+            }
+            if (stat.permissions() != 0700) {
+                Files.setPosixFilePermissions(dir, PRIVATE_DIR); // made here: the umask took bits off
+            }
+            dir.toFile().deleteOnExit(); // registered first, so removed last
+            freshDirectory = dir;
+            return dir;
+        } catch (IOException | UnsupportedOperationException e) {
+            problems.add(tmp + ": " + e);
+            return null;
+        }
+    }
+
+    /**
+     * Removes the fresh directory of {@link #freshDirectory} and the helper in it, if this JVM
+     * made one; for a JVM that ends with {@code Runtime.halt}, which runs no deleteOnExit.
+     */
+    static void removeFreshDirectory() {
+        Path dir = freshDirectory;
+        if (dir == null) {
+            return;
+        }
+        String[] names = dir.toFile().list();
+        for (String name : names == null ? new String[0] : names) {
+            dir.resolve(name).toFile().delete();
+        }
+        dir.toFile().delete();
     }
 
     /** One lstat of {@code path}; null if there is nothing there. */

@@ -99,9 +99,38 @@ final class HelperProcess {
 
     /** The line for a thread or process that could not be created for the process limit. */
     static DaemonException processLimit(Throwable cause) {
+        String pidsMax = cgroupPidsMax();
         return new DaemonException("cannot create a thread or process: this user's process limit "
-                + "(ulimit -u, " + ProcStat.limit("Max processes") + ") is reached; raise it or end some of "
-                + "this user's processes", ExitStatus.FAILED, cause);
+                + "(ulimit -u, " + ProcStat.limit("Max processes") + ")"
+                + (pidsMax == null ? "" : " or this cgroup's (" + pidsMax + ")") + " is reached; raise it "
+                + "or end some of this user's processes", ExitStatus.FAILED, cause);
+    }
+
+    /**
+     * This process's cgroup's task limit, {@code pids.max N in FILE}, or null where there is
+     * none (no pids controller, or {@code max}).
+     */
+    static String cgroupPidsMax() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+                String[] f = line.split(":", 3);
+                Path file = null;
+                if (f.length == 3 && f[0].equals("0") && f[1].isEmpty()) {
+                    file = Path.of("/sys/fs/cgroup" + f[2], "pids.max"); // cgroup v2
+                } else if (f.length == 3 && List.of(f[1].split(",")).contains("pids")) {
+                    file = Path.of("/sys/fs/cgroup/pids" + f[2], "pids.max"); // v1
+                }
+                if (file != null && Files.isRegularFile(file)) {
+                    String value = Files.readString(file).strip();
+                    if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+                        return "pids.max " + value + " in " + file.getParent();
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no cgroup to name
+        }
+        return null;
     }
 
     /**
@@ -127,7 +156,7 @@ final class HelperProcess {
             // The helper switches in its first process, before it opens the log (see credentials.c).
             Collections.addAll(argv, "--uid", Long.toString(account.uid()), "--gid",
                     Long.toString(account.gid()), "--groups", join(account.groups()), "--home",
-                    account.home(), "--user-name", account.name());
+                    account.home(), "--user-name", account.name(), "--shell", account.shell());
             List<Long> caps = new ArrayList<>();
             for (String cap : options.keepCaps()) {
                 caps.add((long) Capabilities.number(cap));
@@ -154,7 +183,7 @@ final class HelperProcess {
                     .redirectErrorStream(true)
                     .start();
         } catch (IOException e) {
-            throw cannotRun(helper, e);
+            throw cannotRun(helper, argv, e);
         }
         // The helper's output ends when the daemon's exec succeeded or failed: the pipe's last
         // copy is close-on-exec in the daemon.
@@ -191,6 +220,9 @@ final class HelperProcess {
                     || reason.contains("cannot fork: Resource temporarily unavailable")) {
                 throw processLimit(null);
             }
+            if (reason.contains("Argument list too long")) {
+                throw tooLong(jvm, null); // the helper's exec of the JVM (E2BIG)
+            }
             throw new DaemonException("cannot start: " + reason, status == 3 && pid == 0
                     ? ExitStatus.UNSUPPORTED // credentials.h: CREDENTIALS_UNSUPPORTED
                     : status == 1 && pid == 0 ? ExitStatus.NOT_CONFIGURED : ExitStatus.FAILED);
@@ -213,7 +245,7 @@ final class HelperProcess {
      * Why the helper could not be started, in one line: the cause where it is the system's (the
      * open-files or process limit), else the helper named with the override to set.
      */
-    private static DaemonException cannotRun(Path helper, IOException e) {
+    private static DaemonException cannotRun(Path helper, List<String> argv, IOException e) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("error=24") || message.contains("Too many open files")) {
             return new DaemonException("cannot start the daemon helper: too many open files (the "
@@ -223,8 +255,34 @@ final class HelperProcess {
         if (message.contains("error=11") || message.contains("Resource temporarily unavailable")) {
             return processLimit(e);
         }
+        if (message.contains("error=7,") || message.contains("Argument list too long")) {
+            return tooLong(argv, e);
+        }
         return cannotExecute(helper, message + "; set -D" + HelperBinary.HELPER_PROPERTY
                 + "=PATH to an executable helper", e);
+    }
+
+    /**
+     * The line for a command line the kernel refused as too long (E2BIG): the JVM's options are
+     * in an argument file, so what is left is the service's arguments and the environment.
+     */
+    static DaemonException tooLong(List<String> argv, Throwable cause) {
+        long args = 0;
+        long longest = 0;
+        for (String arg : argv) {
+            long bytes = arg.getBytes(StandardCharsets.UTF_8).length + 1L;
+            args += bytes;
+            longest = Math.max(longest, bytes);
+        }
+        long env = 0;
+        for (java.util.Map.Entry<String, String> e : System.getenv().entrySet()) {
+            env += (e.getKey() + "=" + e.getValue()).getBytes(StandardCharsets.UTF_8).length + 1L;
+        }
+        return new DaemonException("cannot start the daemon: its command line is too long for the "
+                + "kernel (E2BIG: " + args + " bytes of arguments, the longest " + longest + ", and "
+                + env + " bytes of environment; Linux allows 131072 bytes per argument and a quarter "
+                + "of the stack limit, ulimit -s, for all together); put long values in an argument "
+                + "file (java @FILE) or shorten the environment", ExitStatus.FAILED, cause);
     }
 
     /** Reads the helper's output to its end on a thread of its own, so it can be waited for with a deadline. */

@@ -40,12 +40,16 @@ final class JvmCommandLine {
             "-Djava.library.path=");
 
     private final List<String> argv;
+    /** {@link #argv} as the JVM reads it: without the {@code @} escapes for the java launcher. */
+    private final List<String> unescaped;
     private final int targetStart;
     private final int serviceArgsStart;
     private final Path cwd;
 
-    private JvmCommandLine(List<String> argv, int targetStart, int serviceArgsStart, Path cwd) {
+    private JvmCommandLine(List<String> argv, List<String> unescaped, int targetStart,
+            int serviceArgsStart, Path cwd) {
         this.argv = List.copyOf(argv);
+        this.unescaped = List.copyOf(unescaped);
         this.targetStart = targetStart;
         this.serviceArgsStart = serviceArgsStart;
         this.cwd = cwd;
@@ -61,7 +65,24 @@ final class JvmCommandLine {
             throw new IllegalArgumentException("not a command line: " + targetStart + ", "
                     + serviceArgsStart + ", " + argv.size());
         }
-        return new JvmCommandLine(argv, targetStart, serviceArgsStart, cwd);
+        return new JvmCommandLine(argv, unescape(argv, targetStart), targetStart, serviceArgsStart, cwd);
+    }
+
+    /**
+     * {@code argv} as the JVM reads it: the options' {@code @@x} (written so that the java
+     * launcher keeps {@code @x} literal) back to {@code @x}, until {@code --disable-@files}.
+     */
+    private static List<String> unescape(List<String> argv, int targetStart) {
+        List<String> out = new ArrayList<>(argv);
+        for (int i = 1; i < targetStart; i++) {
+            if (argv.get(i).equals("--disable-@files")) {
+                break;
+            }
+            if (argv.get(i).startsWith("@@")) {
+                out.set(i, argv.get(i).substring(1));
+            }
+        }
+        return out;
     }
 
     /** Where the main class, {@code -jar FILE} or {@code -m MODULE} begins in {@link #argv()}. */
@@ -108,13 +129,50 @@ final class JvmCommandLine {
             return this;
         }
         List<String> out = new ArrayList<>(argv.size() + options.size());
+        List<String> read = new ArrayList<>(argv.size() + options.size());
         out.addAll(argv.subList(0, targetStart));
+        read.addAll(unescaped.subList(0, targetStart));
         for (String option : options) {
             out.add(absoluteOption(option, cwd));
+            read.add(absoluteOption(option, cwd));
         }
         out.addAll(argv.subList(targetStart, argv.size()));
-        return new JvmCommandLine(out, targetStart + options.size(),
+        read.addAll(unescaped.subList(targetStart, unescaped.size()));
+        return new JvmCommandLine(out, read, targetStart + options.size(),
                 serviceArgsStart + options.size(), cwd);
+    }
+
+    /**
+     * The JVM's options (those before the main class, {@code -jar FILE} or {@code -m MODULE}),
+     * without any {@code -Dproperty} or {@code -Dproperty=value}, as the JVM reads them: the
+     * content of the daemon's private argument file.
+     */
+    public List<String> options(String property) {
+        List<String> out = new ArrayList<>(targetStart);
+        for (String arg : unescaped.subList(1, targetStart)) {
+            if (!(arg.equals("-D" + property) || arg.startsWith("-D" + property + "="))) {
+                out.add(arg);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The daemon's command line: the executable, {@code -Dproperty=value}, {@code @argFile}
+     * standing for the JVM's options (null: none), then the main class, {@code -jar FILE} or
+     * {@code -m MODULE} and the service's arguments. So {@code /proc/PID/cmdline} and
+     * {@code ps} show the argument file's name, not the options (passwords in {@code -D}, a
+     * long class path), and a class path too long for {@code execve} still runs.
+     */
+    public List<String> withPropertyAndArgFile(String property, String value, String argFile) {
+        List<String> out = new ArrayList<>(argv.size() - targetStart + 3);
+        out.add(argv.get(0));
+        out.add("-D" + property + "=" + value);
+        if (argFile != null) {
+            out.add("@" + argFile);
+        }
+        out.addAll(argv.subList(targetStart, argv.size()));
+        return out;
     }
 
     /** This argv with {@code -Dproperty=value} as the first option (any earlier one removed). */
@@ -195,35 +253,46 @@ final class JvmCommandLine {
     static JvmCommandLine parse(String exe, List<String> raw, Path cwd) throws IOException {
         Tokens in = new Tokens(raw.subList(Math.min(1, raw.size()), raw.size()), cwd);
         List<String> out = new ArrayList<>(raw.size() + 1);
+        List<String> read = new ArrayList<>(raw.size() + 1); // out as the JVM reads it
         out.add(exe);
+        read.add(exe);
         int targetStart = -1;
         while (in.hasNext()) {
             targetStart = out.size();
             String arg = in.next();
             if (arg.startsWith("-D" + Readiness.MARKER + "=")) {
+                // A daemon's own command line: its private argument file (gone once its JVM
+                // read it) is not expanded again.
+                in.privateArgFile = "@" + Path.of(arg.substring(arg.indexOf('=') + 1))
+                        .resolve(Readiness.JVM_OPTIONS);
                 continue;
             }
             if (arg.equals("--disable-@files")) {
-                out.add(arg);
+                add(out, read, arg, arg);
                 in.expand = false;
             } else if (arg.equals("-jar")) {
-                out.add(arg);
-                out.add(absolute(cwd, in.next()));
+                add(out, read, arg, arg);
+                String jar = absolute(cwd, in.next());
+                add(out, read, jar, jar);
                 break;
             } else if (arg.equals("-m") || arg.equals("--module") || arg.startsWith("--module=")) {
-                out.add(in.escape(arg));
+                add(out, read, in.escape(arg), arg);
                 if (!arg.startsWith("--module=")) {
-                    out.add(in.escape(in.next()));
+                    String module = in.next();
+                    add(out, read, in.escape(module), module);
                 }
                 break;
             } else if (SPACED.contains(arg)) {
-                out.add(arg);
-                out.add(in.escape(valueOf(arg, in.next(), cwd)));
+                add(out, read, arg, arg);
+                String value = valueOf(arg, in.next(), cwd);
+                add(out, read, in.escape(value), value);
             } else if (arg.startsWith("-")) {
-                out.add(absoluteOption(arg, cwd));
+                String option = absoluteOption(arg, cwd);
+                add(out, read, option, option);
             } else {
                 // The main class, or a source file in source-file mode.
-                out.add(in.escape(arg.endsWith(".java") ? absolute(cwd, arg) : arg));
+                String main = arg.endsWith(".java") ? absolute(cwd, arg) : arg;
+                add(out, read, in.escape(main), main);
                 break;
             }
         }
@@ -233,7 +302,13 @@ final class JvmCommandLine {
         }
         int serviceArgsStart = out.size();
         out.addAll(in.rest());
-        return new JvmCommandLine(out, targetStart, serviceArgsStart, cwd);
+        read.addAll(in.rest());
+        return new JvmCommandLine(out, read, targetStart, serviceArgsStart, cwd);
+    }
+
+    private static void add(List<String> out, List<String> read, String forLauncher, String forJvm) {
+        out.add(forLauncher);
+        read.add(forJvm);
     }
 
     /**
@@ -246,6 +321,8 @@ final class JvmCommandLine {
         private final Path cwd;
         private int next;
         boolean expand = true;
+        /** {@code @FILE} of a daemon's private argument file, dropped unread; null if none seen. */
+        String privateArgFile;
 
         Tokens(List<String> raw, Path cwd) {
             this.list = new ArrayList<>(raw);
@@ -255,6 +332,9 @@ final class JvmCommandLine {
         boolean hasNext() throws IOException {
             while (next < list.size() && expand && isArgFile(list.get(next))) {
                 String file = list.remove(next).substring(1);
+                if (("@" + file).equals(privateArgFile)) {
+                    continue;
+                }
                 list.addAll(next, ArgFiles.tokens(Files.readString(resolve(cwd, file), nativeCharset())));
             }
             return next < list.size();

@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Launcher {
 
+    /** The most one {@code Daemon.extendStartTimeout} moves the deadline (or the start timeout, if longer). */
+    static final java.time.Duration EXTENSION_STEP = java.time.Duration.ofMinutes(1);
+    /** How much all extensions together add to the start timeout, at most. */
+    static final java.time.Duration EXTENSIONS_LIMIT = java.time.Duration.ofHours(1);
     /** The JVM option that closes the attach socket of a daemon that keeps capabilities. */
     static final String NO_ATTACH = "-XX:+DisableAttachMechanism";
 
@@ -94,12 +98,14 @@ final class Launcher {
                     options.pidFile() == null ? "" : options.pidFile().toString(),
                     options.logFile().toString(), options.sighup().name(), options.explicitReady(),
                     ProcStat.selfPid());
-            try (Readiness.Listener listener = account == null ? Readiness.Listener.open(settings, -1, -1)
-                    : Readiness.Listener.open(settings, (int) account.uid(), (int) account.gid())) {
-                jvm = recorded != null ? recorded : JvmCommandLine.current();
-                // Options acting at JVM start act here too: a port the daemon would need is
-                // refused before anything is spawned.
-                JvmOptions.refuseListeningOptions(jvm.jvmOptions());
+            jvm = recorded != null ? recorded : JvmCommandLine.current();
+            // Options acting at JVM start act here too: a port the daemon would need is
+            // refused before anything is spawned.
+            JvmOptions.refuseListeningOptions(jvm.jvmOptions());
+            List<String> jvmOptions = jvm.withJvmOptions(options.jvmOptions()).options(Readiness.MARKER);
+            try (Readiness.Listener listener = account == null
+                    ? Readiness.Listener.open(settings, jvmOptions, -1, -1)
+                    : Readiness.Listener.open(settings, jvmOptions, (int) account.uid(), (int) account.gid())) {
                 return spawnAndAwait(listener, account, preparation, logStart);
             } catch (IOException e) {
                 throw new DaemonException("cannot start the daemon: " + e, ExitStatus.FAILED, e);
@@ -218,7 +224,7 @@ final class Launcher {
         Readiness.Outcome outcome = null;
         try {
             pid = HelperProcess.detach(preparation.helper(), options, account,
-                    daemonCommandLine(listener.address(), account), deadline);
+                    daemonCommandLine(listener.address(), listener.jvmOptionsFile(), account), deadline);
             ProcessHandle daemon = ProcessHandle.of(pid).orElse(null);
             spawned.set(daemon);
             listener.sweepLeftovers(); // while the daemon's JVM starts
@@ -236,8 +242,13 @@ final class Launcher {
             case READY:
                 String unrecorded = record(pid, account);
                 Report started = Report.said("started, pid " + pid, ExitStatus.OK);
-                return unrecorded == null ? started : Report.notice("warning: " + unrecorded
-                        + "; a --daemon=restart will use its own flags only").then(started);
+                if (unrecorded != null) {
+                    started = Report.notice("warning: " + unrecorded
+                            + "; a --daemon=restart will use its own flags only").then(started);
+                }
+                return logFileSystemFull() ? started.then(Report.notice("warning: the file system of "
+                        + options.logFile() + " is full: the daemon's output is lost until space is "
+                        + "freed (it then says in the log how much was lost)")) : started;
             case RUNNING:
                 // Another launcher's daemon won the pidfile meanwhile: only if it is proven one.
                 Control.Status status = Control.status(options.pidFile());
@@ -247,6 +258,8 @@ final class Launcher {
                 }
                 return Report.said("already running, pid " + outcome.pid(), ExitStatus.OK);
             case FAILED:
+                // A daemon out of threads (it inherited this launcher's limits) is named in
+                // failed(): the same line as the launcher's own.
                 return failed("failed to start: " + withLoggedReason(outcome.message(),
                         DaemonSide.EXITED_BEFORE_READY.equals(outcome.message()), logStart), logStart);
             default:
@@ -265,9 +278,10 @@ final class Launcher {
      * load an agent into the daemon through the attach socket ({@code jcmd}) and use its
      * capabilities.
      */
-    private List<String> daemonCommandLine(String address, UserAccount account) {
+    private List<String> daemonCommandLine(String address, String argFile, UserAccount account) {
         JvmCommandLine full = jvm.withJvmOptions(options.jvmOptions());
-        List<String> argv = new ArrayList<>(full.withProperty(Readiness.MARKER, address));
+        // The options in the private argument file; the attach opt-out stays visible.
+        List<String> argv = new ArrayList<>(full.withPropertyAndArgFile(Readiness.MARKER, address, argFile));
         if (account != null && !options.keepCaps().isEmpty()) {
             boolean named = false;
             for (String arg : full.jvmOptions()) {
@@ -381,6 +395,22 @@ final class Launcher {
      */
     private void checkWritableBy(UserAccount account) {
         String owner = account.name() + ":" + account.gid();
+        // The readiness handshake's directory is made there and given to the daemon's user.
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        String cannotEnter = account.cannotEnter(tmp);
+        if (cannotEnter != null) {
+            throw new DaemonException("java.io.tmpdir " + tmp + ", where the launcher meets the "
+                    + "daemon, is closed to the daemon's user: " + cannotEnter + "; start with "
+                    + "-Djava.io.tmpdir=DIR, a directory that user can enter (such as /tmp)",
+                    ExitStatus.NOT_CONFIGURED);
+        }
+        // The working directory (by default the launcher's) is entered as that user.
+        String closed = account.cannotEnter(options.workDir());
+        if (closed != null) {
+            throw new DaemonException("working directory " + options.workDir() + " cannot be entered "
+                    + "by the daemon's user: " + closed + "; give a --workdir that user can enter "
+                    + "(--workdir=/ for daemon(3)'s behaviour)", ExitStatus.NOT_CONFIGURED);
+        }
         Path pidFile = options.pidFile();
         if (pidFile != null) {
             String why = account.cannotWrite(pidFile.getParent());
@@ -467,6 +497,8 @@ final class Launcher {
      */
     private Readiness.Outcome await(Readiness.Listener listener, long pid, ProcessHandle daemon,
             long deadline) throws IOException {
+        long limit = System.nanoTime() + EXTENSIONS_LIMIT.toNanos() + options.startTimeout().toNanos();
+        long lastExtension = 0;
         for (int tick = 1; ; tick++) {
             Readiness.Outcome outcome = listener.poll(pid);
             if (outcome != null && outcome.kind() != Readiness.Outcome.Kind.FAILED) {
@@ -478,8 +510,10 @@ final class Launcher {
             }
             long extended = tick % 20 == 0 || System.nanoTime() - deadline > 0
                     ? listener.extendedDeadline() : 0; // Daemon.extendStartTimeout
-            if (extended != 0 && extended - deadline > 0) {
-                deadline = extended;
+            if (extended != 0 && extended != lastExtension) {
+                lastExtension = extended;
+                deadline = extendedDeadline(deadline, extended, limit, System.nanoTime(),
+                        options.startTimeout());
             }
             if (System.nanoTime() - deadline > 0) {
                 if (daemon != null) {
@@ -497,6 +531,23 @@ final class Launcher {
     }
 
     /**
+     * The deadline after the daemon asked to be waited for until {@code requested} (a
+     * {@code System.nanoTime()}): each new request counts from when it is read, for at most
+     * {@link #EXTENSION_STEP} or the start timeout, whichever is longer, and no request moves
+     * the deadline past {@code limit}. A daemon that is stopped (SIGSTOP) after writing a
+     * far-future request, or that keeps writing new ones, is waited for a bounded time.
+     */
+    static long extendedDeadline(long deadline, long requested, long limit, long now,
+            java.time.Duration startTimeout) {
+        long step = Math.max(EXTENSION_STEP.toNanos(), startTimeout.toNanos());
+        long capped = requested - (now + step) > 0 ? now + step : requested;
+        if (capped - limit > 0) {
+            capped = limit;
+        }
+        return capped - deadline > 0 ? capped : deadline;
+    }
+
+    /**
      * A failure that gives no reason (the daemon exited before it was ready), preceded by the
      * reason the daemon logged, when one is recognised there; a bind failure that names no port
      * with the port the log named; any other failure as it is ({@link StartFailureReason}).
@@ -506,8 +557,8 @@ final class Launcher {
             return isDevNull(options.logFile()) ? failure
                     : StartFailureReason.withPortFromLog(failure, options.logFile(), logStart);
         }
-        // A port this launcher holds (an agent, JMX or a debugger on the java command line)
-        // is the reason, whatever the daemon's log shows of it.
+        // A port this launcher holds (an agent on the java command line) is the reason when
+        // the daemon's log tells of a port in use, or there is no log to tell.
         String held = JvmOptions.heldPort(jvm.jvmOptions(), isDevNull(options.logFile()) ? null
                 : LogTail.since(options.logFile(), logStart, 64 * 1024));
         if (held != null) {
@@ -521,15 +572,28 @@ final class Launcher {
     }
 
     private Report failed(String message, long logStart) {
-        StringBuilder text = new StringBuilder(message);
         String tail = logTail(logStart);
+        if (outOfThreads(message) || outOfThreads(tail)) {
+            // The daemon's JVM, like the launcher's, runs into this user's process limit: the
+            // same one line whichever of them ran out first.
+            return Report.of(HelperProcess.processLimit(null));
+        }
+        StringBuilder text = new StringBuilder(message);
         if (!tail.isEmpty()) {
             text.append("\n").append(name()).append(": output in ").append(options.logFile())
                     .append(":\n").append(tail);
         } else if (!isDevNull(options.logFile())) {
-            text.append(" (see ").append(options.logFile()).append(")");
+            text.append(logFileSystemFull() ? " (nothing could be written to " + options.logFile()
+                    + ": its file system is full)" : " (see " + options.logFile() + ")");
         }
         return Report.failed(text.toString(), ExitStatus.FAILED);
+    }
+
+    /** Whether a JVM said it could not create a thread (the process limit, not memory). */
+    static boolean outOfThreads(String text) {
+        return text.contains("OutOfMemoryError: unable to create native thread")
+                || text.contains("OutOfMemoryError: unable to create new native thread")
+                || text.contains("pthread_create failed (EAGAIN)");
     }
 
     private void checkPidFile(Path pidFile, TrustedPath.Identity opener) {
@@ -644,6 +708,16 @@ final class Launcher {
             out.append(out.length() == 0 ? "" : "\n").append("  ").append(line);
         }
         return out.toString();
+    }
+
+    /** Whether the log's file system has less than a block left (statvfs, no FileStore set up). */
+    private boolean logFileSystemFull() {
+        if (isDevNull(options.logFile())) {
+            return false;
+        }
+        File dir = options.logFile().toAbsolutePath().getParent().toFile();
+        long usable = dir.getUsableSpace();
+        return usable < 4096 && dir.getTotalSpace() > 0;
     }
 
     private static boolean isDevNull(Path log) {

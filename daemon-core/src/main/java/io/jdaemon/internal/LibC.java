@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Every native call the Java side makes, and nothing else. Loaded lazily (JNA's first load costs
@@ -21,21 +22,55 @@ import java.nio.file.Path;
  */
 final class LibC {
 
-    private static final int O_WRONLY = 01;
-    private static final int O_CREAT = Platform.isMac() ? 0x200 : 0100;
-    private static final int O_APPEND = Platform.isMac() ? 0x8 : 02000;
-    private static final int O_CLOEXEC = Platform.isMac() ? 0x1000000 : 02000000;
-    private static final int O_NOFOLLOW = Platform.isMac() ? 0x100
-            : Platform.isARM() ? 0100000 : 0400000;
-    private static final int O_NONBLOCK = Platform.isMac() ? 0x4 : 04000;
-    private static final int O_NOCTTY = Platform.isMac() ? 0x20000 : 0400;
-    private static final int F_GETFL = 3;
-    private static final int F_SETFL = 4;
+    /**
+     * The constants passed to native calls, by name, for Linux on {@code platform} (a name of
+     * {@code io.jdaemon.internal.platform.Platform}, such as {@code linux-ppc64le}). They are the
+     * same on the seven helper platforms but one: {@code O_NOFOLLOW} is 0100000 on arm, aarch64
+     * and powerpc (where 0400000 is {@code O_DIRECT}) and 0400000 elsewhere. LibCConstantsTest
+     * compares this table with what each platform's C compiler says (see
+     * {@code daemon-native/src/main/c/constants/linux-constants.c}).
+     */
+    static Map<String, Integer> linuxConstants(String platform) {
+        String arch = platform.substring(platform.indexOf('-') + 1);
+        boolean noFollowLow = arch.equals("aarch64") || arch.equals("arm") || arch.startsWith("ppc");
+        return Map.ofEntries(Map.entry("O_WRONLY", 01), Map.entry("O_CREAT", 0100),
+                Map.entry("O_APPEND", 02000), Map.entry("O_CLOEXEC", 02000000),
+                Map.entry("O_NOFOLLOW", noFollowLow ? 0100000 : 0400000), Map.entry("O_NONBLOCK", 04000),
+                Map.entry("O_NOCTTY", 0400), Map.entry("F_GETFL", 3), Map.entry("F_SETFL", 4),
+                Map.entry("AF_UNIX", 1), Map.entry("SOCK_DGRAM", 2), Map.entry("SOCK_CLOEXEC", 02000000),
+                Map.entry("MSG_NOSIGNAL", 0x4000));
+    }
 
-    private static final int AF_UNIX = 1;
-    private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_CLOEXEC = 02000000;
-    private static final int MSG_NOSIGNAL = 0x4000;
+    /** macOS's values (sys/fcntl.h, sys/socket.h), where they differ. */
+    private static final Map<String, Integer> MAC = Map.of("O_CREAT", 0x200, "O_APPEND", 0x8,
+            "O_CLOEXEC", 0x1000000, "O_NOFOLLOW", 0x100, "O_NONBLOCK", 0x4, "O_NOCTTY", 0x20000);
+
+    /** This JVM's own platform (not {@code -Djdaemon.platform}, which names a helper's). */
+    private static final Map<String, Integer> CONSTANTS = linuxConstants(
+            io.jdaemon.internal.platform.Platform.name(System.getProperty("os.name", ""),
+                    System.getProperty("os.arch", "")));
+
+    private static int constant(String name) {
+        if (Platform.isMac() && MAC.containsKey(name)) {
+            return MAC.get(name);
+        }
+        return CONSTANTS.get(name);
+    }
+
+    private static final int O_WRONLY = constant("O_WRONLY");
+    private static final int O_CREAT = constant("O_CREAT");
+    private static final int O_APPEND = constant("O_APPEND");
+    private static final int O_CLOEXEC = constant("O_CLOEXEC");
+    private static final int O_NOFOLLOW = constant("O_NOFOLLOW");
+    private static final int O_NONBLOCK = constant("O_NONBLOCK");
+    private static final int O_NOCTTY = constant("O_NOCTTY");
+    private static final int F_GETFL = constant("F_GETFL");
+    private static final int F_SETFL = constant("F_SETFL");
+
+    private static final int AF_UNIX = constant("AF_UNIX");
+    private static final int SOCK_DGRAM = constant("SOCK_DGRAM");
+    private static final int SOCK_CLOEXEC = constant("SOCK_CLOEXEC");
+    private static final int MSG_NOSIGNAL = constant("MSG_NOSIGNAL");
     /** sizeof(struct sockaddr_un) on Linux: a 2-byte family and 108 bytes of path. */
     private static final int SOCKADDR_UN_SIZE = 110;
 

@@ -17,7 +17,9 @@ import java.util.Set;
  *       {@code Implementation-Title} (Quarkus writes the application's name there), else the
  *       name of the directory holding {@code quarkus-app};</li>
  *   <li>a Spring Boot launcher ({@code -cp app.jar org.springframework.boot.loader.launch.JarLauncher})
- *       with one jar or war on the class path: that file's name, {@code app};</li>
+ *       with one jar or war on the class path: that file's name, {@code app}; with one directory
+ *       (an exploded jar, {@code -cp . JarLauncher}): the simple name of its manifest's
+ *       {@code Start-Class};</li>
  *   <li>{@code -m module/pkg.Main} and {@code -m module}: {@code module};</li>
  *   <li>a source file {@code Main.java}: {@code Main};</li>
  *   <li>a main class {@code pkg.Main}: {@code Main}.</li>
@@ -67,6 +69,8 @@ final class ProgramName {
         } else if (SPRING_BOOT_LAUNCHERS.contains(target) && singleArchive(argv, start - 1) != null) {
             String archive = fileName(singleArchive(argv, start - 1));
             name = withoutVersion(withoutExtension(withoutExtension(archive, ".jar"), ".war"));
+        } else if (SPRING_BOOT_LAUNCHERS.contains(target) && startClass(argv, start - 1) != null) {
+            name = simpleName(startClass(argv, start - 1));
         } else {
             name = simpleName(target);
         }
@@ -75,6 +79,30 @@ final class ProgramName {
 
     /** The class path's only entry, if it is one jar or war; else null. */
     private static String singleArchive(List<String> argv, int end) {
+        String entry = singleEntry(argv, end);
+        return entry != null && (entry.endsWith(".jar") || entry.endsWith(".war")) ? entry : null;
+    }
+
+    /**
+     * An exploded Spring Boot jar ({@code -cp DIR JarLauncher}): the {@code Start-Class} of
+     * DIR's manifest; else null.
+     */
+    private static String startClass(List<String> argv, int end) {
+        String entry = singleEntry(argv, end);
+        if (entry == null) {
+            return null;
+        }
+        try (java.io.InputStream in = new java.io.FileInputStream(
+                new java.io.File(entry, "META-INF/MANIFEST.MF"))) {
+            String start = new java.util.jar.Manifest(in).getMainAttributes().getValue("Start-Class");
+            return start == null || start.isBlank() ? null : start.trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The class path's only entry; null if there are several or none. */
+    private static String singleEntry(List<String> argv, int end) {
         String classPath = null;
         for (int i = 1; i < end; i++) {
             String arg = argv.get(i);
@@ -84,10 +112,8 @@ final class ProgramName {
                 classPath = arg.substring("--class-path=".length());
             }
         }
-        if (classPath == null || classPath.indexOf(java.io.File.pathSeparatorChar) >= 0) {
-            return null;
-        }
-        return classPath.endsWith(".jar") || classPath.endsWith(".war") ? classPath : null;
+        return classPath == null || classPath.indexOf(java.io.File.pathSeparatorChar) >= 0 ? null
+                : classPath;
     }
 
     /** {@code mn-daemon-1.0} and {@code app-1.2.0-SNAPSHOT}: {@code mn-daemon}, {@code app}. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -21,11 +22,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -52,6 +55,12 @@ final class Readiness {
 
     private static final String DIRECTORY_PREFIX = "jdaemon-";
     private static final String SETTINGS = "settings";
+    /**
+     * The daemon's JVM options, an argument file ({@code java @FILE}) only the daemon's user can
+     * read, removed by the daemon once its JVM runs: its command line names the file, not the
+     * options.
+     */
+    static final String JVM_OPTIONS = "jvm-options";
     private static final String OUTCOME = "outcome";
     /** The daemon's "extend the wait" (Daemon.extendStartTimeout): a System.nanoTime() deadline. */
     private static final String EXTEND = "extend";
@@ -59,6 +68,8 @@ final class Readiness {
     private static final String FAILED = "FAILED";
     private static final String RUNNING = "RUNNING";
     private static final String TMP_INFIX = ".tmp-";
+    /** The most the launcher reads of a handshake file (a failure's reason is cut at 16000 chars). */
+    private static final int MAX_FILE = 65536;
     /** How many NUL-separated fields the settings file has. */
     private static final int SETTINGS_FIELDS = 6;
 
@@ -90,6 +101,7 @@ final class Readiness {
          * stays this user's (nobody else can change it) or where there is no such stream.
          */
         private final SecureDirectoryStream<Path> held;
+        private boolean hasJvmOptions;
         private boolean closed;
 
         private Listener(Path dir, FileModes.Stat created, int ownerUid,
@@ -120,6 +132,15 @@ final class Readiness {
          *     missing, read-only or full; nothing is left in it then
          */
         public static Listener open(Settings settings, int ownerUid, int ownerGid) throws IOException {
+            return open(settings, List.of(), ownerUid, ownerGid);
+        }
+
+        /**
+         * {@link #open(Settings, int, int)}, with the daemon's JVM options in an argument file
+         * of the directory ({@link #jvmOptionsFile}), mode 0600, when there are any.
+         */
+        public static Listener open(Settings settings, List<String> jvmOptions, int ownerUid,
+                int ownerGid) throws IOException {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
             String untrusted = TrustedPath.untrusted(tmp);
             if (untrusted != null) {
@@ -148,14 +169,21 @@ final class Readiness {
                     // Written while the directory is still this launcher's alone, where nobody
                     // else can plant a link: java.io suffices (no channel classes in the
                     // launcher). Then given to the daemon's user, the file before the directory.
+                    if (!jvmOptions.isEmpty()) {
+                        writeOwn(dir, JVM_OPTIONS, ArgFiles.text(jvmOptions).getBytes(nativeCharset()));
+                    }
                     writeOwn(dir, SETTINGS, encode(settings));
                     if (ownerUid >= 0 && ownerUid != TrustedPath.Identity.current().uid) {
                         held = hold(dir);
+                        if (!jvmOptions.isEmpty()) {
+                            chown(dir.resolve(JVM_OPTIONS), ownerUid, ownerGid);
+                        }
                         chown(dir.resolve(SETTINGS), ownerUid, ownerGid);
                         chown(dir, ownerUid, ownerGid);
                     }
                     listener = new Listener(dir, created,
                             ownerUid >= 0 ? ownerUid : TrustedPath.Identity.current().uid, held);
+                    listener.hasJvmOptions = !jvmOptions.isEmpty();
                 } catch (IOException | RuntimeException e) {
                     try {
                         remove(dir, created, held);
@@ -179,6 +207,11 @@ final class Readiness {
             sweep(dir.getParent());
         }
 
+        /** The argument file of the daemon's JVM options, or null if it has none. */
+        public String jvmOptionsFile() {
+            return hasJvmOptions ? dir.resolve(JVM_OPTIONS).toString() : null;
+        }
+
         /** The address the daemon reads from (the marker property's value). */
         public String address() {
             return dir.toString();
@@ -194,8 +227,8 @@ final class Readiness {
                 return null; // the common case: one stat, no exception, every millisecond
             }
             byte[] bytes;
-            try (InputStream in = read(OUTCOME)) {
-                bytes = in.readAllBytes();
+            try {
+                bytes = read(OUTCOME);
             } catch (NoSuchFileException | FileNotFoundException e) {
                 return null;
             }
@@ -219,32 +252,55 @@ final class Readiness {
             }
         }
 
-        /** The later start deadline the daemon asked for (a {@code System.nanoTime()}), or 0. */
+        /**
+         * The later start deadline the daemon asked for (a {@code System.nanoTime()}), or 0 if
+         * none or none that can be read (not a regular file, say).
+         */
         public long extendedDeadline() {
             if (!extend.exists()) {
                 return 0;
             }
-            try (InputStream in = read(EXTEND)) {
-                return number(fields(in.readAllBytes())[0]);
+            try {
+                return number(fields(read(EXTEND))[0]);
             } catch (IOException e) {
                 return 0;
             }
         }
 
         /**
-         * A file of the handshake, not following a link: through the directory's descriptor
-         * when it is another user's, else (the directory is this user's alone) with java.io,
-         * which needs no channel classes.
+         * A file of the handshake, at most {@link #MAX_FILE} bytes, not following a link, and
+         * never blocking: a FIFO (or anything else not a regular file) at the name is refused
+         * without waiting for a writer. When the directory is another user's (the daemon's, who
+         * may put anything in it), through the directory's descriptor, opened read-write: Java
+         * has no {@code O_NONBLOCK}, but opening a FIFO read-write never blocks (a socket does
+         * not open at all), and a FIFO has no file position ({@code lseek} fails), which is how
+         * it is told from a regular file on the descriptor itself, not by a check of the name that could
+         * be raced. Only root hands the directory to another user, so the read-write open is
+         * root's, on a file it never writes. In a directory of this user's alone (the daemon is
+         * this user's too), a type check of the name, then java.io, which needs no channel
+         * classes.
          */
-        private InputStream read(String name) throws IOException {
-            if (held != null) {
-                return Channels.newInputStream(held.newByteChannel(Path.of(name),
-                        Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
+        private byte[] read(String name) throws IOException {
+            if (ownerUid == TrustedPath.Identity.current().uid) {
+                if (!FileModes.stat(dir.resolve(name)).isRegularFile()) {
+                    throw new IOException(dir.resolve(name) + " is not a regular file");
+                }
+                try (InputStream in = new FileInputStream(dir.resolve(name).toFile())) {
+                    return in.readNBytes(MAX_FILE);
+                }
             }
-            if (ownerUid != TrustedPath.Identity.current().uid) {
-                return Files.newInputStream(dir.resolve(name), LinkOption.NOFOLLOW_LINKS);
+            Set<OpenOption> options = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            try (SeekableByteChannel channel = held != null
+                    ? held.newByteChannel(Path.of(name), options)
+                    : Files.newByteChannel(dir.resolve(name), options)) {
+                try {
+                    channel.position(0); // lseek: fails (ESPIPE) on a FIFO or socket
+                } catch (IOException e) {
+                    throw new IOException(dir.resolve(name) + " is not a regular file");
+                }
+                return Channels.newInputStream(channel).readNBytes(MAX_FILE);
             }
-            return new FileInputStream(dir.resolve(name).toFile());
         }
 
         /**
@@ -360,6 +416,8 @@ final class Readiness {
          *     daemon ran means the start was given up, so the daemon must not go on
          */
         public Settings hello(long daemonPid) throws IOException {
+            // Its JVM has read its options: nobody reads them again.
+            Files.deleteIfExists(dir.resolve(JVM_OPTIONS));
             Settings settings = decode(Files.readAllBytes(dir.resolve(SETTINGS)));
             this.pid = daemonPid;
             this.launcherPid = settings.launcherPid();
@@ -452,6 +510,11 @@ final class Readiness {
     private static void writeOwn(Path dir, String name, byte[] content) throws IOException {
         File tmp = dir.resolve(name + TMP_INFIX + ProcStat.selfPid()).toFile();
         try (FileOutputStream out = new FileOutputStream(tmp)) {
+            // 0600 before anything is written (java.io: no EnumSet of permissions).
+            if (!tmp.setReadable(false, false) || !tmp.setWritable(false, false)
+                    || !tmp.setReadable(true, true) || !tmp.setWritable(true, true)) {
+                throw new IOException("cannot make " + tmp + " private");
+            }
             out.write(content);
         }
         if (!tmp.renameTo(dir.resolve(name).toFile())) {
@@ -488,6 +551,7 @@ final class Readiness {
     /** Whether {@code name} is one of the files the handshake writes, or a temporary name of one. */
     private static boolean isHandshakeFile(String name) {
         return name.equals(SETTINGS) || name.equals(OUTCOME) || name.equals(EXTEND)
+                || name.equals(JVM_OPTIONS) || name.startsWith(JVM_OPTIONS + TMP_INFIX)
                 || name.startsWith(SETTINGS + TMP_INFIX) || name.startsWith(OUTCOME + TMP_INFIX)
                 || name.startsWith(EXTEND + TMP_INFIX);
     }
@@ -636,6 +700,16 @@ final class Readiness {
             text.append(i == 0 ? "" : "\0").append(fields[i].replace('\0', ' '));
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static java.nio.charset.Charset nativeCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name == null ? java.nio.charset.Charset.defaultCharset()
+                    : java.nio.charset.Charset.forName(name);
+        } catch (RuntimeException e) {
+            return java.nio.charset.Charset.defaultCharset();
+        }
     }
 
     private static String[] fields(byte[] bytes) {

@@ -89,13 +89,60 @@ final class Report {
         return out.toString();
     }
 
-    /** Writes the lines, flushed, and returns the exit status. */
+    /**
+     * Writes the lines, flushed, each made {@link #printable}, and returns the exit status: what
+     * a failed start copies from the service's log (and any path or name) cannot set a
+     * terminal's title, clear its screen or fake a prompt.
+     */
     public int print(String name) {
         for (Line line : lines) {
             PrintStream stream = line.error ? System.err : System.out;
-            stream.println(name + line.text);
+            stream.println(printable(name + line.text));
             stream.flush();
         }
         return exitStatus;
+    }
+
+    /**
+     * {@code text} with every control character but the line break written as an escape
+     * ({@code \x1b} for ESC, {@code \r}, {@code \t}, {@code \u009b} for the 8-bit CSI, ...),
+     * and so are the characters that reorder or hide text (bidirectional overrides and
+     * isolates, line and paragraph separators) and a backslash itself ({@code \\}), so an
+     * escape seen is never ambiguous. Nothing a terminal interprets is left.
+     */
+    static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            String escape = escape(c);
+            if (escape != null && out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (out != null) {
+                if (escape != null) {
+                    out.append(escape);
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
+    private static String escape(char c) {
+        if (c == '\n' || c == '\t') {
+            return null; // a stack trace's indentation stays
+        }
+        if (c == '\r') {
+            return "\\r";
+        }
+        if (c < 0x20 || c == 0x7f) {
+            return String.format("\\x%02x", (int) c);
+        }
+        if ((c >= 0x80 && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+                || c == 0x2028 || c == 0x2029 || c == 0x200e || c == 0x200f || c == 0x061c) {
+            return String.format("\\u%04x", (int) c);
+        }
+        return null;
     }
 }

@@ -24,8 +24,8 @@ import java.util.TreeSet;
  *       entry needs an explicit GROUP.
  *   <li>The supplementary groups are GROUP plus every group of {@code /etc/group} that lists the
  *       user's name, as initgroups(3) makes them.
- *   <li>HOME is the entry's home directory, USER and LOGNAME its name; without an entry they are
- *       {@code /} and the numeric id.
+ *   <li>HOME is the entry's home directory, USER and LOGNAME its name, SHELL its shell; without
+ *       an entry they are {@code /}, the numeric id and {@code /bin/sh}.
  *   <li>Root (uid 0) and group 0 are refused: the daemon would keep root's rights.
  * </ul>
  */
@@ -41,14 +41,17 @@ final class UserAccount {
     private final long gid;
     private final List<Long> groups;
     private final String home;
+    private final String shell;
 
-    private UserAccount(String spec, String name, long uid, long gid, List<Long> groups, String home) {
+    private UserAccount(String spec, String name, long uid, long gid, List<Long> groups, String home,
+            String shell) {
         this.spec = spec;
         this.name = name;
         this.uid = uid;
         this.gid = gid;
         this.groups = groups;
         this.home = home;
+        this.shell = shell;
     }
 
     /**
@@ -79,6 +82,7 @@ final class UserAccount {
         long uid = id(entry != null ? entry[2] : userPart, "user", spec);
         String name = entry != null ? entry[0] : userPart;
         String home = entry != null && !entry[5].isEmpty() ? entry[5] : "/";
+        String shell = entry != null && !entry[6].isEmpty() ? entry[6] : "/bin/sh";
 
         long gid;
         if (groupPart == null) {
@@ -117,7 +121,7 @@ final class UserAccount {
             }
         }
         return new UserAccount(spec, name, uid, gid, Collections.unmodifiableList(new ArrayList<>(all)),
-                home);
+                home, shell);
     }
 
     /** Whether this process runs with effective user id 0, as {@code --user} needs. */
@@ -162,6 +166,11 @@ final class UserAccount {
         return home;
     }
 
+    /** The login shell of the entry ({@code /bin/sh} without one, as su(1) has it): SHELL. */
+    public String shell() {
+        return shell;
+    }
+
     /**
      * Why this user cannot create files in a directory, or write an existing file, at
      * {@code path}; null if it can. Decided from owner, group and mode bits (ACLs are not read),
@@ -183,6 +192,29 @@ final class UserAccount {
                         + describe(absolute) + ")";
             }
             return null;
+        } catch (NoSuchFileException e) {
+            return e.getFile() + " does not exist";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "cannot read its attributes: " + e.getMessage();
+        }
+    }
+
+    /**
+     * Why this user cannot enter directory {@code dir} (search permission on it and on every
+     * directory above it), or null if it can.
+     */
+    public String cannotEnter(Path dir) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        try {
+            Path walk = absolute.getRoot();
+            for (Path part : absolute) {
+                if (!allows(walk, 1)) {
+                    return "user " + name + " cannot enter " + walk + " (" + describe(walk) + ")";
+                }
+                walk = walk.resolve(part);
+            }
+            return allows(absolute, 1) ? null
+                    : "user " + name + " cannot enter " + absolute + " (" + describe(absolute) + ")";
         } catch (NoSuchFileException e) {
             return e.getFile() + " does not exist";
         } catch (IOException | UnsupportedOperationException e) {

@@ -2,6 +2,7 @@ package io.jdaemon.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,5 +107,13 @@ class ArgFilesTest {
                 .containsExactly("-Dx=a b", "-cp", "lib", "Main");
         // JDK 17: "a\rb" -> [a, b]
         assertThat(ArgFiles.tokens("\"a\rb\"")).containsExactly("a", "b");
+    }
+
+    @Test
+    void textIsReadBackAsExactlyTheArguments() {
+        List<String> args = List.of("-Dpassword=p a\"s's\\w#rd", "", "-cp", "/a b/x.jar:/c",
+                "#not-a-comment", "@literal", "line\nbreak\ttab\rcr\fff", "-Dq=\"", "\\", "ünï");
+        assertThat(ArgFiles.tokens(ArgFiles.text(args))).containsExactlyElementsOf(args);
+        assertThat(ArgFiles.text(List.of())).isEmpty();
     }
 }

@@ -122,6 +122,7 @@ class FlagsTest {
         assertThat(parse("--daemon=restart").action()).isEqualTo(Flags.Action.RESTART);
         assertThat(parse("--daemon=status").action()).isEqualTo(Flags.Action.STATUS);
         assertThat(parse("--daemon=reload").action()).isEqualTo(Flags.Action.RELOAD);
+        assertThat(parse("--daemon=unit").action()).isEqualTo(Flags.Action.UNIT);
         assertThat(parse("--daemon=stop", "--daemon=start").action()).isEqualTo(Flags.Action.START);
     }
 

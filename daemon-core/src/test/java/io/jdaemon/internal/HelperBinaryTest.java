@@ -267,10 +267,24 @@ class HelperBinaryTest {
         assertThat(inode(helper)).isEqualTo(inode);
     }
 
+    /** An existing directory is never chmodded: one that is not private is refused (issue 20, item 8). */
     @Test
-    void existingCacheDirectoryIsMadePrivate() throws IOException {
+    void existingCacheDirectoryThatIsNotPrivateIsRefusedNotChmodded() throws IOException {
         Path cache = Files.createDirectory(dir.resolve("open"));
         Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+        System.setProperty(HelperBinary.CACHE_PROPERTY, cache.toString());
+        DaemonException e = catchThrowableOfType(DaemonException.class, HelperBinary::locate);
+        assertThat(e).isNotNull();
+        assertThat(e.exitCode()).isEqualTo(ExitStatus.NOT_INSTALLED);
+        assertThat(e.getMessage()).contains(cache + " is not private (mode 777); make it so (chmod 700 "
+                + cache + ")");
+        assertThat(mode(cache)).isEqualTo("rwxrwxrwx");
+        assertThat(Files.list(cache)).isEmpty();
+    }
+
+    @Test
+    void aCacheDirectoryMadeHereIsPrivate() throws IOException {
+        Path cache = dir.resolve("new");
         System.setProperty(HelperBinary.CACHE_PROPERTY, cache.toString());
         Path helper = HelperBinary.locate();
         assertThat(helper.getParent()).isEqualTo(cache);

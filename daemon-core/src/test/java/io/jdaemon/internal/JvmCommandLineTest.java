@@ -307,4 +307,35 @@ class JvmCommandLineTest {
         }
         return out;
     }
+
+    @Test
+    void theDaemonsCommandLineNamesAnArgumentFileInsteadOfTheOptions() throws IOException {
+        JvmCommandLine jvm = JvmCommandLine.parse(EXE, List.of("java", "-Dsecret=pw", "-Djdaemon.launcher=x",
+                "-cp", "lib", "-Xmx1g", "Main", "-Dnot=an-option", "@arg"), CWD);
+
+        assertThat(jvm.options("jdaemon.launcher")).containsExactly("-Dsecret=pw", "-cp", "/home/u/app/lib",
+                "-Xmx1g");
+        assertThat(jvm.withPropertyAndArgFile("jdaemon.launcher", "/tmp/d", "/tmp/d/jvm-options"))
+                .containsExactly(EXE, "-Djdaemon.launcher=/tmp/d", "@/tmp/d/jvm-options", "Main",
+                        "-Dnot=an-option", "@arg");
+        assertThat(jvm.withPropertyAndArgFile("jdaemon.launcher", "/tmp/d", null))
+                .containsExactly(EXE, "-Djdaemon.launcher=/tmp/d", "Main", "-Dnot=an-option", "@arg");
+    }
+
+    @Test
+    void optionsInTheArgumentFileAreAsTheJvmReadsThemNotEscaped() throws IOException {
+        JvmCommandLine jvm = JvmCommandLine.parse(EXE, List.of("java", "--add-modules", "@@m", "-jar",
+                "app.jar"), CWD);
+        assertThat(jvm.argv()).containsExactly(EXE, "--add-modules", "@@m", "-jar", "/home/u/app/app.jar");
+        assertThat(jvm.options("jdaemon.launcher")).containsExactly("--add-modules", "@m");
+    }
+
+    @Test
+    void aDaemonsOwnPrivateArgumentFileIsNotReadAgain() throws IOException {
+        // The daemon removed it once its JVM had read it: its command line parses without it.
+        JvmCommandLine daemon = JvmCommandLine.parse(EXE, List.of("java", "-Djdaemon.launcher=/nonexistent/d",
+                "@/nonexistent/d/jvm-options", "-jar", "/a/app.jar", "--port=1"), CWD);
+        assertThat(daemon.argv()).containsExactly(EXE, "-jar", "/a/app.jar", "--port=1");
+        assertThat(daemon.serviceArgs()).containsExactly("--port=1");
+    }
 }

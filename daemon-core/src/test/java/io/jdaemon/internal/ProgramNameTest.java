@@ -75,6 +75,20 @@ class ProgramNameTest {
     }
 
     @Test
+    void anExplodedSpringBootJarIsNamedByItsStartClass(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        java.nio.file.Files.createDirectories(dir.resolve("META-INF"));
+        java.nio.file.Files.writeString(dir.resolve("META-INF/MANIFEST.MF"), "Manifest-Version: 1.0\n"
+                + "Main-Class: org.springframework.boot.loader.launch.JarLauncher\n"
+                + "Start-Class: com.example.orders.OrdersApplication\n");
+        assertThat(name("-cp", dir.toString(), "org.springframework.boot.loader.launch.JarLauncher"))
+                .isEqualTo("OrdersApplication");
+        // A directory without a manifest names the launcher, as any main class.
+        assertThat(name("-cp", dir.resolve("META-INF").toString(),
+                "org.springframework.boot.loader.launch.JarLauncher")).isEqualTo("JarLauncher");
+    }
+
+    @Test
     void aMainClassIsNamedBySimpleName() throws IOException {
         assertThat(name("-cp", "classes:lib/*", "com.example.OrderService", "--port=1"))
                 .isEqualTo("OrderService");

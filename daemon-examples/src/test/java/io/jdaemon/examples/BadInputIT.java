@@ -33,7 +33,7 @@ class BadInputIT extends WithExample {
     static Stream<Arguments> malformedFlags() {
         return Stream.of(
                 Arguments.of(List.of("--daemon=bogus", "--port=0"),
-                        "unknown action --daemon=bogus; use --daemon=start, stop, restart, status or reload"),
+                        "unknown action --daemon=bogus; use --daemon=start, stop, restart, status, reload or unit"),
                 Arguments.of(List.of("--daemon", "--port=0", "--pidfile"),
                         "--pidfile needs a value: --pidfile=PATH"),
                 Arguments.of(List.of("--daemon", "--log", "--port=0"),
@@ -290,5 +290,24 @@ class BadInputIT extends WithExample {
         Hostile.assertOneErrorLine(r, NAME + ": no private directory for the daemon helper (" + cache
                 + " is not a directory); set -Djdaemon.cache=DIR to a directory only you can write", 5);
         assertNothingLeft("cache-file");
+    }
+
+    /**
+     * -Djdaemon.cache naming an existing directory that is not private (a shared scratch
+     * directory, mode 1777): refused in one line, its mode left as it was (issue 20, item 8).
+     */
+    @Test
+    void aCacheDirectoryThatIsNotPrivateIsRefusedNotChmodded() throws Exception {
+        Path cache = Files.createDirectory(dir.resolve("shared"));
+        assertThat(Hostile.quietly(List.of("chmod", "1777", cache.toString()))).isZero();
+
+        Example.Result r = example.run(Hostile.daemonCommand(example, List.of("-Djdaemon.cache=" + cache)));
+
+        Hostile.assertOneErrorLine(r, NAME + ": no private directory for the daemon helper (" + cache
+                + " is not private (mode 1777); make it so (chmod 700 " + cache + ") or choose another); "
+                + "set -Djdaemon.cache=DIR to a directory only you can write", 5);
+        assertThat(Files.readAttributes(cache, "unix:mode").get("mode")).isEqualTo(041777);
+        assertThat(Hostile.list(cache)).isEmpty();
+        assertThat(example.processes()).isEmpty();
     }
 }

@@ -106,6 +106,13 @@ class DetachIT {
         assertThat(daemon.cwd()).isEqualTo(workDir.toString());
     }
 
+    /** The helper creates the log under --umask=027, not the launching shell's 077 (issue 20, item 13). */
+    @Test
+    void theLogIsCreatedWithTheDaemonsUmask() throws Exception {
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(example.log))).isEqualTo("rw-r-----");
+    }
+
     @Test
     void byDefaultTheWorkingDirectoryIsTheLaunchingOneAndTheUmask022() throws Exception {
         Path defaults = Files.createDirectory(dir.resolve("defaults"));

@@ -27,6 +27,25 @@ class FailedStartIT extends WithExample {
         assertThat(example.processes()).isEmpty();
     }
 
+    /**
+     * What a failed start copies from the service's log to the terminal has its control
+     * characters escaped: a title (OSC), a clear screen (CSI), a bell and a carriage return
+     * faking a prompt arrive as text (issue 20, item 14).
+     */
+    @Test
+    void theLogLinesOfAFailedStartReachTheTerminalEscaped() {
+        String hostile = "\u001b]0;pwned\u0007\u001b[2J\u001b[H\rroot@host:~# \u009b31m";
+        // the example prints an unknown argument to its log, and exits 2 before it is ready
+        Example.Result r = example.run(example.daemonCommand(hostile));
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("daemon-examples: unknown argument \\x1b]0;pwned\\x07\\x1b[2J\\x1b[H"
+                + "\\rroot@host:~# \\u009b31m");
+        assertThat(r.err() + r.out()).doesNotContain("\u001b").doesNotContain("\u0007")
+                .doesNotContain("\r").doesNotContain("\u009b");
+        assertThat(example.processes()).isEmpty();
+    }
+
     @Test
     void daemonFailedEndsAStartAtOnceThatTheJvmWouldOutlive() {
         // --start-timeout=600: without Daemon.failed the launcher would wait past Example.run's

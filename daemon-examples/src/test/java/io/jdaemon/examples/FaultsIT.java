@@ -277,7 +277,11 @@ class FaultsIT extends WithExample {
         }
     }
 
-    /** No room for the log: the daemon starts and serves all the same (its output is lost). */
+    /**
+     * No room for the log: the daemon starts and serves all the same, the launcher warns that
+     * its output is lost, and once there is room again the log says how much was lost (issue 20,
+     * item 25).
+     */
     @Test
     void aLogOnAFullFileSystemDoesNotStopTheDaemon() throws Exception {
         Path full = dir.resolve("full");
@@ -287,14 +291,45 @@ class FaultsIT extends WithExample {
             Path log = full.resolve("x.log");
 
             Example.Result r = example.run(example.command("--daemon", "--pidfile=" + example.pidFile,
-                    "--log=" + log, "--port=0"));
+                    "--log=" + log, "--port=0", "--sighup=reload"));
 
             assertThat(r.exit()).as(r.err()).isZero();
             long pid = r.startedPid();
+            assertThat(r.err()).isEqualTo(NAME + ": warning: the file system of " + log + " is full: the "
+                    + "daemon's output is lost until space is freed (it then says in the log how much was "
+                    + "lost)\n");
             assertThat(example.pidFileContent()).isEqualTo(pid + "\n");
             assertThat(Files.size(log)).isZero();
+
+            Files.delete(full.resolve("filler"));
+            Example.Result reload = example.control("reload"); // the callback prints a line
+            assertThat(reload.exit()).as(reload.err()).isZero();
+            assertThat(Files.readString(log)).matches("(?s)jdaemon: [1-9][0-9]* lines? of output \\([0-9]+ "
+                    + "bytes\\) were lost: No space left on device\n.*daemon-examples reloaded\n.*");
             Example.Result stop = example.control("stop");
             assertThat(stop.out()).isEqualTo(NAME + " stopped, pid " + pid + "\n");
+        } finally {
+            example.close();
+            Namespaces.unmount(full);
+        }
+    }
+
+    /** A start that fails with its log on a full file system says the log is empty because of that. */
+    @Test
+    void aFailedStartWhoseLogCouldNotBeWrittenSaysSo() throws Exception {
+        Path full = dir.resolve("full");
+        Namespaces.mountTmpfsOrSkip(full, "size=64k");
+        try {
+            fill(full);
+            Path log = full.resolve("x.log");
+
+            Example.Result r = example.run(example.command("--daemon", "--pidfile=" + example.pidFile,
+                    "--log=" + log, "--port=0", "--fail-before-ready"));
+
+            Hostile.assertOneErrorLine(r, NAME + ": failed to start: java.lang.IllegalStateException: failing "
+                    + "before ready, as asked by --fail-before-ready (nothing could be written to " + log
+                    + ": its file system is full)", 1);
+            Example.awaitTrue(() -> example.processes().isEmpty(), "the daemon to exit");
         } finally {
             example.close();
             Namespaces.unmount(full);

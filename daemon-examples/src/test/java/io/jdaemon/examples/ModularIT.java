@@ -87,9 +87,11 @@ class ModularIT extends WithExample {
         assertThat(start.exit()).as(start.err()).isZero();
         long pid = start.startedPid();
         assertThat(start.out()).isEqualTo("demo.mod started, pid " + pid + "\n");
-        List<String> cmdline = new Proc(pid).cmdline();
-        assertThat(String.join(" ", cmdline)).contains("-p " + mods + " --add-modules java.management "
-                + "--add-opens java.base/java.lang=demo.mod -m demo.mod/demo.mod.Main --daemon");
+        // The module options reach the daemon's JVM through its private argument file (the JVM
+        // shows them in the NAME=VALUE form); -m stays on the command line.
+        assertThat(new Proc(pid).jvmArgs()).contains("--module-path=" + mods,
+                "--add-modules=java.management", "--add-opens=java.base/java.lang=demo.mod");
+        assertThat(String.join(" ", new Proc(pid).cmdline())).contains(" -m demo.mod/demo.mod.Main --daemon");
 
         Example.Result reload = example.run(modular(JAVA, List.of(), "demo.mod", "--daemon=reload",
                 "--pidfile=" + example.pidFile));

@@ -128,6 +128,43 @@ final class Proc {
         return nulSeparated(dir().resolve("cmdline"));
     }
 
+    /**
+     * The JVM's options as that JVM holds them ({@code jcmd PID VM.command_line}, its
+     * {@code jvm_args} split at spaces): what its command line and its argument files gave it
+     * (the daemon's options are in an argument file, not in {@link #cmdline}). Module options
+     * appear in the {@code --add-modules=VALUE} form.
+     */
+    List<String> jvmArgs() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            List<String> cmd = new java.util.ArrayList<>();
+            String uid = status("Uid").split("\t")[0];
+            if (!uid.equals(new Proc(ProcessHandle.current().pid()).status("Uid").split("\t")[0])) {
+                // a JVM lets only its own user attach
+                cmd.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + status("Gid").split("\t")[0],
+                        "--clear-groups"));
+            }
+            cmd.addAll(List.of(jcmd.toString(), Long.toString(pid), "VM.command_line"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("jcmd " + pid + " did not finish");
+            }
+            for (String line : out.split("\n")) {
+                if (line.startsWith("jvm_args: ")) {
+                    return List.of(line.substring("jvm_args: ".length()).split(" "));
+                }
+            }
+            throw new AssertionError("no jvm_args from jcmd " + pid + ": " + out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     List<String> environ() {
         return nulSeparated(dir().resolve("environ"));
     }

@@ -52,6 +52,12 @@ class ReloadReopenIT extends WithExample {
         assertThat(r.exit()).as(r.err()).isZero();
     }
 
+    /** {@code --daemon=reload}, which must fail with this one line (exit 1): the daemon said so. */
+    private void reloadFails(String line) {
+        Example.Result r = example.run(command("--daemon=reload", "--pidfile=" + example.pidFile));
+        Hostile.assertOneErrorLine(r, "no-provider: " + line, 1);
+    }
+
     private static String text(Path file) {
         try {
             return Files.readString(file);
@@ -65,7 +71,7 @@ class ReloadReopenIT extends WithExample {
         long pid = start("--fail-reload");
         int port = example.port();
 
-        reload();
+        reloadFails("pid " + pid + " reopened its log, but a reload callback failed; see its log");
 
         // the stack trace follows its first line in writes of its own: wait for one of its frames
         Example.awaitTrue(() -> example.logText().contains("\tat io.jdaemon.examples.HealthService"),
@@ -115,10 +121,10 @@ class ReloadReopenIT extends WithExample {
             }
             int before = text(rotated).split("jdaemon: reload: ", -1).length;
 
-            reload();
+            reloadFails("pid " + pid + " could not reopen its log and still writes to the previous file; "
+                    + "the reason is in that file");
 
-            Example.awaitTrue(() -> text(rotated).split("jdaemon: reload: ", -1).length > before,
-                    "the reopen's failure (" + kind + ") in the old log");
+            assertThat(text(rotated).split("jdaemon: reload: ", -1).length).as(kind).isGreaterThan(before);
             assertThat(text(rotated)).as(kind).contains("jdaemon: reload: ")
                     .contains(example.log + "").contains("; output still goes to the previous log file");
             assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/1"))).as(kind).isEqualTo(rotated);
@@ -134,7 +140,65 @@ class ReloadReopenIT extends WithExample {
 
         reload();
 
-        Example.awaitTrue(() -> example.logText().contains("daemon-examples reloaded"), "the new log used");
+        assertThat(example.logText()).as("written before reload returned").contains("daemon-examples reloaded");
         assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/1"))).isEqualTo(example.log);
+    }
+
+    /**
+     * Native access for the reopen is loaded before the daemon is announced: where it cannot be
+     * (here JNA is told to find its library nowhere) the start fails and says why, instead of
+     * every later reload failing while {@code reload} says it worked (issue 20, item 19).
+     */
+    @Test
+    void aReopenThatCouldNeverWorkFailsTheStart() {
+        List<String> cmd = new ArrayList<>(command("--daemon", "--pidfile=" + example.pidFile,
+                "--log=" + example.log, "--port=0", "--sighup=reload"));
+        cmd.addAll(1, List.of("-Djna.nosys=true", "-Djna.nounpack=true",
+                "-Djna.boot.library.path=" + dir.resolve("nowhere")));
+        Example.Result r = example.run(cmd);
+
+        assertThat(r.exit()).as(r.out()).isEqualTo(1);
+        assertThat(r.err()).startsWith("no-provider: failed to start: --sighup=reload reopens " + example.log
+                + " through JNA, whose native library cannot be loaded here (");
+        Hostile.assertNoStackTrace(r);
+        assertThat(example.pidFile).doesNotExist();
+        assertThat(example.processes()).isEmpty();
+    }
+
+    /**
+     * A SIGHUP sent to the PID the pidfile names as soon as the pidfile is complete (a
+     * logrotate postrotate racing a start) meets the reload policy, not the JVM's default
+     * (exit 129): the policy is in force before the pidfile is written (issue 20, item 21).
+     */
+    @Test
+    void aSighupAsSoonAsThePidFileAppearsIsAReload() throws Exception {
+        Process launcher = new ProcessBuilder(command("--daemon", "--pidfile=" + example.pidFile,
+                "--log=" + example.log, "--port=0", "--sighup=reload")).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("launcher.out").toFile()).start();
+        // A shell that is already running sends the signal with its builtin kill: no process
+        // start between seeing the PID and signalling it.
+        Process killer = new ProcessBuilder("sh", "-c", "read p && kill -HUP \"$p\"").start();
+        long pid = 0;
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (pid == 0 && launcher.isAlive() && System.nanoTime() < deadline) {
+                String text = Files.exists(example.pidFile) ? text(example.pidFile) : "";
+                if (text.matches("[0-9]+\n")) {
+                    pid = Long.parseLong(text.strip());
+                    killer.getOutputStream().write(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    killer.getOutputStream().flush();
+                }
+            }
+            assertThat(killer.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(launcher.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            launcher.destroyForcibly();
+            killer.destroyForcibly();
+        }
+        assertThat(pid).as("the pidfile appeared; launcher said %s", text(dir.resolve("launcher.out")))
+                .isPositive();
+        assertThat(text(dir.resolve("launcher.out"))).isEqualTo("no-provider started, pid " + pid + "\n");
+        assertThat(launcher.exitValue()).isZero();
+        assertThat(new Proc(pid).alive()).isTrue();
     }
 }

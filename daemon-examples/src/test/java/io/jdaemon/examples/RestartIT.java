@@ -200,7 +200,8 @@ class RestartIT extends WithExample {
             assertThat(new Proc(pid).alive()).isFalse();
             Proc proc = new Proc(next);
             assertThat(proc.status("Uid").split("\t")).as("restart %d", restart).containsOnly(Long.toString(svcUid));
-            assertThat(cmdline(next)).contains("-Dexample.kept=yes", "-Dexample.daemon-only=yes");
+            // in force in the daemon's JVM (through its private argument file, not its command line)
+            assertThat(proc.jvmArgs()).contains("-Dexample.kept=yes", "-Dexample.daemon-only=yes");
             int lines = restart + 1;
             Example.awaitTrue(() -> count(read(run.resolve("x.log")), "listening on port") == lines,
                     "a port line per daemon in the log");
@@ -247,7 +248,7 @@ class RestartIT extends WithExample {
                 + " (started by another user, an older version or a supervisor): restarting with this "
                 + "command's flags only\n");
         assertThat(r.out()).isEqualTo(NAME + " stopped, pid " + pid + "\n" + NAME + " started, pid " + next + "\n");
-        assertThat(cmdline(next)).doesNotContain("-Dexample.first=yes");
+        assertThat(new Proc(next).jvmArgs()).doesNotContain("-Dexample.first=yes");
     }
 
     // ---- no privilege from what another user wrote -----------------------------------------

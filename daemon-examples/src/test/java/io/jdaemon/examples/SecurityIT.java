@@ -141,18 +141,25 @@ class SecurityIT extends WithExample {
         assertThat(example.pidFileContent()).isEqualTo(pid + "\n");
         assertThat(mode(example.pidFile)).isEqualTo("rw-r--r--");
         assertThat(new Proc(pid).status("Umask")).isEqualTo("0" + umask);
-        // The log is created by the helper under the launcher's umask, from mode 0644.
+        // The log is created by the helper under --umask (here the launcher's too), from mode 0644.
         assertThat(mode(example.log)).isEqualTo(umask.equals("000") ? "rw-r--r--" : "rw-------");
     }
 
     // ---- the helper's cache ------------------------------------------------------------------
 
+    /**
+     * The cache the launcher makes is private (0700 even under umask 000) before the helper is
+     * placed there. An existing one that is not private is refused, never chmodded:
+     * {@code BadInputIT.aCacheDirectoryThatIsNotPrivateIsRefusedNotChmodded}.
+     */
     @Test
     void theHelperCacheIsMadePrivateBeforeTheHelperIsPlacedThere() throws Exception {
-        Path cache = Files.createDirectory(dir.resolve("cache"));
-        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
-
-        long pid = startWithCache(cache);
+        Path cache = dir.resolve("cache");
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "umask 000; exec \"$@\"", "with-umask"));
+        cmd.addAll(Hostile.daemonCommand(example, List.of("-Djdaemon.cache=" + cache)));
+        Example.Result r = example.run(cmd);
+        assertThat(r.exit()).as("launcher stderr: %s", r.err()).isZero();
+        long pid = r.startedPid();
 
         assertThat(mode(cache)).isEqualTo("rwx------");
         assertThat(Hostile.list(cache)).containsExactly(helperName());

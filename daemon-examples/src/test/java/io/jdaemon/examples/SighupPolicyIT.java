@@ -54,4 +54,29 @@ class SighupPolicyIT extends WithExample {
         assertThat(Example.get(port, "/health")).isEqualTo("ok");
         assertThat(new Proc(pid).alive()).isTrue();
     }
+
+    /**
+     * Under the default policy a SIGHUP before the daemon is ready ends it, as for any JVM, and
+     * the launcher says SIGHUP was the cause (issue 20, item 21).
+     */
+    @Test
+    void aStartEndedBySighupSaysSo() throws Exception {
+        Process launcher = new ProcessBuilder(example.daemonCommand("--slow-start=60"))
+                .directory(dir.toFile()).redirectOutput(dir.resolve("launcher.out").toFile())
+                .redirectError(dir.resolve("launcher.err").toFile()).start();
+        try {
+            Example.awaitTrue(() -> Files.exists(example.pidFile) && example.pidFileContent().endsWith("\n"),
+                    "the pidfile");
+            Example.signal(Long.parseLong(example.pidFileContent().strip()), "HUP");
+            assertThat(launcher.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            launcher.destroyForcibly();
+        }
+        assertThat(launcher.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(dir.resolve("launcher.err"))).startsWith("daemon-examples: failed to start: "
+                + "the daemon received SIGHUP before it was ready, which ends it under --sighup=default (a "
+                + "terminal hangup, or a kill -HUP racing the start); use --sighup=reload or --sighup=ignore "
+                + "to survive it");
+        Example.awaitTrue(() -> example.processes().isEmpty(), "the daemon gone");
+    }
 }

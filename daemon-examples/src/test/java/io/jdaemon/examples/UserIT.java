@@ -180,9 +180,8 @@ class UserIT extends WithExample {
         assertThat(status.exit()).isZero();
 
         Example.Result reload = example.run(java(List.of(), "--daemon=reload", control.get(0)));
-        assertThat(reload.out()).isEqualTo(NAME + " reloading, pid " + pid + "\n");
-        Example.awaitTrue(() -> readQuietly(run.resolve("x.log")).contains("daemon-examples reloaded"),
-                "the reload line in the log");
+        assertThat(reload.out()).isEqualTo(NAME + " reloaded, pid " + pid + "\n");
+        assertThat(readQuietly(run.resolve("x.log"))).contains("daemon-examples reloaded");
         assertThat(new Proc(pid).alive()).isTrue();
 
         Example.Result stop = example.run(java(List.of(), "--daemon=stop", control.get(0)));
@@ -227,6 +226,120 @@ class UserIT extends WithExample {
         Example.Result stopped = example.run(asTheUser(java(List.of(), "--daemon=stop", pidFile)));
         assertThat(stopped.out()).as("stderr: %s", stopped.err()).isEqualTo(NAME + " stopped, pid " + pid + "\n");
         assertThat(new Proc(pid).alive()).isFalse();
+    }
+
+    // ---- round three of the hostile review (issue 20) ---------------------------------------
+
+    /**
+     * The user puts a FIFO at {@code outcome} in the handshake directory root gave it: root's
+     * start neither blocks opening it nor waits past it; it ends at once with one line, and the
+     * daemon is killed (item 5).
+     */
+    @Test
+    void aFifoPlantedInTheHandshakeDirectoryDoesNotHangRootsStart() throws Exception {
+        Path out = dir.resolve("launcher.out");
+        Process launcher = new ProcessBuilder(daemon("--user=" + user, "--port=0", "--slow-start=60",
+                "--start-timeout=120")).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        try {
+            Path tmp = dir.resolve("tmp");
+            Path[] handshake = new Path[1];
+            Example.awaitTrue(() -> (handshake[0] = handshakeDirectory(tmp)) != null,
+                    "the handshake directory in " + tmp);
+            run(asTheUser(List.of("mkfifo", handshake[0].resolve("outcome").toString())));
+
+            assertThat(launcher.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the launcher ended; it said %s", readQuietly(out)).isTrue();
+        } finally {
+            launcher.destroyForcibly();
+        }
+        assertThat(launcher.exitValue()).isEqualTo(1);
+        assertThat(readQuietly(out)).startsWith(NAME + ": cannot start the daemon: ")
+                .contains("outcome is not a regular file").hasLineCount(1);
+        Example.awaitTrue(() -> example.processes().isEmpty(), "the daemon killed");
+    }
+
+    /** The one handshake directory (holding the settings) in {@code tmp}, or null. */
+    private static Path handshakeDirectory(Path tmp) {
+        for (String name : Hostile.list(tmp)) {
+            Path candidate = tmp.resolve(name);
+            if (name.startsWith("jdaemon-") && Files.exists(candidate.resolve("settings"))) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Root's session does not reach the user's daemon: sudo's variables, a Kerberos ticket
+     * cache, an SSH agent, root's runtime directory and PATH are gone, HOME, USER, LOGNAME,
+     * SHELL and PATH are the user's (as su - and systemd's User= give them), and what the
+     * operator gave the service stays (item 12).
+     */
+    @Test
+    void theUsersDaemonGetsALoginEnvironmentNotRootsSession() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(daemon("--user=" + user, "--port=0"));
+        Map<String, String> given = pb.environment();
+        given.put("SUDO_USER", "alice");
+        given.put("SUDO_UID", "1000");
+        given.put("SUDO_COMMAND", "/usr/bin/java");
+        given.put("KRB5CCNAME", "FILE:/tmp/krb5cc_0");
+        given.put("SSH_AUTH_SOCK", "/tmp/ssh-root/agent.1");
+        given.put("XDG_RUNTIME_DIR", "/run/user/0");
+        given.put("PATH", "/root/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin");
+        given.put("APP_SETTING", "kept");
+        Example.Result r = example.run(pb);
+        assertThat(r.exit()).as(r.err()).isZero();
+
+        Map<String, String> env = environment(new Proc(r.startedPid()));
+        assertThat(env.keySet()).noneMatch(name -> name.startsWith("SUDO_"))
+                .doesNotContain("KRB5CCNAME", "SSH_AUTH_SOCK", "XDG_RUNTIME_DIR");
+        assertThat(env).containsEntry("PATH", "/usr/local/bin:/usr/bin:/bin")
+                .containsEntry("SHELL", "/usr/sbin/nologin").containsEntry("HOME", "/home/" + user)
+                .containsEntry("USER", user).containsEntry("LOGNAME", user)
+                .containsEntry("APP_SETTING", "kept");
+    }
+
+    /**
+     * For a user without a usable home, another user making {@code java.io.tmpdir/jdaemon-USER}
+     * first does not lock it out: its launcher uses a fresh private directory of its own,
+     * removed when it exits (item 17).
+     */
+    @Test
+    void aCacheDirectoryTakenByAnotherUserDoesNotLockTheUserOut() throws Exception {
+        Path tmp = dir.resolve("tmp");
+        example.command(); // makes tmp, 1777
+        Path taken = Files.createDirectory(tmp.resolve("jdaemon-" + user)); // root's, as mallory's would be
+        ProcessBuilder pb = new ProcessBuilder(asTheUser(daemon("--port=0")));
+        pb.environment().remove("XDG_CACHE_HOME");
+
+        Example.Result r = example.run(pb);
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(new Proc(r.startedPid()).status("Uid").split("\t")).containsOnly(Long.toString(uid));
+        assertThat(Hostile.list(tmp)).as("the taken directory stays; the fresh one is removed")
+                .contains(taken.getFileName().toString())
+                .noneMatch(name -> name.startsWith("jdaemon-" + user + "-"));
+        Example.Result stop = example.run(asTheUser(java(List.of(), "--daemon=stop",
+                "--pidfile=" + run.resolve("x.pid"))));
+        assertThat(stop.exit()).as(stop.err()).isZero();
+    }
+
+    /** A java.io.tmpdir the user cannot enter is named as such, before anything starts (item 18). */
+    @Test
+    void aTemporaryDirectoryClosedToTheUserIsNamed() throws Exception {
+        Path closed = Files.createDirectory(dir.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+
+        Example.Result r = example.run(java(List.of("-Djava.io.tmpdir=" + closed), "--daemon",
+                "--user=" + user, "--pidfile=" + run.resolve("x.pid"), "--log=" + run.resolve("x.log"),
+                "--port=0"));
+
+        Hostile.assertOneErrorLine(r, NAME + ": java.io.tmpdir " + closed + ", where the launcher meets the "
+                + "daemon, is closed to the daemon's user: user " + user + " cannot enter " + closed
+                + " (owner 0:0, mode 0700); start with -Djava.io.tmpdir=DIR, a directory that user can "
+                + "enter (such as /tmp)", 6);
+        assertThat(example.processes()).isEmpty();
     }
 
     /** {@code command} run as the test user (its primary group only), not through --user. */
@@ -429,6 +542,21 @@ class UserIT extends WithExample {
                 + "to that user (install -d -o " + user + " -g " + gid + " " + rootOnly + ") or choose "
                 + "another --log", 6);
         assertThat(Hostile.list(rootOnly)).isEmpty();
+        assertThat(Hostile.list(run)).isEmpty();
+        assertThat(example.processes()).isEmpty();
+    }
+
+    @Test
+    void aWorkingDirectoryTheUserCannotEnterIsRefusedBeforeTheSpawn() throws Exception {
+        // The default working directory is the launcher's: root's, perhaps closed to the user.
+        Path closed = Files.createDirectory(dir.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+
+        Example.Result r = example.run(daemon("--user=" + user, "--port=0", "--workdir=" + closed));
+
+        Hostile.assertOneErrorLine(r, NAME + ": working directory " + closed + " cannot be entered by "
+                + "the daemon's user: user " + user + " cannot enter " + closed + " (owner 0:0, mode "
+                + "0700); give a --workdir that user can enter (--workdir=/ for daemon(3)'s behaviour)", 6);
         assertThat(Hostile.list(run)).isEmpty();
         assertThat(example.processes()).isEmpty();
     }

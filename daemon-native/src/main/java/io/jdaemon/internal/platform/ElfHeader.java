@@ -27,6 +27,8 @@ public record ElfHeader(boolean elf64, boolean bigEndian, int type, int machine,
     /**
      * Reads the header of an ELF file.
      *
+     * @param file the whole file's bytes
+     * @return its header
      * @throws IllegalArgumentException if {@code file} is not a well-formed ELF file
      */
     public static ElfHeader read(byte[] file) {
@@ -64,19 +66,23 @@ public record ElfHeader(boolean elf64, boolean bigEndian, int type, int machine,
         return new ElfHeader(elf64, bigEndian, type, machine, flags, interpreter, dynamic);
     }
 
-    /** Whether this is a statically linked executable: no loader, no dynamic section. */
+    /** {@return whether this is a statically linked executable: no loader, no dynamic section} */
     public boolean isStaticExecutable() {
         return type == ET_EXEC && !interpreter && !dynamic;
     }
 
-    /** Whether this header is the target's: machine, class, data encoding and ABI flags. */
+    /**
+     * {@return whether this header is the target's: machine, class, data encoding and ABI flags}
+     *
+     * @param target the platform the helper is built for
+     */
     public boolean isFor(Platform.Target target) {
         return machine == target.elfMachine() && elf64 == target.elf64()
                 && bigEndian == target.bigEndian()
                 && (flags & target.flagsMask()) == target.flagsValue();
     }
 
-    /** A short description, e.g. {@code ELF64 LSB machine 183 flags 0x0, static}. */
+    /** {@return a short description, e.g. {@code ELF64 LSB machine 183 flags 0x0, static}} */
     public String describe() {
         return "ELF" + (elf64 ? "64 " : "32 ") + (bigEndian ? "MSB" : "LSB") + " type " + type
                 + " machine " + machine + " flags 0x" + Integer.toHexString(flags)
@@ -85,7 +91,11 @@ public record ElfHeader(boolean elf64, boolean bigEndian, int type, int machine,
                 + (isStaticExecutable() ? ", static" : "");
     }
 
-    /** The header a target's helper must have, described as {@link #describe()} does. */
+    /**
+     * {@return the header a target's helper must have, described as {@link #describe()} does}
+     *
+     * @param target the platform
+     */
     public static String describe(Platform.Target target) {
         return "ELF" + (target.elf64() ? "64 " : "32 ") + (target.bigEndian() ? "MSB" : "LSB")
                 + " type " + ET_EXEC + " machine " + target.elfMachine() + " flags 0x"

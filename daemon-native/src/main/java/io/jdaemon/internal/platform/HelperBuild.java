@@ -24,6 +24,14 @@ public final class HelperBuild {
     private HelperBuild() {
     }
 
+    /**
+     * Builds, checks and places the helpers.
+     *
+     * @param args the daemon-native directory, the cmake build directory, the class output
+     *     directory
+     * @throws IOException if a file cannot be read or written
+     * @throws InterruptedException if interrupted while cmake runs
+     */
     public static void main(String[] args) throws IOException, InterruptedException {
         if (args.length != 3) {
             throw new IllegalArgumentException("usage: HelperBuild SOURCE_DIR BUILD_DIR CLASSES_DIR");

@@ -53,7 +53,7 @@ public final class Platform {
     private Platform() {
     }
 
-    /** The platform name from {@code os.name} and {@code os.arch}, or the override. */
+    /** {@return the platform name from {@code os.name} and {@code os.arch}, or the override} */
     public static String current() {
         String override = System.getProperty(PROPERTY);
         if (override != null && !override.isBlank()) {
@@ -67,6 +67,10 @@ public final class Platform {
      * JVMs use for one architecture ({@code amd64}/{@code x86_64}, {@code aarch64}/{@code arm64},
      * {@code x86}/{@code i386}..{@code i686}) give one name; an unknown one is kept, reduced to
      * letters, digits and {@code _}.
+     *
+     * @param osName the {@code os.name} value
+     * @param osArch the {@code os.arch} value
+     * @return the name, such as {@code linux-x86_64}
      */
     public static String name(String osName, String osArch) {
         String os = osName.toLowerCase(Locale.ROOT);
@@ -105,12 +109,20 @@ public final class Platform {
         }
     }
 
-    /** Class-path resource path of the helper for a platform. */
+    /**
+     * {@return the class-path resource path of the helper for a platform}
+     *
+     * @param platform the platform name
+     */
     public static String helperResource(String platform) {
         return "io/jdaemon/native/" + platform + "/" + HELPER_NAME;
     }
 
-    /** The target of that name, or null if no helper is built for it. */
+    /**
+     * {@return the target of that name, or null if no helper is built for it}
+     *
+     * @param platform the platform name
+     */
     public static Target target(String platform) {
         for (Target t : TARGETS) {
             if (t.name().equals(platform)) {
@@ -120,7 +132,7 @@ public final class Platform {
         return null;
     }
 
-    /** The platforms whose helper is on this class path, in {@link #TARGETS} order. */
+    /** {@return the platforms whose helper is on this class path, in {@link #TARGETS} order} */
     public static List<String> packaged() {
         ClassLoader loader = Platform.class.getClassLoader();
         List<String> found = new ArrayList<>();
@@ -139,6 +151,8 @@ public final class Platform {
      * platform name looked for (and whether it came from {@value #PROPERTY}), and the platforms
      * that are packaged, e.g. {@code os.name=Linux, os.arch=mips64, platform linux-mips64;
      * packaged: linux-x86_64, linux-aarch64}.
+     *
+     * @return that description
      */
     public static String missingHelperDetails() {
         String override = System.getProperty(PROPERTY);
