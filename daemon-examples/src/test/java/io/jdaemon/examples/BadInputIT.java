@@ -143,7 +143,7 @@ class BadInputIT extends WithExample {
     @Test
     void aLockedPidFileWithGarbageIsNeitherTrustedNorSignalled() {
         Background.Running holder = Background.background(example, LockHolder.command(example.pidFile, "garbage"));
-        Example.awaitTrue(() -> !new Proc(holder.pid()).locks().isEmpty(), "the holder's lock");
+        Example.awaitTrue(() -> !new Proc(holder.pid()).locksOn(example.pidFile).isEmpty(), "the holder's lock");
         String why = "pidfile " + example.pidFile + " is locked by pid " + holder.pid() + " but names no PID";
 
         Example.Result status = example.control("status");
@@ -165,7 +165,7 @@ class BadInputIT extends WithExample {
         try {
             Background.Running holder = Background.background(example,
                     LockHolder.command(example.pidFile, unrelated.pid() + "\\n"));
-            Example.awaitTrue(() -> !new Proc(holder.pid()).locks().isEmpty(), "the holder's lock");
+            Example.awaitTrue(() -> !new Proc(holder.pid()).locksOn(example.pidFile).isEmpty(), "the holder's lock");
             String why = "pidfile " + example.pidFile + " is locked by pid " + holder.pid()
                     + " but names pid " + unrelated.pid();
 

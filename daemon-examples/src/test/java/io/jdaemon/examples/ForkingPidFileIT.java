@@ -24,7 +24,7 @@ class ForkingPidFileIT extends WithExample {
             Proc daemon = new Proc(pid);
             assertThat(daemon.alive()).isTrue();
             assertThat(daemon.cmdline()).anyMatch(a -> a.startsWith("-Djdaemon.launcher="));
-            assertThat(daemon.locks()).isNotEmpty();
+            assertThat(daemon.locksOn(example.pidFile)).as("the pidfile's lock").isNotEmpty();
 
             Example.signal(pid, "TERM");
             Example.awaitGone(pid);

@@ -169,12 +169,32 @@ final class Proc {
         return nulSeparated(dir().resolve("environ"));
     }
 
-    /** Lines of /proc/locks naming this process. */
+    /**
+     * Lines of /proc/locks naming this process. Every HotSpot JVM holds one of its own (a FLOCK on
+     * its hsperfdata file): to wait for or prove a pidfile's lock, use {@link #locksOn}.
+     */
     List<String> locks() {
         List<String> out = new ArrayList<>();
         for (String line : read(Path.of("/proc/locks")).split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (f.length > 5 && f[4].equals(Long.toString(pid))) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
+    /** Lines of /proc/locks by this process on {@code file}'s inode; none while it does not exist. */
+    List<String> locksOn(Path file) {
+        Object inode;
+        try {
+            inode = Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : locks()) {
+            if (line.matches(".*:" + inode + " .*")) {
                 out.add(line);
             }
         }

@@ -97,7 +97,7 @@ class WrongProcessIT extends WithExample {
                     .fromString("rw-r--r--"));
             Background.Running reader = Background.background(example,
                     OtherUser.asNobody(LockHolder.command(example.pidFile, "--read-lock")));
-            Example.awaitTrue(() -> !new Proc(reader.pid()).locks().isEmpty() || !reader.process().isAlive(),
+            Example.awaitTrue(() -> !new Proc(reader.pid()).locksOn(example.pidFile).isEmpty() || !reader.process().isAlive(),
                     "the reader's lock");
             assertThat(reader.process().isAlive()).as("reader as nobody").isTrue();
 
