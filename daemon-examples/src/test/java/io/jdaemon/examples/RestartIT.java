@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +36,6 @@ class RestartIT extends WithExample {
     private static long svcUid;
     private static long malloryUid;
     private static Path jar;
-    private static Path jarCopyDir;
 
     /** A directory of svc's: the daemon's pidfile and log go there. */
     Path run;
@@ -61,7 +59,7 @@ class RestartIT extends WithExample {
             }
             svcUid = Long.parseLong(output(List.of("id", "-u", svc)));
             malloryUid = Long.parseLong(output(List.of("id", "-u", mallory)));
-            jar = readableJar();
+            jar = OtherUser.readableJar(as(svc, List.of("test", "-r")));
         } catch (Exception | AssertionError e) {
             removeUsers();
             throw e;
@@ -72,29 +70,10 @@ class RestartIT extends WithExample {
     static void removeUsers() throws IOException {
         for (String user : Arrays.asList(svc, mallory)) {
             if (user != null) {
-                Example.awaitTrue(() -> Hostile.quietly(List.of("pgrep", "-u", user)) == 1,
-                        "the processes of user " + user + " to be gone");
-                Hostile.quietly(List.of("userdel", user));
-                Hostile.quietly(List.of("groupdel", user));
+                OtherUser.removeUser(user, user);
             }
         }
-        if (jarCopyDir != null) {
-            Files.deleteIfExists(jarCopyDir.resolve("daemon-examples.jar"));
-            Files.deleteIfExists(jarCopyDir);
-        }
-    }
-
-    private static Path readableJar() throws IOException {
-        Path real = Example.JAR.toAbsolutePath();
-        if (Hostile.quietly(as(svc, List.of("test", "-r", real.toString()))) == 0) {
-            return real;
-        }
-        jarCopyDir = Files.createTempDirectory("jdaemon-restart-it-");
-        Files.setPosixFilePermissions(jarCopyDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path copy = Files.copy(real, jarCopyDir.resolve("daemon-examples.jar"),
-                StandardCopyOption.REPLACE_EXISTING);
-        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
-        return copy;
+        OtherUser.removeJarCopy(jar);
     }
 
     @BeforeEach

@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +44,6 @@ class UserIT extends WithExample {
     private static long supplementaryGid;
     /** The jar, where the test user can read it. */
     private static Path jar;
-    private static Path jarCopyDir;
 
     /** A directory of the test's, owned by the test user: where the daemon's files go. */
     Path run;
@@ -70,43 +68,21 @@ class UserIT extends WithExample {
             gid = Long.parseLong(output(List.of("id", "-g", user)));
             supplementaryGid = Long.parseLong(output(List.of("getent", "group", supplementary))
                     .split(":")[2]);
-            jar = readableJar();
+            jar = OtherUser.readableJar(List.of("setpriv", "--reuid=" + user, "--regid=" + primary,
+                    "--clear-groups", "test", "-r"));
         } catch (Exception | AssertionError e) {
             removeUserAndGroups();
             throw e;
         }
     }
 
-    /** The example jar if the test user can read it where it is, else a world-readable copy. */
-    private static Path readableJar() throws IOException {
-        Path real = Example.JAR.toAbsolutePath();
-        if (Hostile.quietly(List.of("setpriv", "--reuid=" + user, "--regid=" + primary,
-                "--clear-groups", "test", "-r", real.toString())) == 0) {
-            return real;
-        }
-        jarCopyDir = Files.createTempDirectory("jdaemon-user-it-");
-        Files.setPosixFilePermissions(jarCopyDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path copy = Files.copy(real, jarCopyDir.resolve("daemon-examples.jar"),
-                StandardCopyOption.REPLACE_EXISTING);
-        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
-        return copy;
-    }
-
     @AfterAll
     static void removeUserAndGroups() throws IOException {
         if (user != null) {
-            // userdel refuses while any process of the user exists, a zombie not yet reaped too.
-            Example.awaitTrue(() -> Hostile.quietly(List.of("pgrep", "-u", user)) == 1,
-                    "the processes of user " + user + " to be gone");
-            Hostile.quietly(List.of("userdel", user));
-            Hostile.quietly(List.of("groupdel", primary));
-            Hostile.quietly(List.of("groupdel", supplementary));
+            OtherUser.removeUser(user, primary, supplementary);
             assertThat(Hostile.quietly(List.of("id", user))).as("user %s removed", user).isNotZero();
         }
-        if (jarCopyDir != null) {
-            Files.deleteIfExists(jarCopyDir.resolve("daemon-examples.jar"));
-            Files.deleteIfExists(jarCopyDir);
-        }
+        OtherUser.removeJarCopy(jar);
     }
 
     @BeforeEach
