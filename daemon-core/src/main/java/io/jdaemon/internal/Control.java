@@ -448,6 +448,7 @@ public final class Control {
         JvmCommandLine commandLine = null;
         Report said;
         if (record == null) {
+            refuseAnotherUser(pidFile);
             said = Report.notice("no launch record of this user for pidfile " + pidFile + " (started by "
                     + "another user, an older version or a supervisor): restarting with this "
                     + "command's flags only");
@@ -467,6 +468,30 @@ public final class Control {
             return stopped.then(new Launcher(again, name, commandLine).start());
         } catch (DaemonException e) {
             return stopped.then(Report.of(e));
+        }
+    }
+
+    /**
+     * Without a record, a restart that names no {@code --user} would run the service as the
+     * caller: refused while the running daemon runs as another user (the kernel's word, from
+     * {@code /proc/PID/status}), so that a plain restart never brings a daemon of another user,
+     * or root's {@code --user} daemon whose record is gone, back as the caller (root included).
+     * Nothing is stopped.
+     */
+    private void refuseAnotherUser(Path pidFile) {
+        if (options.user() != null) {
+            return;
+        }
+        Status running = status(pidFile);
+        long[] uids = running.state() == DaemonStatus.State.RUNNING ? ProcStat.uids(running.pidOrZero())
+                : null;
+        long self = TrustedPath.Identity.current().uid;
+        if (uids != null && uids[0] != self) {
+            throw new DaemonException("pid " + running.pidOrZero() + " runs as uid " + uids[0] + " and no "
+                    + "launch record of this user for pidfile " + pidFile + " says how it was started: "
+                    + "this restart would run it as uid " + self + "; give --user=" + uids[0] + " (and "
+                    + "--keep-caps if it needs any) on the restart, or stop and start it",
+                    ExitStatus.USAGE);
         }
     }
 

@@ -230,6 +230,36 @@ class RestartIT extends WithExample {
         assertThat(new Proc(next).jvmArgs()).doesNotContain("-Dexample.first=yes");
     }
 
+    /**
+     * Without a record, a plain restart would run the service as the caller: root's restart of a
+     * daemon that runs as svc (its record gone, or svc started it) is refused in one line and
+     * stops nothing; with {@code --user} on the restart line it restarts.
+     */
+    @Test
+    void withoutARecordAPlainRestartNeverBringsAnotherUsersDaemonBackAsRoot() throws IOException {
+        ProcessBuilder start = new ProcessBuilder(java(List.of(), "--daemon", "--user=" + svc, pidFile(),
+                log(), "--port=0"));
+        start.environment().put("XDG_STATE_HOME", Files.createDirectory(dir.resolve("state-a")).toString());
+        long pid = started(example.run(start));
+        String stateB = Files.createDirectory(dir.resolve("state-b")).toString();
+        ProcessBuilder restart = new ProcessBuilder(java(List.of(), "--daemon=restart", pidFile(), log(),
+                "--port=0"));
+        restart.environment().put("XDG_STATE_HOME", stateB);
+
+        Hostile.assertOneErrorLine(example.run(restart), NAME + ": pid " + pid + " runs as uid " + svcUid
+                + " and no launch record of this user for pidfile " + run.resolve("x.pid") + " says how it "
+                + "was started: this restart would run it as uid 0; give --user=" + svcUid + " (and "
+                + "--keep-caps if it needs any) on the restart, or stop and start it", 2);
+        assertThat(new Proc(pid).alive()).as("the daemon was not stopped").isTrue();
+
+        ProcessBuilder asSvc = new ProcessBuilder(java(List.of(), "--daemon=restart", "--user=" + svc,
+                pidFile(), log(), "--port=0"));
+        asSvc.environment().put("XDG_STATE_HOME", stateB);
+        long next = started(example.run(asSvc));
+        assertThat(next).isNotEqualTo(pid);
+        assertThat(new Proc(next).status("Uid")).startsWith(svcUid + "\t");
+    }
+
     // ---- no privilege from what another user wrote -----------------------------------------
 
     /**
