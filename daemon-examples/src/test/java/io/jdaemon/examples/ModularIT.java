@@ -80,8 +80,13 @@ class ModularIT extends WithExample {
 
     @Test
     void asADaemonItStartsReloadsAndStopsUnderOneName() throws IOException {
-        List<String> options = List.of("--add-modules", "java.management",
-                "--add-opens", "java.base/java.lang=demo.mod");
+        List<String> options = new ArrayList<>(List.of("--add-modules", "java.management",
+                "--add-opens", "java.base/java.lang=demo.mod"));
+        if (Runtime.version().feature() >= 22) {
+            // As the README says: JNA, loaded by a reload daemon, is the module com.sun.jna here,
+            // and JDK 22+ warns in the log unless it may use native code.
+            options.add("--enable-native-access=com.sun.jna");
+        }
         Example.Result start = example.run(modular(JAVA, options, "demo.mod/demo.mod.Main", "--daemon",
                 "--pidfile=" + example.pidFile, "--log=" + example.log, "--sighup=reload"));
         assertThat(start.exit()).as(start.err()).isZero();
