@@ -50,18 +50,18 @@ def split_run(bench, daemon):
         mk = dict(
             t0=r["t0"],
             l_main=first_class(L, main),
-            l_launcher=first_class(L, "io.jdaemon.internal.Launcher"),
+            l_launcher=first_class(L, "io.jdaemon.internal.launch.Launcher"),
             # From Launcher to ProcessBuilder two threads work (the checks and the settings;
             # the helper, the command line, ProcessImpl): one segment, not one per step.
             l_spawn=first_class(L, "java.lang.ProcessBuilder"),
             d_first=D[0][0] if D else None,
             d_main=first_class(D, main),
-            d_side=first_class(D, "io.jdaemon.internal.DaemonSide"),
+            d_side=first_class(D, "io.jdaemon.internal.daemon.DaemonSide"),
             # Reporter.connect: the directory's checks; Settings: decoded in hello, once
             # the settings file has been read.
-            d_reporter=first_class(D, "io.jdaemon.internal.Readiness$Reporter"),
-            d_settings=first_class(D, "io.jdaemon.internal.Readiness$Settings"),
-            d_signals=first_class(D, "io.jdaemon.internal.Signals"),
+            d_reporter=first_class(D, "io.jdaemon.internal.handshake.Readiness$Reporter"),
+            d_settings=first_class(D, "io.jdaemon.internal.handshake.Readiness$Settings"),
+            d_signals=first_class(D, "io.jdaemon.internal.daemon.Signals"),
             d_service=d_service,
             # The daemon's first Files.write and Files.move after the service started: the
             # Reporter writing the outcome file (READY) and renaming it into place.
@@ -69,7 +69,7 @@ def split_run(bench, daemon):
                 "java.nio.channels.Channels$1", "sun.nio.ch.ChannelOutputStream",
                 "java.nio.file.StandardCopyOption")) if t is not None], default=None),
             # Readiness$Outcome: built by the launcher's poll once it read the outcome file.
-            l_outcome=first_class(L, "io.jdaemon.internal.Readiness$Outcome"),
+            l_outcome=first_class(L, "io.jdaemon.internal.handshake.Readiness$Outcome"),
             t_return=r["t_return"],
         )
         lc = [(n, s) for _, _, n, s in L if n is not None]

@@ -1,8 +1,8 @@
 package io.jdaemon;
 
-import io.jdaemon.internal.Control;
-import io.jdaemon.internal.DaemonSide;
-import io.jdaemon.internal.Dispatch;
+import io.jdaemon.internal.control.Control;
+import io.jdaemon.internal.daemon.DaemonSide;
+import io.jdaemon.internal.cli.Dispatch;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -141,7 +141,7 @@ public final class Daemon {
     public static void onReload(Runnable callback) {
         // Named in full, not imported: javadoc then never reads Signals' source, whose use of
         // sun.misc.Signal is a warning it cannot turn off (and the javadoc jar fails on warnings).
-        io.jdaemon.internal.Signals.onReload(java.util.Objects.requireNonNull(callback, "callback"));
+        io.jdaemon.internal.daemon.Signals.onReload(java.util.Objects.requireNonNull(callback, "callback"));
     }
 
     /**
