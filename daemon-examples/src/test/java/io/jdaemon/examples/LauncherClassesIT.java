@@ -48,7 +48,7 @@ class LauncherClassesIT extends WithExample {
         assertThat(Files.readString(stopLog)).as("stop's class loads")
                 .contains("io.jdaemon.internal.control.Control ").doesNotContain("com.sun.jna");
         // The daemon logged too: the files above are the other JVMs', not an empty option.
-        assertThat(Files.readString(daemonLog)).contains("io.jdaemon.internal.daemon.DaemonSide ");
+        assertThat(Files.readString(daemonLog)).contains("io.jdaemon.internal.daemon.ServiceSide ");
     }
 
     private static List<String> withOptions(List<String> options, List<String> command) {

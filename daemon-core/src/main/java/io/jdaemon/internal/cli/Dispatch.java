@@ -5,7 +5,7 @@ import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.control.Control;
 import io.jdaemon.internal.control.SystemdUnit;
-import io.jdaemon.internal.daemon.DaemonSide;
+import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.daemon.Foreground;
 import io.jdaemon.internal.daemon.SdNotify;
 import io.jdaemon.internal.handshake.Readiness;
@@ -16,7 +16,7 @@ import java.io.File;
 
 /**
  * What {@code Daemon.detachIfRequested} does: reads the library's flags and sends this JVM down
- * one of five roads: the re-executed daemon finishes its setup ({@link DaemonSide}); a service
+ * one of five roads: the re-executed daemon finishes its setup ({@link ServiceSide}); a service
  * stays in the foreground ({@link Foreground}); the launcher starts the daemon ({@link Launcher});
  * a control command acts on a running one ({@link Control}); or {@code --daemon=unit} prints the
  * systemd unit that would start the service ({@link SystemdUnit}). The launcher's and the control
@@ -39,7 +39,7 @@ public final class Dispatch {
             Flags.Parsed parsed = Flags.parse(args, defaults);
             String launcher = System.getProperty(Readiness.MARKER);
             if (launcher != null) {
-                DaemonSide.complete(launcher);
+                ServiceSide.complete(launcher);
                 return parsed.serviceArgs();
             }
             DaemonOptions options = parsed.options();

@@ -11,7 +11,7 @@ import io.jdaemon.internal.helper.HelperProcess;
 import io.jdaemon.internal.launch.JvmCommandLine;
 import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.launch.Launcher;
-import io.jdaemon.internal.os.ProcStat;
+import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.pidfile.DaemonIdentity;
 import io.jdaemon.internal.pidfile.PidFile;
@@ -279,7 +279,7 @@ public final class Control {
         if (signal(pidFile, pid, "TERM", start) == HelperProcess.Sent.GONE) {
             return;
         }
-        if (ProcStat.state(pid) == 'T') {
+        if (Processes.state(pid) == 'T') {
             // Stopped (SIGSTOP, or a terminal stop): the SIGTERM stays pending until it runs
             // again, as start-stop-daemon and systemd know; continue it so it can exit now.
             status.notes.add("pid " + pid + " was stopped (state T, by SIGSTOP or a terminal stop); "
@@ -290,7 +290,7 @@ public final class Control {
             if (!force) {
                 throw new DaemonException("pid " + pid + " did not stop within "
                         + timeout.toSeconds() + " s after SIGTERM and is still running"
-                        + (ProcStat.state(pid) == 'T' ? " (stopped: state T)" : "") + "; wait "
+                        + (Processes.state(pid) == 'T' ? " (stopped: state T)" : "") + "; wait "
                         + "longer with --stop-timeout=SECONDS or kill it with --force",
                         ExitStatus.FAILED);
             }
@@ -310,13 +310,13 @@ public final class Control {
     private static void stopWithoutPidFile(Status status, Duration timeout, boolean force) {
         long pid = status.pid().getAsLong();
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || ProcStat.startTicks(pid) != status.startTicks) {
+        if (handle.isEmpty() || Processes.startTicks(pid) != status.startTicks) {
             return; // gone meanwhile
         }
         status.notes.add("pidfile of pid " + pid + " had been removed; stopped the process its "
                 + "launch record names");
         handle.get().destroy();
-        if (!ProcStat.awaitExit(pid, timeout)) {
+        if (!Processes.awaitExit(pid, timeout)) {
             if (!force) {
                 throw new DaemonException("pid " + pid + " did not stop within "
                         + timeout.toSeconds() + " s after SIGTERM and is still running; wait "
@@ -324,7 +324,7 @@ public final class Control {
                         ExitStatus.FAILED);
             }
             handle.get().destroyForcibly();
-            if (!ProcStat.awaitExit(pid, Duration.ofSeconds(10))) {
+            if (!Processes.awaitExit(pid, Duration.ofSeconds(10))) {
                 throw new DaemonException("pid " + pid + " survived SIGKILL for 10 s", ExitStatus.FAILED);
             }
         }
@@ -347,15 +347,15 @@ public final class Control {
      * no longer holds the pidfile's lock (released as it exits), asked of the helper.
      */
     private static boolean awaitExit(Path pidFile, long pid, long start, Duration timeout) {
-        if (ProcStat.hasProc()) {
-            return ProcStat.await(new ProcStat.Condition() {
+        if (Processes.hasProc()) {
+            return Processes.await(new Processes.Condition() {
                 @Override
                 public boolean holds() {
-                    return !ProcStat.isAlive(pid) || start >= 0 && ProcStat.startTicks(pid) != start;
+                    return !Processes.isAlive(pid) || start >= 0 && Processes.startTicks(pid) != start;
                 }
             }, timeout, 10);
         }
-        return ProcStat.await(new ProcStat.Condition() {
+        return Processes.await(new Processes.Condition() {
             @Override
             public boolean holds() {
                 return HelperProcess.signal(pidFile, pid, "0", start) == HelperProcess.Sent.GONE;
@@ -494,7 +494,7 @@ public final class Control {
             return;
         }
         Status running = status(pidFile);
-        long[] uids = running.state() == DaemonStatus.State.RUNNING ? ProcStat.uids(running.pidOrZero())
+        long[] uids = running.state() == DaemonStatus.State.RUNNING ? Processes.uids(running.pidOrZero())
                 : null;
         long self = TrustedPath.Identity.current().uid;
         if (uids != null && uids[0] != self) {

@@ -6,7 +6,7 @@ import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Dispatch;
 import io.jdaemon.internal.cli.Report;
 import io.jdaemon.internal.os.LibC;
-import io.jdaemon.internal.os.ProcStat;
+import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.pidfile.PidFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * A service that stays in the foreground: without {@code --daemon}, or with it where detaching
  * would be wrong (systemd's {@code Type=notify}; PID 1 of a container). Its pidfile, log and
  * SIGHUP policy are set up here; under {@code Type=notify} readiness goes to systemd through
- * {@link DaemonSide}.
+ * {@link ServiceSide}.
  */
 public final class Foreground {
 
@@ -33,7 +33,7 @@ public final class Foreground {
             return "NOTIFY_SOCKET is set (systemd Type=notify): staying in the foreground, "
                     + "systemd supervises this process";
         }
-        if (ProcStat.selfPid() == 1) {
+        if (Processes.selfPid() == 1) {
             return "running as PID 1 of its PID namespace (a container's init): staying in the "
                     + "foreground, since the namespace ends when its init exits";
         }
@@ -60,7 +60,7 @@ public final class Foreground {
         }
         Signals.install(options.sighup(), log, notify); // before the pidfile names this process
         PidFile pidFile = options.pidFile() == null ? null : acquireOrExit(options.pidFile(), name);
-        DaemonSide.supervise(notify, pidFile, options.explicitReady());
+        ServiceSide.supervise(notify, pidFile, options.explicitReady());
     }
 
     /**
@@ -80,7 +80,7 @@ public final class Foreground {
             why = "under systemd's Type=notify (NOTIFY_SOCKET is set) the service stays in the "
                     + "foreground; remove --user and --keep-caps and set User=" + user
                     + " (and AmbientCapabilities=CAP_NET_BIND_SERVICE...) in the unit";
-        } else if (ProcStat.selfPid() == 1) {
+        } else if (Processes.selfPid() == 1) {
             why = "as PID 1 of a container the service stays in the foreground; run the container "
                     + "as that user instead (docker run --user UID:GID, --cap-add for capabilities)";
         } else {
@@ -104,7 +104,7 @@ public final class Foreground {
         PidFile pidFile = withPidFile && options.pidFile() != null
                 ? acquireOrExit(options.pidFile(), name) : null;
         if (notify != null) {
-            DaemonSide.supervise(notify, pidFile, options.explicitReady());
+            ServiceSide.supervise(notify, pidFile, options.explicitReady());
         } else if (pidFile != null) {
             pidFile.path().toFile().deleteOnExit();
         }
@@ -113,7 +113,7 @@ public final class Foreground {
     /** The pidfile of a service in the foreground; exits with 0 if another instance holds it. */
     private static PidFile acquireOrExit(Path path, String name) {
         try {
-            return PidFile.acquire(path, ProcStat.selfPid());
+            return PidFile.acquire(path, Processes.selfPid());
         } catch (PidFile.HeldException e) {
             System.exit(Report.said("already running, pid " + e.pid(), ExitStatus.OK)
                     .print(Dispatch.named(name)));

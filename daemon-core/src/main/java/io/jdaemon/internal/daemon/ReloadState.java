@@ -1,6 +1,6 @@
 package io.jdaemon.internal.daemon;
 
-import io.jdaemon.internal.os.ProcStat;
+import io.jdaemon.internal.os.Processes;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -128,7 +128,7 @@ public final class ReloadState {
             if (now != null && now.completedAfter(before)) {
                 return now;
             }
-            if (System.nanoTime() - deadline > 0 || !ProcStat.isAlive(pid)) {
+            if (System.nanoTime() - deadline > 0 || !Processes.isAlive(pid)) {
                 return null;
             }
             try {

@@ -5,7 +5,7 @@ import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.launch.ArgFiles;
 import io.jdaemon.internal.os.Decimal;
 import io.jdaemon.internal.os.FileModes;
-import io.jdaemon.internal.os.ProcStat;
+import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import java.io.File;
 import java.io.FileInputStream;
@@ -152,7 +152,7 @@ public final class Readiness {
                 throw unusableTmpDir(tmp, untrusted.equals(tmp + " does not exist")
                         ? "it does not exist" : untrusted);
             }
-            String base = DIRECTORY_PREFIX + ProcStat.selfPid() + "-" + Long.toHexString(System.nanoTime());
+            String base = DIRECTORY_PREFIX + Processes.selfPid() + "-" + Long.toHexString(System.nanoTime());
             for (int n = 0; ; n++) {
                 Path dir = tmp.resolve(base + "-" + n);
                 try {
@@ -426,7 +426,7 @@ public final class Readiness {
             Settings settings = decode(Files.readAllBytes(dir.resolve(SETTINGS)));
             this.pid = daemonPid;
             this.launcherPid = settings.launcherPid();
-            if (!ProcStat.isAlive(launcherPid)) {
+            if (!Processes.isAlive(launcherPid)) {
                 removeDirectory(dir);
                 throw new IOException("the launcher, pid " + launcherPid + ", is gone");
             }
@@ -482,7 +482,7 @@ public final class Readiness {
                     detail = Long.toString(holder);
                 }
                 write(dir, OUTCOME, join(kind, Long.toString(pid), detail));
-                if (!ProcStat.isAlive(launcherPid)) {
+                if (!Processes.isAlive(launcherPid)) {
                     removeDirectory(dir); // a launcher that was killed cannot remove it
                 }
             } catch (IOException | RuntimeException e) {
@@ -496,7 +496,7 @@ public final class Readiness {
      * following a link), then renamed.
      */
     private static void write(Path dir, String name, byte[] content) throws IOException {
-        Path tmp = dir.resolve(name + TMP_INFIX + ProcStat.selfPid());
+        Path tmp = dir.resolve(name + TMP_INFIX + Processes.selfPid());
         try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             out.write(content);
@@ -513,7 +513,7 @@ public final class Readiness {
      * just made, so no other user can have planted a link at either name: with java.io.
      */
     private static void writeOwn(Path dir, String name, byte[] content) throws IOException {
-        File tmp = dir.resolve(name + TMP_INFIX + ProcStat.selfPid()).toFile();
+        File tmp = dir.resolve(name + TMP_INFIX + Processes.selfPid()).toFile();
         try (FileOutputStream out = new FileOutputStream(tmp)) {
             // 0600 before anything is written (java.io: no EnumSet of permissions).
             if (!tmp.setReadable(false, false) || !tmp.setWritable(false, false)
@@ -576,7 +576,7 @@ public final class Readiness {
             for (String name : names) {
                 Path entry = tmp.resolve(name);
                 long pid = launcherPid(name);
-                if (pid <= 0 || pid == ProcStat.selfPid() || (ProcStat.isAlive(pid) && isJvm(pid))) {
+                if (pid <= 0 || pid == Processes.selfPid() || (Processes.isAlive(pid) && isJvm(pid))) {
                     continue;
                 }
                 try {
@@ -615,7 +615,7 @@ public final class Readiness {
         } catch (NoSuchFileException | FileNotFoundException e) {
             return true;
         }
-        return in.length < SETTINGS_FIELDS || in[SETTINGS_FIELDS - 1].equals(ProcStat.pidNamespace());
+        return in.length < SETTINGS_FIELDS || in[SETTINGS_FIELDS - 1].equals(Processes.pidNamespace());
     }
 
     /** The launcher's PID in a handshake directory's name {@code jdaemon-PID-HEX-N}, else -1. */
@@ -683,7 +683,7 @@ public final class Readiness {
     private static byte[] encode(Settings settings) {
         return join(settings.pidFile(), settings.logFile(), settings.sighup(),
                 settings.explicitReady() ? "1" : "0", Long.toString(settings.launcherPid()),
-                ProcStat.pidNamespace());
+                Processes.pidNamespace());
     }
 
     private static Settings decode(byte[] bytes) throws IOException {

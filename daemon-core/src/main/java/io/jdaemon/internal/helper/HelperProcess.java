@@ -5,7 +5,7 @@ import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.os.Capabilities;
 import io.jdaemon.internal.os.Decimal;
-import io.jdaemon.internal.os.ProcStat;
+import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.UserAccount;
 import io.jdaemon.internal.pidfile.DaemonIdentity;
 import io.jdaemon.internal.pidfile.PidFile;
@@ -107,7 +107,7 @@ public final class HelperProcess {
     public static DaemonException processLimit(Throwable cause) {
         String pidsMax = cgroupPidsMax();
         return new DaemonException("cannot create a thread or process: this user's process limit "
-                + "(ulimit -u, " + ProcStat.limit("Max processes") + ")"
+                + "(ulimit -u, " + Processes.limit("Max processes") + ")"
                 + (pidsMax == null ? "" : " or this cgroup's (" + pidsMax + ")") + " is reached; raise it "
                 + "or end some of this user's processes", ExitStatus.FAILED, cause);
     }
@@ -172,7 +172,7 @@ public final class HelperProcess {
             }
         }
         argv.add("--launcher-pid");
-        argv.add(Long.toString(ProcStat.selfPid()));
+        argv.add(Long.toString(Processes.selfPid()));
         argv.add("--");
         argv.addAll(jvm);
         if (!Files.isExecutable(helper)) {
@@ -255,7 +255,7 @@ public final class HelperProcess {
         String message = String.valueOf(e.getMessage());
         if (message.contains("error=24") || message.contains("Too many open files")) {
             return new DaemonException("cannot start the daemon helper: too many open files (the "
-                    + "open-files limit, ulimit -n, is " + ProcStat.limit("Max open files") + "); raise it",
+                    + "open-files limit, ulimit -n, is " + Processes.limit("Max open files") + "); raise it",
                     ExitStatus.FAILED, e);
         }
         if (message.contains("error=11") || message.contains("Resource temporarily unavailable")) {
@@ -414,7 +414,7 @@ public final class HelperProcess {
      */
     public static void killDaemon(ProcessHandle daemon, Path pidFile) {
         daemon.destroyForcibly();
-        ProcStat.awaitExit(daemon.pid(), Duration.ofSeconds(2));
+        Processes.awaitExit(daemon.pid(), Duration.ofSeconds(2));
         if (pidFile != null) {
             try {
                 PidFile.removeStale(pidFile);

@@ -3,7 +3,7 @@ package io.jdaemon.internal.launch;
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.handshake.Readiness;
-import io.jdaemon.internal.os.ProcStat;
+import io.jdaemon.internal.os.Processes;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -198,7 +198,7 @@ public final class JvmCommandLine {
      * @throws DaemonException if the platform does not show it
      */
     public static JvmCommandLine current() {
-        return of(ProcStat.selfPid());
+        return of(Processes.selfPid());
     }
 
     /**

@@ -3,7 +3,7 @@ package io.jdaemon.internal.launch;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.internal.helper.HelperBinary;
 import io.jdaemon.internal.os.FileModes;
-import io.jdaemon.internal.os.ProcStat;
+import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.pidfile.DaemonIdentity;
 import java.io.IOException;
@@ -114,12 +114,12 @@ public final class LaunchRecord {
      * (real and effective). Where there is no /proc, whether a process of that PID is alive.
      */
     public boolean processAlive() {
-        if (!ProcStat.hasProc()) {
-            return ProcStat.isAlive(pid);
+        if (!Processes.hasProc()) {
+            return Processes.isAlive(pid);
         }
-        long[] ids = ProcStat.uids(pid);
+        long[] ids = Processes.uids(pid);
         return ids != null && ids[0] == uid && ids[1] == uid
-                && ProcStat.startTicks(pid) == startTicks && ProcStat.isAlive(pid);
+                && Processes.startTicks(pid) == startTicks && Processes.isAlive(pid);
     }
 
     /**
@@ -136,7 +136,7 @@ public final class LaunchRecord {
             return e.getMessage();
         }
         Path file = dir.resolve(fileName(record.pidFile));
-        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcStat.selfPid() + ".tmp");
+        Path tmp = dir.resolve("." + file.getFileName() + "." + Processes.selfPid() + ".tmp");
         try {
             Files.deleteIfExists(tmp);
             try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,

@@ -8,13 +8,13 @@ import io.jdaemon.internal.cli.Dispatch;
 import io.jdaemon.internal.cli.ProgramName;
 import io.jdaemon.internal.cli.Report;
 import io.jdaemon.internal.control.Control;
-import io.jdaemon.internal.daemon.DaemonSide;
+import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.handshake.Readiness;
 import io.jdaemon.internal.helper.HelperBinary;
 import io.jdaemon.internal.helper.HelperProcess;
 import io.jdaemon.internal.os.Decimal;
 import io.jdaemon.internal.os.ExistingFile;
-import io.jdaemon.internal.os.ProcStat;
+import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.os.UserAccount;
 import io.jdaemon.internal.pidfile.PidFile;
@@ -111,7 +111,7 @@ public final class Launcher {
             Readiness.Settings settings = new Readiness.Settings(
                     options.pidFile() == null ? "" : options.pidFile().toString(),
                     options.logFile().toString(), options.sighup().name(), options.explicitReady(),
-                    ProcStat.selfPid());
+                    Processes.selfPid());
             jvm = recorded != null ? recorded : JvmCommandLine.current();
             // Options acting at JVM start act here too: a port the daemon would need is
             // refused before anything is spawned.
@@ -204,7 +204,7 @@ public final class Launcher {
             return state;
         }
         Duration wait = record.options().stopTimeout();
-        if (!ProcStat.awaitExit(pid, wait)) {
+        if (!Processes.awaitExit(pid, wait)) {
             throw new DaemonException("pid " + pid + " is stopping (a --daemon=stop is under way) and "
                     + "has not exited within " + wait.toSeconds() + " s; try again once it has",
                     ExitStatus.FAILED);
@@ -275,7 +275,7 @@ public final class Launcher {
                 // A daemon out of threads (it inherited this launcher's limits) is named in
                 // failed(): the same line as the launcher's own.
                 return failed("failed to start: " + withLoggedReason(outcome.message(),
-                        DaemonSide.EXITED_BEFORE_READY.equals(outcome.message()), logStart), logStart);
+                        ServiceSide.EXITED_BEFORE_READY.equals(outcome.message()), logStart), logStart);
             default:
                 return failed(withLoggedReason("the daemon (pid " + pid + ") exited before it "
                         + "was ready", true, logStart), logStart);
@@ -317,7 +317,7 @@ public final class Launcher {
             return null; // nothing to restart it by
         }
         long uid = account != null ? account.uid() : TrustedPath.Identity.current().uid;
-        return LaunchRecord.write(new LaunchRecord(options.pidFile(), pid, ProcStat.startTicks(pid), uid,
+        return LaunchRecord.write(new LaunchRecord(options.pidFile(), pid, Processes.startTicks(pid), uid,
                 options, jvm, false));
     }
 
@@ -473,7 +473,7 @@ public final class Launcher {
         long open = fds.length;
         long max;
         try {
-            String limit = ProcStat.limit("Max open files");
+            String limit = Processes.limit("Max open files");
             max = limit.startsWith("now ") ? Decimal.parse(limit.substring(4)) : -1;
         } catch (RuntimeException e) {
             return;
@@ -518,7 +518,7 @@ public final class Launcher {
             if (outcome != null && outcome.kind() != Readiness.Outcome.Kind.FAILED) {
                 return outcome;
             }
-            if (tick % 20 == 0 && !ProcStat.isAlive(pid)) {
+            if (tick % 20 == 0 && !Processes.isAlive(pid)) {
                 outcome = listener.poll(pid); // written just before it died?
                 return outcome != null ? outcome : new Readiness.Outcome(Readiness.Outcome.Kind.DIED, "", pid);
             }

@@ -2,7 +2,7 @@ package io.jdaemon.internal.pidfile;
 
 import io.jdaemon.internal.helper.HelperProcess;
 import io.jdaemon.internal.launch.LaunchRecord;
-import io.jdaemon.internal.os.ProcStat;
+import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,8 +64,8 @@ public final class DaemonIdentity {
             return problem;
         }
         long holder = lock.holder();
-        long[] uids = ProcStat.uids(holder);
-        long start = ProcStat.startTicks(holder);
+        long[] uids = Processes.uids(holder);
+        long start = Processes.startTicks(holder);
         if (uids == null || start < 0) {
             return "pidfile " + pidFile + " is locked by pid " + holder + ", which this user cannot "
                     + "see in /proc (it exited meanwhile, or /proc hides it)";
@@ -105,7 +105,7 @@ public final class DaemonIdentity {
      * rather than facing an impostor.
      */
     static boolean anotherUsers(HelperProcess.Lock lock) {
-        long[] uids = procIsOurs() ? ProcStat.uids(lock.holder()) : null;
+        long[] uids = procIsOurs() ? Processes.uids(lock.holder()) : null;
         return uids != null && uids[0] == lock.owner() && uids[1] == lock.owner()
                 && lock.owner() != TrustedPath.Identity.current().uid;
     }
@@ -113,7 +113,7 @@ public final class DaemonIdentity {
     /** The holder, with its start time, once {@link #notTheDaemon} found no problem. */
     static Proven proven(HelperProcess.Lock lock) {
         long holder = lock.holder();
-        return new Proven(holder, procIsOurs() ? ProcStat.startTicks(holder) : -1);
+        return new Proven(holder, procIsOurs() ? Processes.startTicks(holder) : -1);
     }
 
     /** What the lock alone shows: why it proves no daemon, or null. */
@@ -152,6 +152,6 @@ public final class DaemonIdentity {
 
     /** Whether /proc shows this process's own PID namespace. */
     static boolean procIsOurs() {
-        return ProcStat.hasProc() && ProcStat.selfPid() == ProcessHandle.current().pid();
+        return Processes.hasProc() && Processes.selfPid() == ProcessHandle.current().pid();
     }
 }

@@ -7,7 +7,7 @@ import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.os.Decimal;
 import io.jdaemon.internal.os.ExistingFile;
 import io.jdaemon.internal.os.FileModes;
-import io.jdaemon.internal.os.ProcStat;
+import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -257,7 +257,7 @@ public final class PidFile {
         for (PidFile held : HELD) {
             if (Objects.equals(held.key, attrs.fileKey())) {
                 // this JVM's own: no need to ask
-                return new State(true, true, held.pid, held.pid, null, ProcStat.startTicks(held.pid), -1);
+                return new State(true, true, held.pid, held.pid, null, Processes.startTicks(held.pid), -1);
             }
         }
         HelperProcess.Lock lock = HelperProcess.query(path);

@@ -11,13 +11,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 
-/** What {@code /proc/PID/stat} says of a process (ProcessHandle where there is no /proc). */
-public final class ProcStat {
+/**
+ * What {@code /proc} says of processes (alive, start time, state, uids, limits, PID namespace),
+ * and bounded waits on them; ProcessHandle where there is no /proc.
+ */
+public final class Processes {
 
     private static volatile long selfPid;
     private static volatile String pidNamespace;
 
-    private ProcStat() {
+    private Processes() {
     }
 
     /**

@@ -5,7 +5,7 @@ import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.handshake.Readiness;
 import io.jdaemon.internal.launch.StartFailureReason;
-import io.jdaemon.internal.os.ProcStat;
+import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.pidfile.PidFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,12 +24,12 @@ import java.nio.file.Path;
  * readiness, to the launcher or to systemd: at once, or when the service calls
  * {@code Daemon.ready()}.
  */
-public final class DaemonSide {
+public final class ServiceSide {
 
     /** The failure a daemon reports when it exits before it was ready, without a reason. */
     public static final String EXITED_BEFORE_READY = "the daemon exited before it was ready";
 
-    private static volatile DaemonSide current;
+    private static volatile ServiceSide current;
     /** Gives SIGHUP back to the JVM once ready (see {@link Signals#reportHangupUntilReady}). */
     private static volatile Runnable hangupBeforeReady;
 
@@ -45,7 +45,7 @@ public final class DaemonSide {
     };
     private boolean ready;
 
-    private DaemonSide(Readiness.Reporter reporter, SdNotify notify) {
+    private ServiceSide(Readiness.Reporter reporter, SdNotify notify) {
         this.reporter = reporter;
         this.notify = notify;
         this.mainThread = Thread.currentThread();
@@ -63,7 +63,7 @@ public final class DaemonSide {
         System.clearProperty(Readiness.MARKER);
         Readiness.Reporter reporter;
         Readiness.Settings settings;
-        long pid = ProcStat.selfPid();
+        long pid = Processes.selfPid();
         try {
             reporter = Readiness.Reporter.connect(address);
             settings = reporter.hello(pid);
@@ -100,7 +100,7 @@ public final class DaemonSide {
             System.exit(ExitStatus.FAILED);
         }
         try {
-            start(new DaemonSide(reporter, null), pidFile, settings.explicitReady());
+            start(new ServiceSide(reporter, null), pidFile, settings.explicitReady());
         } catch (RuntimeException e) {
             if (pidFile != null) {
                 pidFile.release();
@@ -129,10 +129,10 @@ public final class DaemonSide {
      * notifications to systemd.
      */
     static void supervise(SdNotify notify, PidFile pidFile, boolean explicitReady) {
-        start(new DaemonSide(null, notify), pidFile, explicitReady);
+        start(new ServiceSide(null, notify), pidFile, explicitReady);
     }
 
-    private static void start(DaemonSide side, PidFile pidFile, boolean explicitReady) {
+    private static void start(ServiceSide side, PidFile pidFile, boolean explicitReady) {
         if (pidFile != null) {
             // Deleted after every shutdown hook has run: the pidfile is the last thing to go.
             pidFile.path().toFile().deleteOnExit();
@@ -153,7 +153,7 @@ public final class DaemonSide {
 
     /** Reports readiness, once; a no-op when nobody waits for it. */
     public static void ready() {
-        DaemonSide side = current;
+        ServiceSide side = current;
         if (side != null) {
             side.signalReady();
         }
@@ -166,7 +166,7 @@ public final class DaemonSide {
     public static void failed(Throwable cause) {
         cause.printStackTrace();
         String reason = StartFailureReason.of(cause);
-        DaemonSide side = current;
+        ServiceSide side = current;
         if (side != null) {
             side.fail(reason);
         }
@@ -184,8 +184,8 @@ public final class DaemonSide {
     }
 
     /** Sends a status line to systemd under {@code Type=notify}; a no-op otherwise. */
-    public static void status(String text) {
-        DaemonSide side = current;
+    public static void systemdStatus(String text) {
+        ServiceSide side = current;
         if (side != null && side.notify != null) {
             side.notify.status(text);
         }
@@ -197,7 +197,7 @@ public final class DaemonSide {
      * A no-op once ready, and when nobody waits.
      */
     public static void extendStartTimeout(long micros) {
-        DaemonSide side = current;
+        ServiceSide side = current;
         if (side != null) {
             side.extend(micros);
         }

@@ -20,12 +20,12 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link ProcStat#isAlive}, which stop and the launcher's watchdog rely on, against processes in
+ * {@link Processes#isAlive}, which stop and the launcher's watchdog rely on, against processes in
  * awkward states: exited and reaped, a zombie nobody reaps, stopped, and one whose name is made
  * to fool a naive parser of /proc/PID/stat.
  */
 @EnabledOnOs(OS.LINUX)
-class ProcStatTest {
+class ProcessesTest {
 
     @TempDir
     Path dir;
@@ -65,13 +65,13 @@ class ProcStatTest {
     /** The PID namespace as the kernel names it, the same as /proc/self/ns/pid says. */
     @Test
     void thePidNamespaceIsTheKernelsName() throws IOException {
-        assertThat(ProcStat.pidNamespace()).matches("pid:\\[[0-9]+\\]")
+        assertThat(Processes.pidNamespace()).matches("pid:\\[[0-9]+\\]")
                 .isEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString());
     }
 
     @Test
     void thisProcessIsAlive() {
-        assertThat(ProcStat.isAlive(ProcessHandle.current().pid())).isTrue();
+        assertThat(Processes.isAlive(ProcessHandle.current().pid())).isTrue();
     }
 
     @Test
@@ -79,14 +79,14 @@ class ProcStatTest {
         Process p = start("true");
         p.waitFor();
         await(() -> !Files.exists(Path.of("/proc", Long.toString(p.pid()))), "the process to be reaped");
-        assertThat(ProcStat.isAlive(p.pid())).isFalse();
+        assertThat(Processes.isAlive(p.pid())).isFalse();
     }
 
     @Test
     void pidsThatCannotExistAreNotAlive() {
-        assertThat(ProcStat.isAlive(Integer.MAX_VALUE)).isFalse();
-        assertThat(ProcStat.isAlive(0)).isFalse();
-        assertThat(ProcStat.isAlive(-1)).isFalse();
+        assertThat(Processes.isAlive(Integer.MAX_VALUE)).isFalse();
+        assertThat(Processes.isAlive(0)).isFalse();
+        assertThat(Processes.isAlive(-1)).isFalse();
     }
 
     /** A zombie: exited, never reaped (its parent exec'd sleep, which never waits). */
@@ -106,8 +106,8 @@ class ProcStatTest {
             }
         }, "pid " + zombie + " to become a zombie");
 
-        assertThat(ProcStat.isAlive(zombie)).isFalse();
-        assertThat(ProcStat.isAlive(parent.pid())).isTrue();
+        assertThat(Processes.isAlive(zombie)).isFalse();
+        assertThat(Processes.isAlive(parent.pid())).isTrue();
     }
 
     /** A stopped process (SIGSTOP) still exists and still holds its locks: alive. */
@@ -123,7 +123,7 @@ class ProcStatTest {
             }
         }, "the process to stop");
 
-        assertThat(ProcStat.isAlive(p.pid())).isTrue();
+        assertThat(Processes.isAlive(p.pid())).isTrue();
     }
 
     /** The command name is in parentheses and may contain ") Z ": the state is after the last ')'. */
@@ -140,6 +140,6 @@ class ProcStatTest {
             }
         }, "the process to run under its odd name");
 
-        assertThat(ProcStat.isAlive(p.pid())).isTrue();
+        assertThat(Processes.isAlive(p.pid())).isTrue();
     }
 }
