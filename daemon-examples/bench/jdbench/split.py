@@ -59,8 +59,8 @@ def split_run(bench, daemon):
             d_side=first_class(D, "io.jdaemon.internal.daemon.ServiceSide"),
             # Reporter.connect: the directory's checks; Settings: decoded in hello, once
             # the settings file has been read.
-            d_reporter=first_class(D, "io.jdaemon.internal.handshake.Readiness$Reporter"),
-            d_settings=first_class(D, "io.jdaemon.internal.handshake.Readiness$Settings"),
+            d_reporter=first_class(D, "io.jdaemon.internal.handshake.DaemonEnd"),
+            d_settings=first_class(D, "io.jdaemon.internal.handshake.Handshake$Settings"),
             d_signals=first_class(D, "io.jdaemon.internal.daemon.Signals"),
             d_service=d_service,
             # The daemon's first Files.write and Files.move after the service started: the
@@ -68,8 +68,8 @@ def split_run(bench, daemon):
             d_ready=min([t for t in (first_class_after(D, n, d_service) for n in (
                 "java.nio.channels.Channels$1", "sun.nio.ch.ChannelOutputStream",
                 "java.nio.file.StandardCopyOption")) if t is not None], default=None),
-            # Readiness$Outcome: built by the launcher's poll once it read the outcome file.
-            l_outcome=first_class(L, "io.jdaemon.internal.handshake.Readiness$Outcome"),
+            # Handshake$Outcome: built by the launcher's poll once it read the outcome file.
+            l_outcome=first_class(L, "io.jdaemon.internal.handshake.Handshake$Outcome"),
             t_return=r["t_return"],
         )
         lc = [(n, s) for _, _, n, s in L if n is not None]
@@ -209,10 +209,10 @@ def report(bench, w):
       "and the signal policy), and its service row ends at the first /health answer. The "
       "markers (the first load of: the main class, `Launcher`, `ProcessBuilder` in the "
       "launcher; the daemon "
-      "JVM's first log line, its main class, `ServiceSide`, `Readiness$Reporter`, "
-      "`Readiness$Settings`, `Signals`, `HttpServer`, then its first file output stream "
+      "JVM's first log line, its main class, `ServiceSide`, `DaemonEnd`, "
+      "`Handshake$Settings`, `Signals`, `HttpServer`, then its first file output stream "
       "(`Channels$1` on JDK 17, `ChannelOutputStream` later) or `StandardCopyOption` (the "
-      "outcome file written and renamed); `Readiness$Outcome` in the launcher; the launcher's exit) "
+      "outcome file written and renamed); `Handshake$Outcome` in the launcher; the launcher's exit) "
       "were in order in %d of %d runs; a median of each row is not the row of the median "
       "run, so the sum of the rows differs a little from the median total." % (
           complete, len(ours)))

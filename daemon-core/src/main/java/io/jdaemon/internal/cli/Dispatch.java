@@ -8,7 +8,7 @@ import io.jdaemon.internal.control.SystemdUnit;
 import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.daemon.Foreground;
 import io.jdaemon.internal.daemon.SdNotify;
-import io.jdaemon.internal.handshake.Readiness;
+import io.jdaemon.internal.handshake.Handshake;
 import io.jdaemon.internal.helper.HelperBinary;
 import io.jdaemon.internal.launch.JvmCommandLine;
 import io.jdaemon.internal.launch.Launcher;
@@ -37,7 +37,7 @@ public final class Dispatch {
         String name = defaults.name();
         try {
             Flags.Parsed parsed = Flags.parse(args, defaults);
-            String launcher = System.getProperty(Readiness.MARKER);
+            String launcher = System.getProperty(Handshake.MARKER);
             if (launcher != null) {
                 ServiceSide.complete(launcher);
                 return parsed.serviceArgs();

@@ -3,7 +3,8 @@ package io.jdaemon.internal.daemon;
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
-import io.jdaemon.internal.handshake.Readiness;
+import io.jdaemon.internal.handshake.DaemonEnd;
+import io.jdaemon.internal.handshake.Handshake;
 import io.jdaemon.internal.launch.StartFailureReason;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.pidfile.PidFile;
@@ -33,7 +34,7 @@ public final class ServiceSide {
     /** Gives SIGHUP back to the JVM once ready (see {@link Signals#reportHangupUntilReady}). */
     private static volatile Runnable hangupBeforeReady;
 
-    private final Readiness.Reporter reporter;
+    private final DaemonEnd reporter;
     private final SdNotify notify;
     private final Thread mainThread;
     private final Thread.UncaughtExceptionHandler previousHandler;
@@ -45,7 +46,7 @@ public final class ServiceSide {
     };
     private boolean ready;
 
-    private ServiceSide(Readiness.Reporter reporter, SdNotify notify) {
+    private ServiceSide(DaemonEnd reporter, SdNotify notify) {
         this.reporter = reporter;
         this.notify = notify;
         this.mainThread = Thread.currentThread();
@@ -60,16 +61,16 @@ public final class ServiceSide {
      * @param address the marker property's value
      */
     public static void complete(String address) {
-        System.clearProperty(Readiness.MARKER);
-        Readiness.Reporter reporter;
-        Readiness.Settings settings;
+        System.clearProperty(Handshake.MARKER);
+        DaemonEnd reporter;
+        Handshake.Settings settings;
         long pid = Processes.selfPid();
         try {
-            reporter = Readiness.Reporter.connect(address);
+            reporter = DaemonEnd.connect(address);
             settings = reporter.hello(pid);
         } catch (IOException | RuntimeException e) {
             throw new DaemonException("no daemon launcher is waiting at " + address + " (" + e
-                    + "): it was killed before the daemon started, or -D" + Readiness.MARKER + " was set by "
+                    + "): it was killed before the daemon started, or -D" + Handshake.MARKER + " was set by "
                     + "hand (only the --daemon launcher sets it; remove it from the command line)",
                     ExitStatus.USAGE, e);
         }

@@ -3,7 +3,7 @@ package io.jdaemon.internal.daemon;
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
-import io.jdaemon.internal.handshake.Readiness;
+import io.jdaemon.internal.handshake.DaemonEnd;
 import io.jdaemon.internal.os.LibC;
 import java.io.IOException;
 import java.util.List;
@@ -79,7 +79,7 @@ public final class Signals {
      *
      * @return what gives SIGHUP back to the JVM's handler, to run once ready
      */
-    static Runnable reportHangupUntilReady(Readiness.Reporter reporter) {
+    static Runnable reportHangupUntilReady(DaemonEnd reporter) {
         Signal hup = new Signal("HUP");
         SignalHandler previous;
         try {

@@ -2,7 +2,7 @@ package io.jdaemon.internal.launch;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
-import io.jdaemon.internal.handshake.Readiness;
+import io.jdaemon.internal.handshake.Handshake;
 import io.jdaemon.internal.os.Processes;
 import java.io.File;
 import java.io.FileInputStream;
@@ -262,11 +262,11 @@ public final class JvmCommandLine {
         while (in.hasNext()) {
             targetStart = out.size();
             String arg = in.next();
-            if (arg.startsWith("-D" + Readiness.MARKER + "=")) {
+            if (arg.startsWith("-D" + Handshake.MARKER + "=")) {
                 // A daemon's own command line: its private argument file (gone once its JVM
                 // read it) is not expanded again.
                 in.privateArgFile = "@" + Path.of(arg.substring(arg.indexOf('=') + 1))
-                        .resolve(Readiness.JVM_OPTIONS);
+                        .resolve(Handshake.JVM_OPTIONS);
                 continue;
             }
             if (arg.equals("--disable-@files")) {

@@ -2,7 +2,7 @@ package io.jdaemon.internal.launch;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
-import io.jdaemon.internal.handshake.Readiness;
+import io.jdaemon.internal.handshake.Handshake;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -38,7 +38,7 @@ public final class JvmOptions {
                     + "with -, such as --jvm-option=-Xmx2g";
         }
         String name = option.indexOf('=') > 0 ? option.substring(0, option.indexOf('=')) : option;
-        if (JvmCommandLine.TARGETS.contains(name) || option.startsWith("-D" + Readiness.MARKER)) {
+        if (JvmCommandLine.TARGETS.contains(name) || option.startsWith("-D" + Handshake.MARKER)) {
             return "--jvm-option=" + option + " cannot be given to the daemon alone: the daemon runs "
                     + "what the java command line runs; put it on the java command line";
         }

@@ -9,7 +9,8 @@ import io.jdaemon.internal.cli.ProgramName;
 import io.jdaemon.internal.cli.Report;
 import io.jdaemon.internal.control.Control;
 import io.jdaemon.internal.daemon.ServiceSide;
-import io.jdaemon.internal.handshake.Readiness;
+import io.jdaemon.internal.handshake.Handshake;
+import io.jdaemon.internal.handshake.LauncherEnd;
 import io.jdaemon.internal.helper.HelperBinary;
 import io.jdaemon.internal.helper.HelperProcess;
 import io.jdaemon.internal.os.Decimal;
@@ -108,7 +109,7 @@ public final class Launcher {
                 return running;
             }
             long logStart = logSize();
-            Readiness.Settings settings = new Readiness.Settings(
+            Handshake.Settings settings = new Handshake.Settings(
                     options.pidFile() == null ? "" : options.pidFile().toString(),
                     options.logFile().toString(), options.sighup().name(), options.explicitReady(),
                     Processes.selfPid());
@@ -116,10 +117,10 @@ public final class Launcher {
             // Options acting at JVM start act here too: a port the daemon would need is
             // refused before anything is spawned.
             JvmOptions.refuseListeningOptions(jvm.jvmOptions());
-            List<String> jvmOptions = jvm.withJvmOptions(options.jvmOptions()).options(Readiness.MARKER);
-            try (Readiness.Listener listener = account == null
-                    ? Readiness.Listener.open(settings, jvmOptions, -1, -1)
-                    : Readiness.Listener.open(settings, jvmOptions, (int) account.uid(), (int) account.gid())) {
+            List<String> jvmOptions = jvm.withJvmOptions(options.jvmOptions()).options(Handshake.MARKER);
+            try (LauncherEnd listener = account == null
+                    ? LauncherEnd.open(settings, jvmOptions, -1, -1)
+                    : LauncherEnd.open(settings, jvmOptions, (int) account.uid(), (int) account.gid())) {
                 return spawnAndAwait(listener, account, preparation, logStart);
             } catch (IOException e) {
                 throw new DaemonException("cannot start the daemon: " + e, ExitStatus.FAILED, e);
@@ -213,7 +214,7 @@ public final class Launcher {
     }
 
     /** Runs the helper and waits for the daemon's outcome, given up (and cleaned up) on failure. */
-    private Report spawnAndAwait(Readiness.Listener listener, UserAccount account,
+    private Report spawnAndAwait(LauncherEnd listener, UserAccount account,
             Preparation preparation, long logStart) throws IOException {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         // Ctrl-C or SIGTERM while starting gives the start up: the daemon is killed if its
@@ -235,7 +236,7 @@ public final class Launcher {
         };
         Runtime.getRuntime().addShutdownHook(abort);
         long pid = 0;
-        Readiness.Outcome outcome = null;
+        Handshake.Outcome outcome = null;
         try {
             pid = HelperProcess.detach(preparation.helper(), options, account,
                     daemonCommandLine(listener.address(), listener.jvmOptionsFile(), account), deadline);
@@ -295,7 +296,7 @@ public final class Launcher {
     private List<String> daemonCommandLine(String address, String argFile, UserAccount account) {
         JvmCommandLine full = jvm.withJvmOptions(options.jvmOptions());
         // The options in the private argument file; the attach opt-out stays visible.
-        List<String> argv = new ArrayList<>(full.withPropertyAndArgFile(Readiness.MARKER, address, argFile));
+        List<String> argv = new ArrayList<>(full.withPropertyAndArgFile(Handshake.MARKER, address, argFile));
         if (account != null && !options.keepCaps().isEmpty()) {
             boolean named = false;
             for (String arg : full.jvmOptions()) {
@@ -509,18 +510,18 @@ public final class Launcher {
      * every 20; a daemon that failed is waited for until it has exited. Bounded by the start
      * timeout, past which the daemon is killed.
      */
-    private Readiness.Outcome await(Readiness.Listener listener, long pid, ProcessHandle daemon,
+    private Handshake.Outcome await(LauncherEnd listener, long pid, ProcessHandle daemon,
             long deadline) throws IOException {
         long limit = System.nanoTime() + EXTENSIONS_LIMIT.toNanos() + options.startTimeout().toNanos();
         long lastExtension = 0;
         for (int tick = 1; ; tick++) {
-            Readiness.Outcome outcome = listener.poll(pid);
-            if (outcome != null && outcome.kind() != Readiness.Outcome.Kind.FAILED) {
+            Handshake.Outcome outcome = listener.poll(pid);
+            if (outcome != null && outcome.kind() != Handshake.Outcome.Kind.FAILED) {
                 return outcome;
             }
             if (tick % 20 == 0 && !Processes.isAlive(pid)) {
                 outcome = listener.poll(pid); // written just before it died?
-                return outcome != null ? outcome : new Readiness.Outcome(Readiness.Outcome.Kind.DIED, "", pid);
+                return outcome != null ? outcome : new Handshake.Outcome(Handshake.Outcome.Kind.DIED, "", pid);
             }
             long extended = tick % 20 == 0 || System.nanoTime() - deadline > 0
                     ? listener.extendedDeadline() : 0; // Daemon.extendStartTimeout

@@ -2,7 +2,7 @@ package io.jdaemon.internal.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdaemon.internal.handshake.Readiness;
+import io.jdaemon.internal.handshake.Handshake;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -220,7 +220,7 @@ class JvmCommandLineTest {
     void withPropertyComesRightAfterArgv0ExactlyOnce() throws IOException {
         JvmCommandLine jvm = JvmCommandLine.parse(EXE,
                 List.of("java", "-Djdaemon.launcher=old", "-Xmx1g", "-cp", "c", "Main", "a"), CWD);
-        List<String> argv = jvm.withProperty(Readiness.MARKER, "/tmp/sock");
+        List<String> argv = jvm.withProperty(Handshake.MARKER, "/tmp/sock");
         assertThat(argv).containsExactly(EXE, "-Djdaemon.launcher=/tmp/sock", "-Xmx1g", "-cp",
                 "/home/u/app/c", "Main", "a");
         List<String> p = jvm.withProperty("p", "v");
@@ -275,7 +275,7 @@ class JvmCommandLineTest {
         JvmCommandLine current = JvmCommandLine.current();
         List<String> argv = current.argv();
         assertThat(argv.get(0)).isEqualTo(Path.of("/proc/self/exe").toRealPath().toString());
-        assertThat(argv).doesNotContain("-D" + Readiness.MARKER);
+        assertThat(argv).doesNotContain("-D" + Handshake.MARKER);
 
         String command = System.getProperty("sun.java.command", "");
         String first = command.split(" ", 2)[0];

@@ -23,17 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
  * one outcome the other, from the right process only, and nothing left behind.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
-class ReadinessTest {
+class HandshakeTest {
 
     private static final long PID = 4242;
-    private static final Readiness.Settings SETTINGS = new Readiness.Settings("/run/x.pid",
+    private static final Handshake.Settings SETTINGS = new Handshake.Settings("/run/x.pid",
             "/var/log/ünïcödé x.log", "RELOAD", true, ProcessHandle.current().pid());
 
-    private Readiness.Listener listener;
+    private LauncherEnd listener;
 
     @BeforeEach
     void open() throws IOException {
-        listener = Readiness.Listener.open(SETTINGS, -1, -1);
+        listener = LauncherEnd.open(SETTINGS, -1, -1);
     }
 
     @AfterEach
@@ -41,40 +41,40 @@ class ReadinessTest {
         listener.close();
     }
 
-    private Readiness.Reporter reporter() throws IOException {
-        Readiness.Reporter reporter = Readiness.Reporter.connect(listener.address());
+    private DaemonEnd reporter() throws IOException {
+        DaemonEnd reporter = DaemonEnd.connect(listener.address());
         assertThat(reporter.hello(PID)).isEqualTo(SETTINGS);
         return reporter;
     }
 
     @Test
     void theDaemonReceivesTheSettingsAndReportsReady() throws Exception {
-        Readiness.Reporter reporter = reporter();
+        DaemonEnd reporter = reporter();
         assertThat(listener.poll(PID)).isNull();
 
         reporter.ready();
 
-        assertThat(listener.poll(PID)).isEqualTo(new Readiness.Outcome(Readiness.Outcome.Kind.READY, "", PID));
+        assertThat(listener.poll(PID)).isEqualTo(new Handshake.Outcome(Handshake.Outcome.Kind.READY, "", PID));
         assertThat(reporter.done()).isTrue();
     }
 
     @Test
     void anotherDaemonHoldingThePidFileIsReportedWithItsPid() throws Exception {
         reporter().running(777);
-        assertThat(listener.poll(PID)).isEqualTo(new Readiness.Outcome(Readiness.Outcome.Kind.RUNNING, "", 777));
+        assertThat(listener.poll(PID)).isEqualTo(new Handshake.Outcome(Handshake.Outcome.Kind.RUNNING, "", 777));
     }
 
     @Test
     void aFailureCarriesItsReason() throws Exception {
         reporter().failed("java.lang.IllegalStateException: boom");
-        assertThat(listener.poll(PID)).isEqualTo(new Readiness.Outcome(Readiness.Outcome.Kind.FAILED,
+        assertThat(listener.poll(PID)).isEqualTo(new Handshake.Outcome(Handshake.Outcome.Kind.FAILED,
                 "java.lang.IllegalStateException: boom", PID));
     }
 
     @Test
     void theDaemonCanAskForALaterDeadlineUntilItReports() throws Exception {
         assertThat(listener.extendedDeadline()).isZero();
-        Readiness.Reporter reporter = reporter();
+        DaemonEnd reporter = reporter();
         reporter.extend(123_456_789L);
         assertThat(listener.extendedDeadline()).isEqualTo(123_456_789L);
         reporter.extend(987_654_321L);
@@ -86,10 +86,10 @@ class ReadinessTest {
 
     @Test
     void onlyTheFirstOutcomeCounts() throws Exception {
-        Readiness.Reporter reporter = reporter();
+        DaemonEnd reporter = reporter();
         reporter.ready();
         reporter.failed("the daemon exited before it was ready");
-        assertThat(listener.poll(PID).kind()).isEqualTo(Readiness.Outcome.Kind.READY);
+        assertThat(listener.poll(PID).kind()).isEqualTo(Handshake.Outcome.Kind.READY);
     }
 
     @Test
@@ -106,13 +106,13 @@ class ReadinessTest {
         assertThat(chmod.waitFor()).isZero();
         String saved = System.getProperty("java.io.tmpdir");
         System.setProperty("java.io.tmpdir", tmp.toString());
-        try (Readiness.Listener inSetgid = Readiness.Listener.open(SETTINGS)) {
+        try (LauncherEnd inSetgid = LauncherEnd.open(SETTINGS)) {
             Path dir = Path.of(inSetgid.address());
             assertThat(FileModes.of(dir) & 02000).as("setgid inherited").isNotZero();
-            Readiness.Reporter reporter = Readiness.Reporter.connect(inSetgid.address());
+            DaemonEnd reporter = DaemonEnd.connect(inSetgid.address());
             assertThat(reporter.hello(PID)).isEqualTo(SETTINGS);
             reporter.ready();
-            assertThat(inSetgid.poll(PID).kind()).isEqualTo(Readiness.Outcome.Kind.READY);
+            assertThat(inSetgid.poll(PID).kind()).isEqualTo(Handshake.Outcome.Kind.READY);
         } finally {
             System.setProperty("java.io.tmpdir", saved);
         }
@@ -159,7 +159,7 @@ class ReadinessTest {
 
     @Test
     void eachListenerHasItsOwnDirectory() throws IOException {
-        try (Readiness.Listener other = Readiness.Listener.open(SETTINGS, -1, -1)) {
+        try (LauncherEnd other = LauncherEnd.open(SETTINGS, -1, -1)) {
             assertThat(other.address()).isNotEqualTo(listener.address());
         }
     }
@@ -168,9 +168,9 @@ class ReadinessTest {
     void aDaemonWhoseLauncherIsGoneBeforeItReadsTheSettingsGivesUp() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        try (Readiness.Listener orphan = Readiness.Listener.open(new Readiness.Settings("", "/dev/null",
+        try (LauncherEnd orphan = LauncherEnd.open(new Handshake.Settings("", "/dev/null",
                 "DEFAULT", false, gone.pid()), -1, -1)) {
-            Readiness.Reporter reporter = Readiness.Reporter.connect(orphan.address());
+            DaemonEnd reporter = DaemonEnd.connect(orphan.address());
 
             assertThatThrownBy(() -> reporter.hello(PID)).isInstanceOf(IOException.class)
                     .hasMessageContaining("the launcher, pid " + gone.pid() + ", is gone");
@@ -181,9 +181,9 @@ class ReadinessTest {
     @Test
     void aReportToALauncherThatDiedMeanwhileRemovesItsDirectoryAndDoesNotFail() throws Exception {
         Process launcher = new ProcessBuilder("sleep", "600").start();
-        try (Readiness.Listener orphan = Readiness.Listener.open(new Readiness.Settings("", "/dev/null",
+        try (LauncherEnd orphan = LauncherEnd.open(new Handshake.Settings("", "/dev/null",
                 "DEFAULT", false, launcher.pid()), -1, -1)) {
-            Readiness.Reporter reporter = Readiness.Reporter.connect(orphan.address());
+            DaemonEnd reporter = DaemonEnd.connect(orphan.address());
             reporter.hello(PID);
             launcher.destroyForcibly().waitFor();
 
@@ -198,7 +198,7 @@ class ReadinessTest {
 
     @Test
     void aReportAfterTheLauncherRemovedItsDirectoryDoesNotFail() throws Exception {
-        Readiness.Reporter reporter = reporter();
+        DaemonEnd reporter = reporter();
         listener.close();
         reporter.ready();
         assertThat(reporter.done()).isTrue();
@@ -206,12 +206,12 @@ class ReadinessTest {
 
     @Test
     void noLauncherDirectoryIsRefused(@TempDir Path tmp) throws Exception {
-        assertThatThrownBy(() -> Readiness.Reporter.connect(tmp.resolve("missing").toString()))
+        assertThatThrownBy(() -> DaemonEnd.connect(tmp.resolve("missing").toString()))
                 .isInstanceOf(NoSuchFileException.class);
 
         Path empty = Files.createDirectory(tmp.resolve("empty"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        assertThatThrownBy(() -> Readiness.Reporter.connect(empty.toString()))
+        assertThatThrownBy(() -> DaemonEnd.connect(empty.toString()))
                 .isInstanceOf(NoSuchFileException.class);
     }
 
@@ -220,24 +220,24 @@ class ReadinessTest {
         Path open = Files.createDirectory(tmp.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.copy(Path.of(listener.address(), "settings"), open.resolve("settings"));
-        assertThatThrownBy(() -> Readiness.Reporter.connect(open.toString()))
+        assertThatThrownBy(() -> DaemonEnd.connect(open.toString()))
                 .isInstanceOf(IOException.class).hasMessageContaining("not a private directory");
 
         Path link = Files.createSymbolicLink(tmp.resolve("link"), Path.of(listener.address()));
-        assertThatThrownBy(() -> Readiness.Reporter.connect(link.toString()))
+        assertThatThrownBy(() -> DaemonEnd.connect(link.toString()))
                 .isInstanceOf(IOException.class).hasMessageContaining("not a private directory");
     }
 
     /** An outcome counts only from the very directory the listener created (dev/inode, owner, mode). */
     @Test
     void anOutcomeInAReplacedDirectoryIsRejected() throws Exception {
-        Readiness.Reporter reporter = reporter();
+        DaemonEnd reporter = reporter();
         Path dir = Path.of(listener.address());
         Path moved = Files.move(dir, dir.resolveSibling(dir.getFileName() + "-moved"));
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.copy(moved.resolve("settings"), dir.resolve("settings"));
-            Readiness.Reporter impostor = Readiness.Reporter.connect(dir.toString());
+            DaemonEnd impostor = DaemonEnd.connect(dir.toString());
             impostor.hello(PID);
             impostor.ready();
 
@@ -250,7 +250,7 @@ class ReadinessTest {
             Files.move(moved, dir);
         }
         reporter.ready();
-        assertThat(listener.poll(PID).kind()).isEqualTo(Readiness.Outcome.Kind.READY);
+        assertThat(listener.poll(PID).kind()).isEqualTo(Handshake.Outcome.Kind.READY);
     }
 
     @Test
@@ -268,7 +268,7 @@ class ReadinessTest {
         String saved = System.getProperty("java.io.tmpdir");
         System.setProperty("java.io.tmpdir", open.toString());
         try {
-            assertThatThrownBy(() -> Readiness.Listener.open(SETTINGS))
+            assertThatThrownBy(() -> LauncherEnd.open(SETTINGS))
                     .isInstanceOf(io.jdaemon.DaemonException.class)
                     .hasMessageContaining("java.io.tmpdir " + open)
                     .hasMessageContaining("-Djava.io.tmpdir=DIR");
@@ -280,25 +280,25 @@ class ReadinessTest {
 
     @Test
     void launcherPidIsReadOnlyFromAHandshakeDirectoryName() {
-        assertThat(Readiness.launcherPid("jdaemon-123-1a2b-0")).isEqualTo(123);
-        assertThat(Readiness.launcherPid("jdaemon-root")).isEqualTo(-1);
-        assertThat(Readiness.launcherPid("jdaemon-12-x")).isEqualTo(-1);
-        assertThat(Readiness.launcherPid("jdaemon-12-ab-0-1")).isEqualTo(-1);
-        assertThat(Readiness.launcherPid("jdaemon--ab-0")).isEqualTo(-1);
-        assertThat(Readiness.launcherPid("other-12-ab-0")).isEqualTo(-1);
+        assertThat(LeftoverSweep.launcherPid("jdaemon-123-1a2b-0")).isEqualTo(123);
+        assertThat(LeftoverSweep.launcherPid("jdaemon-root")).isEqualTo(-1);
+        assertThat(LeftoverSweep.launcherPid("jdaemon-12-x")).isEqualTo(-1);
+        assertThat(LeftoverSweep.launcherPid("jdaemon-12-ab-0-1")).isEqualTo(-1);
+        assertThat(LeftoverSweep.launcherPid("jdaemon--ab-0")).isEqualTo(-1);
+        assertThat(LeftoverSweep.launcherPid("other-12-ab-0")).isEqualTo(-1);
     }
 
     /** With an owner (issue 11's --user), the directory and the settings are that user's, and so must the directory stay. */
     @Test
     void aListenerForAnotherUserGivesThemTheDirectoryAndTheSettings() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(TrustedPath.Identity.current().isRoot(), "needs root to chown");
-        try (Readiness.Listener other = Readiness.Listener.open(SETTINGS, 65534, 65534)) {
+        try (LauncherEnd other = LauncherEnd.open(SETTINGS, 65534, 65534)) {
             Path dir = Path.of(other.address());
             assertThat(Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(65534);
             assertThat(Files.getAttribute(dir, "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(65534);
             assertThat(Files.getAttribute(dir.resolve("settings"), "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(65534);
             Files.writeString(dir.resolve("outcome"), "READY\0" + PID + "\0");
-            assertThat(other.poll(PID).kind()).isEqualTo(Readiness.Outcome.Kind.READY);
+            assertThat(other.poll(PID).kind()).isEqualTo(Handshake.Outcome.Kind.READY);
 
             Files.setAttribute(dir, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
             assertThatThrownBy(() -> other.poll(PID)).isInstanceOf(IOException.class)
