@@ -146,7 +146,7 @@ static int is_option(const char *a)
     static const char *const names[] = {
         "--log", "--workdir", "--umask", "--sighup", "--uid", "--gid",
         "--groups", "--caps", "--home", "--user-name", "--shell", "--launcher-pid",
-        "--listen", "--listen-fd", NULL
+        "--listen", "--listen-fd", "--listen-launcher-fd", NULL
     };
     int i;
 
@@ -180,6 +180,7 @@ int args_parse(int argc, char **argv, struct options *opt)
     opt->program_argv = NULL;
     opt->listen_spec = NULL;
     opt->listen_fd = -1;
+    opt->listen_launcher_fd = -1;
 
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -252,6 +253,11 @@ int args_parse(int argc, char **argv, struct options *opt)
                 return usage_error("invalid --listen-fd (a descriptor number "
                                    "expected)", value);
             opt->listen_fd = (int)id;
+        } else if (strcmp(a, "--listen-launcher-fd") == 0) {
+            if (parse_id(value, &id) != 0 || id > 1023)
+                return usage_error("invalid --listen-launcher-fd (a descriptor "
+                                   "number expected)", value);
+            opt->listen_launcher_fd = (int)id;
         } else if (strcmp(a, "--home") == 0) {
             opt->home = value;
         } else if (strcmp(a, "--shell") == 0) {
@@ -272,8 +278,10 @@ int args_parse(int argc, char **argv, struct options *opt)
         return usage_error("--gid, --groups, --caps, --home, --user-name and "
                            "--shell need --uid", NULL);
 
-    if (opt->listen_spec != NULL && opt->listen_fd >= 0)
-        return usage_error("--listen and --listen-fd exclude each other", NULL);
+    if ((opt->listen_spec != NULL) + (opt->listen_fd >= 0)
+        + (opt->listen_launcher_fd >= 0) > 1)
+        return usage_error("--listen, --listen-fd and --listen-launcher-fd exclude "
+                           "each other", NULL);
 
     if (i >= argc)
         return usage_error("missing '--' before PROGRAM", NULL);

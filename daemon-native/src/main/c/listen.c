@@ -11,8 +11,19 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 
 #include "report.h"
+
+/* Older headers lack them (Linux 5.3 and 5.6). */
+#if defined(__linux__) && !defined(SYS_pidfd_open)
+#define SYS_pidfd_open 434
+#endif
+#if defined(__linux__) && !defined(SYS_pidfd_getfd)
+#define SYS_pidfd_getfd 438
+#endif
 
 /* Strict decimal 0..65535: digits only, no sign, not empty. */
 static int parse_port(const char *s, unsigned *out)
@@ -200,4 +211,53 @@ int listen_adopt(int fd, const char *what)
         return -1;
     }
     return copy;
+}
+
+int listen_from_launcher(long launcher_pid, int fd)
+{
+#ifdef __linux__
+    const char *why;
+    int pidfd, copy, adopted, err;
+
+    if (launcher_pid <= 0 || (long)getppid() != launcher_pid) {
+        fprintf(stderr, REPORT_PREFIX "--listen-launcher-fd needs --launcher-pid, "
+                "the helper's parent\n");
+        return -1;
+    }
+    pidfd = (int)syscall(SYS_pidfd_open, (pid_t)launcher_pid, 0);
+    /* Pinned: if the parent is still launcher_pid now, the pidfd is it. */
+    if (pidfd >= 0 && (long)getppid() != launcher_pid) {
+        (void)close(pidfd);
+        fprintf(stderr, REPORT_PREFIX "the launcher, pid %ld, is gone\n", launcher_pid);
+        return -1;
+    }
+    copy = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+    err = errno;
+    if (pidfd >= 0)
+        (void)close(pidfd);
+    if (copy < 0) {
+        if (err == ENOSYS)
+            why = "this kernel has no pidfd_getfd (Linux 5.6+)";
+        else if (err == EPERM || err == EACCES)
+            why = "not permitted to take it (kernel.yama.ptrace_scope is 1 or more, "
+                  "or the launcher is not dumpable)";
+        else if (err == EBADF)
+            why = "it is not open in the launcher";
+        else
+            why = strerror(err);
+        fprintf(stderr, REPORT_PREFIX "cannot take the launcher's listening socket "
+                "(descriptor %d): %s; give the socket as standard input "
+                "(systemd: StandardInput=socket) or start as root\n", fd, why);
+        return -1;
+    }
+    /* pidfd_getfd sets close-on-exec; adopt checks it and moves it to 3+. */
+    adopted = listen_adopt(copy, "the launcher's listening socket");
+    (void)close(copy);
+    return adopted;
+#else
+    (void)launcher_pid;
+    fprintf(stderr, REPORT_PREFIX "cannot take the launcher's descriptor %d on this "
+            "system; give the socket as standard input\n", fd);
+    return -1;
+#endif
 }

@@ -1,5 +1,6 @@
 /*
- * The daemon's listening socket (--listen SPEC, --listen-stdin): opened by
+ * The daemon's listening socket (--listen SPEC, --listen-fd N,
+ * --listen-launcher-fd N): opened or taken by
  * P1 before it drops privileges, given to the daemon as its fd 0, where the
  * JDK's System.inheritedChannel() returns it as a ServerSocketChannel.
  *
@@ -39,5 +40,16 @@ int listen_open(const struct listen_addr *a, const char *spec);
  * returns -1. Runs in P1.
  */
 int listen_adopt(int fd, const char *what);
+
+/*
+ * Takes a duplicate of descriptor fd of the launcher (pid launcher_pid, our
+ * parent: checked before and after it is pinned) with pidfd_getfd(2), and
+ * adopts it as listen_adopt() does. For systemd's socket at the launcher's
+ * fd 3, which the JDK closes in every child it starts. Linux 5.6+, and the
+ * right to ptrace the launcher (same user, unless kernel.yama.ptrace_scope
+ * is 1 or more; root always). Else prints one line on stderr naming the
+ * fix, and returns -1.
+ */
+int listen_from_launcher(long launcher_pid, int fd);
 
 #endif

@@ -109,7 +109,10 @@ int main(int argc, char **argv)
         listen_fd = listen_open(&opt.listen_at, opt.listen_spec);
     else if (opt.listen_fd >= 0)
         listen_fd = listen_adopt(opt.listen_fd, "the inherited listening socket");
-    if ((opt.listen_spec != NULL || opt.listen_fd >= 0) && listen_fd < 0)
+    else if (opt.listen_launcher_fd >= 0)
+        listen_fd = listen_from_launcher(opt.launcher_pid, opt.listen_launcher_fd);
+    if ((opt.listen_spec != NULL || opt.listen_fd >= 0
+         || opt.listen_launcher_fd >= 0) && listen_fd < 0)
         return 1;
     /* Before the log is opened and the working directory entered: the
      * daemon's user must own the log it creates and be able to enter the

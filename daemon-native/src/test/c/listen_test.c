@@ -114,10 +114,15 @@ int main(void)
     }
     {
         char *none[] = {"helper", "--", "/bin/true", NULL};
-        check(parse(none, &opt) == 0 && opt.listen_fd == -1 && opt.listen_spec == NULL,
-              "args_parse", "no --listen");
+        check(parse(none, &opt) == 0 && opt.listen_fd == -1 && opt.listen_spec == NULL
+              && opt.listen_launcher_fd == -1, "args_parse", "no --listen");
     }
-    fprintf(stderr, "listen_test: the next 3 usage errors are expected\n");
+    {
+        char *ok[] = {"helper", "--listen-launcher-fd", "3", "--", "/bin/true", NULL};
+        check(parse(ok, &opt) == 0 && opt.listen_launcher_fd == 3, "args_parse",
+              "--listen-launcher-fd 3");
+    }
+    fprintf(stderr, "listen_test: the next 4 usage errors are expected\n");
     {
         char *both[] = {"helper", "--listen", "80", "--listen-fd", "0", "--", "/bin/true", NULL};
         check(parse(both, &opt) == ARGS_USAGE_ERROR, "args_parse refuses", "both");
@@ -129,6 +134,11 @@ int main(void)
     {
         char *badfd[] = {"helper", "--listen-fd", "x", "--", "/bin/true", NULL};
         check(parse(badfd, &opt) == ARGS_USAGE_ERROR, "args_parse refuses", "--listen-fd x");
+    }
+    {
+        char *two[] = {"helper", "--listen-fd", "0", "--listen-launcher-fd", "3", "--",
+                       "/bin/true", NULL};
+        check(parse(two, &opt) == ARGS_USAGE_ERROR, "args_parse refuses", "two fds");
     }
 
     if (failures != 0) {
