@@ -1,0 +1,88 @@
+package io.jdaemon.internal.launch;
+
+import io.jdaemon.DaemonException;
+import io.jdaemon.DaemonOptions;
+import io.jdaemon.ExitStatus;
+import io.jdaemon.internal.handshake.Handshake;
+import io.jdaemon.internal.handshake.LauncherEnd;
+import io.jdaemon.internal.helper.HelperProcess;
+import io.jdaemon.internal.os.Processes;
+import java.io.IOException;
+import java.time.Duration;
+
+/** The launcher's wait for the daemon's outcome, bounded by the start timeout and its extensions. */
+final class OutcomeWait {
+
+    /** The most one {@code Daemon.extendStartTimeout} moves the deadline (or the start timeout, if longer). */
+    static final java.time.Duration EXTENSION_STEP = java.time.Duration.ofMinutes(1);
+    /** How much all extensions together add to the start timeout, at most. */
+    static final java.time.Duration EXTENSIONS_LIMIT = java.time.Duration.ofHours(1);
+
+    private OutcomeWait() {
+    }
+
+    /**
+     * Waits for the daemon's outcome: polls for it every millisecond, and for the daemon's death
+     * every 20; a daemon that failed is waited for until it has exited. Bounded by the start
+     * timeout, past which the daemon is killed.
+     */
+    static Handshake.Outcome await(DaemonOptions options, LauncherEnd listener, long pid,
+            ProcessHandle daemon, long deadline) throws IOException {
+        long limit = System.nanoTime() + EXTENSIONS_LIMIT.toNanos() + options.startTimeout().toNanos();
+        long lastExtension = 0;
+        for (int tick = 1; ; tick++) {
+            Handshake.Outcome outcome = listener.poll(pid);
+            if (outcome != null && outcome.kind() != Handshake.Outcome.Kind.FAILED) {
+                return outcome;
+            }
+            if (tick % 20 == 0 && !Processes.isAlive(pid)) {
+                outcome = listener.poll(pid); // written just before it died?
+                return outcome != null ? outcome : new Handshake.Outcome(Handshake.Outcome.Kind.DIED, "", pid);
+            }
+            long extended = tick % 20 == 0 || System.nanoTime() - deadline > 0
+                    ? listener.extendedDeadline() : 0; // Daemon.extendStartTimeout
+            if (extended != 0 && extended != lastExtension) {
+                lastExtension = extended;
+                deadline = extendedDeadline(deadline, extended, limit, System.nanoTime(),
+                        options.startTimeout());
+            }
+            if (System.nanoTime() - deadline > 0) {
+                if (daemon != null) {
+                    HelperProcess.killDaemon(daemon, options.pidFile());
+                }
+                if (outcome != null) {
+                    return outcome; // failed, and now gone
+                }
+                throw new DaemonException("the daemon (pid " + pid + ") was not ready within "
+                        + options.startTimeout().toSeconds() + " s and was killed; raise "
+                        + "--start-timeout or see " + options.logFile(), ExitStatus.FAILED);
+            }
+            sleep(1);
+        }
+    }
+
+    /**
+     * The deadline after the daemon asked to be waited for until {@code requested} (a
+     * {@code System.nanoTime()}): each new request counts from when it is read, for at most
+     * {@link #EXTENSION_STEP} or the start timeout, whichever is longer, and no request moves
+     * the deadline past {@code limit}. A daemon that is stopped (SIGSTOP) after writing a
+     * far-future request, or that keeps writing new ones, is waited for a bounded time.
+     */
+    static long extendedDeadline(long deadline, long requested, long limit, long now,
+            java.time.Duration startTimeout) {
+        long step = Math.max(EXTENSION_STEP.toNanos(), startTimeout.toNanos());
+        long capped = requested - (now + step) > 0 ? now + step : requested;
+        if (capped - limit > 0) {
+            capped = limit;
+        }
+        return capped - deadline > 0 ? capped : deadline;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
