@@ -1,6 +1,7 @@
 package io.jdaemon;
 
-import io.jdaemon.internal.control.Control;
+import io.jdaemon.internal.control.DaemonState;
+import io.jdaemon.internal.control.Stop;
 import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.cli.Dispatch;
 import java.nio.file.Path;
@@ -152,7 +153,7 @@ public final class Daemon {
      * @return the state, the PID and, for {@code UNKNOWN}, why
      */
     public static DaemonStatus status(Path pidFile) {
-        return of(Control.status(pidFile.toAbsolutePath()));
+        return of(DaemonState.of(pidFile.toAbsolutePath()));
     }
 
     /**
@@ -175,10 +176,10 @@ public final class Daemon {
      *     unreadable or its holder not provably the daemon
      */
     public static DaemonStatus stop(Path pidFile, Duration timeout) {
-        return of(Control.stop(pidFile.toAbsolutePath(), timeout, false));
+        return of(Stop.stop(pidFile.toAbsolutePath(), timeout, false));
     }
 
-    private static DaemonStatus of(Control.Status status) {
+    private static DaemonStatus of(DaemonState status) {
         return new DaemonStatus(status.state(), status.pidOrZero(), status.detail());
     }
 }

@@ -7,7 +7,7 @@ import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Dispatch;
 import io.jdaemon.internal.cli.ProgramName;
 import io.jdaemon.internal.cli.Report;
-import io.jdaemon.internal.control.Control;
+import io.jdaemon.internal.control.DaemonState;
 import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.handshake.Handshake;
 import io.jdaemon.internal.handshake.LauncherEnd;
@@ -170,7 +170,7 @@ public final class Launcher {
                         + "freed (it then says in the log how much was lost)")) : started;
             case RUNNING:
                 // Another launcher's daemon won the pidfile meanwhile: only if it is proven one.
-                Control.Status status = Control.status(options.pidFile());
+                DaemonState status = DaemonState.of(options.pidFile());
                 if (status.state() != DaemonStatus.State.RUNNING) {
                     return Report.failed("not started: the pidfile was taken meanwhile"
                             + (status.detail().isEmpty() ? "" : ": " + status.detail()), ExitStatus.FAILED);

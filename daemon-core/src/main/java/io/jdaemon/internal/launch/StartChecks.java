@@ -4,7 +4,7 @@ import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Report;
-import io.jdaemon.internal.control.Control;
+import io.jdaemon.internal.control.DaemonState;
 import io.jdaemon.internal.os.Decimal;
 import io.jdaemon.internal.os.ExistingFile;
 import io.jdaemon.internal.os.Processes;
@@ -58,7 +58,7 @@ final class StartChecks {
                 return Report.said("already running, pid " + state.holder().getAsLong(), ExitStatus.OK);
             }
             if (!state.exists()) {
-                Control.Status status = Control.status(pidFile);
+                DaemonState status = DaemonState.of(pidFile);
                 if (status.pidFileRemoved()) {
                     return Report.said("already running, pid " + status.pidOrZero() + " (its pidfile "
                             + pidFile + " was removed; --daemon=restart gives it a new one)", ExitStatus.OK);
