@@ -5,6 +5,8 @@ import io.jdaemon.DaemonStatus;
 import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.pidfile.PidFile;
+import io.jdaemon.internal.pidfile.PidFilePlacement;
+import io.jdaemon.internal.pidfile.PidFileState;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,11 +72,11 @@ public final class DaemonState {
 
     /** The state of the daemon behind a pidfile. */
     public static DaemonState of(Path pidFile) {
-        String replaceable = PidFile.replaceableDirectory(pidFile);
+        String replaceable = PidFilePlacement.replaceableDirectory(pidFile);
         if (replaceable != null) {
             return new DaemonState(DaemonStatus.State.UNKNOWN, 0, replaceable);
         }
-        PidFile.State state;
+        PidFileState state;
         try {
             state = PidFile.inspect(pidFile);
         } catch (DaemonException e) {

@@ -11,6 +11,8 @@ import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.os.UserAccount;
 import io.jdaemon.internal.pidfile.PidFile;
+import io.jdaemon.internal.pidfile.PidFilePlacement;
+import io.jdaemon.internal.pidfile.PidFileState;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,17 +41,17 @@ final class StartChecks {
                 : TrustedPath.Identity.of(account.uid(), account.gid());
         Path pidFile = options.pidFile();
         if (pidFile != null) {
-            PidFile.checkName(pidFile);
+            PidFilePlacement.checkName(pidFile);
             checkPidFile(pidFile, opener);
             if (account != null) {
                 // Root acts on this path for the user's daemon (now, and when it stops it): not
                 // one that user could swap for a link.
-                String replaceable = PidFile.replaceableDirectory(pidFile);
+                String replaceable = PidFilePlacement.replaceableDirectory(pidFile);
                 if (replaceable != null) {
                     throw new DaemonException(replaceable, ExitStatus.NOT_CONFIGURED);
                 }
             }
-            PidFile.State state = awaitStopping(pidFile, PidFile.inspect(pidFile));
+            PidFileState state = awaitStopping(pidFile, PidFile.inspect(pidFile));
             if (state.locked()) {
                 if (state.problem() != null) {
                     throw new DaemonException(state.problem() + "; not starting (remove the lock or "
@@ -66,7 +68,7 @@ final class StartChecks {
             }
             if (state.exists()) {
                 try {
-                    PidFile.refuseForeignFile(pidFile, opener); // before the daemon would refuse it
+                    PidFilePlacement.refuseForeignFile(pidFile, opener); // before the daemon would refuse it
                 } catch (IOException e) {
                     // gone meanwhile: the daemon creates it
                 }
@@ -93,7 +95,7 @@ final class StartChecks {
      *
      * @throws DaemonException if it is still stopping at the timeout
      */
-    private static PidFile.State awaitStopping(Path pidFile, PidFile.State state) {
+    private static PidFileState awaitStopping(Path pidFile, PidFileState state) {
         if (!state.locked() || state.problem() != null) {
             return state;
         }
@@ -236,7 +238,7 @@ final class StartChecks {
             throw new DaemonException("--pidfile=" + pidFile + " is a directory; give a file path "
                     + "such as " + pidFile.resolve("NAME.pid"), ExitStatus.NOT_CONFIGURED);
         }
-        PidFile.refuseUntrustedDirectory(pidFile, opener);
+        PidFilePlacement.refuseUntrustedDirectory(pidFile, opener);
         if (!Files.isWritable(dir)) {
             throw new DaemonException("pidfile directory " + dir + " is not writable by this user; "
                     + "choose another --pidfile or fix its permissions", ExitStatus.NOT_CONFIGURED);

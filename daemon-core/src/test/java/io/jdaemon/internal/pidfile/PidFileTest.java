@@ -175,7 +175,7 @@ class PidFileTest {
     void inspectWithinTheHoldingJvm() throws Exception {
         Path path = dir.resolve("svc.pid");
         acquire(path, 4242);
-        PidFile.State state = PidFile.inspect(path);
+        PidFileState state = PidFile.inspect(path);
         assertThat(state.exists()).isTrue();
         // The lock is this JVM's: FileChannel reports it as an overlapping lock, read as "locked".
         assertThat(state.locked()).isTrue();
@@ -206,7 +206,7 @@ class PidFileTest {
 
     @Test
     void inspectMissingFile() {
-        PidFile.State state = PidFile.inspect(dir.resolve("none.pid"));
+        PidFileState state = PidFile.inspect(dir.resolve("none.pid"));
         assertThat(state.exists()).isFalse();
         assertThat(state.locked()).isFalse();
         assertThat(state.pid()).isEmpty();
@@ -216,7 +216,7 @@ class PidFileTest {
     void inspectStaleFile() throws IOException {
         Path path = dir.resolve("stale.pid");
         Files.writeString(path, "123\n");
-        PidFile.State state = PidFile.inspect(path);
+        PidFileState state = PidFile.inspect(path);
         assertThat(state.exists()).isTrue();
         assertThat(state.locked()).isFalse();
         assertThat(state.pid()).hasValue(123);
@@ -294,7 +294,7 @@ class PidFileTest {
     void inspectIgnoresOverlongContent() throws IOException {
         Path path = dir.resolve("long.pid");
         Files.writeString(path, "1".repeat(40) + "\n");
-        PidFile.State state = PidFile.inspect(path);
+        PidFileState state = PidFile.inspect(path);
         assertThat(state.exists()).isTrue();
         assertThat(state.pid()).isEmpty();
     }
@@ -466,7 +466,7 @@ class PidFileTest {
         assertThat(Files.readString(path)).isEqualTo(holderPid + "\n");
         assertThat(list(dir)).containsExactly("svc.pid");
 
-        PidFile.State state = PidFile.inspect(path);
+        PidFileState state = PidFile.inspect(path);
         assertThat(state.exists()).isTrue();
         assertThat(state.locked()).isTrue();
         assertThat(state.pid()).hasValue(holderPid);
@@ -475,7 +475,7 @@ class PidFileTest {
         holder.destroyForcibly();
         holder.waitFor();
 
-        PidFile.State stale = PidFile.inspect(path);
+        PidFileState stale = PidFile.inspect(path);
         assertThat(stale.exists()).isTrue();
         assertThat(stale.locked()).isFalse();
         assertThat(stale.pid()).hasValue(holderPid);
