@@ -20,17 +20,18 @@ import org.junit.jupiter.api.Test;
 /**
  * The start-up rules, checked on what each JVM loaded ({@code -Xlog:class+load}, a file per JVM
  * named by {@code %p}; the daemon re-executes the launcher's options, so it logs to a file of its
- * own): the launcher from its start to its exit, the daemon and a foreground service from their
- * start to ready, and the control commands, load no class of the deny list below that a bare JVM
- * of the same JDK does not load too. A bare JVM runs a {@code main} from a jar (what the JDK loads
- * by itself is no rule's business); for the launcher, that {@code main} also starts one process,
- * as the launcher must start the helper (the JDK's process class initialises with a lambda and
- * an {@code EnumSet}). A failure names the class, the JVM and the rule's reason.
+ * own): the launcher from its start to its exit, and the daemon and a foreground service from
+ * their start to ready, load no class of the deny list below that a bare JVM of the same JDK does
+ * not load too; the control commands ({@code status}, {@code stop}) load no JNA. A bare JVM runs a
+ * {@code main} from a jar (what the JDK loads by itself is no rule's business); for the launcher,
+ * that {@code main} also starts one process, as the launcher must start the helper (the JDK's
+ * process class initialises with a lambda, an {@code EnumSet} and {@code ProcessHandle}). A
+ * failure names the class, the JVM and the rule's reason.
  *
- * <p>The launcher and control commands are the real example's; the daemon and foreground runs are
- * a service whose {@code main} only detaches and says it is ready, so that what the daemon loads
- * up to ready is the library's alone (the example's HTTP server uses lambdas, which are its own
- * business), cut at a class it loads right after {@code Daemon.ready()} returns.
+ * <p>The launcher and the control commands are the real example's. The daemon and the foreground
+ * service are a service whose {@code main} only detaches and says it is ready, so that what they
+ * load up to ready is the library's alone (the example's HTTP server brings lambdas of its own),
+ * cut at a class it loads right after {@code Daemon.ready()} returns.
  */
 class StartupRulesIT extends WithExample {
 
