@@ -163,12 +163,16 @@ class StartupRulesIT extends WithExample {
         Path stopLog = only(logs, daemonLog, launcherLog, statusLog);
 
         List<String> launcher = loaded(launcherLog, null);
-        assertThat(launcher).as("the launcher's class loads").contains("io.jdaemon.internal.Launcher");
+        assertThat(launcher).as("the launcher's class loads").contains("io.jdaemon.internal.launch.Launcher");
         // The daemon logged too: the files above are the other JVMs', not an empty option.
-        assertThat(loaded(daemonLog, null)).contains("io.jdaemon.internal.DaemonSide");
+        assertThat(loaded(daemonLog, null)).contains("io.jdaemon.internal.daemon.ServiceSide");
+        List<String> statusClasses = loaded(statusLog, null);
+        List<String> stopClasses = loaded(stopLog, null);
+        assertThat(statusClasses).as("status's class loads").contains("io.jdaemon.internal.control.Control");
+        assertThat(stopClasses).as("stop's class loads").contains("io.jdaemon.internal.control.Control");
         List<String> violations = new ArrayList<>(violations(Jvm.LAUNCHER, launcher));
-        violations.addAll(violations(Jvm.CONTROL, loaded(statusLog, null)));
-        violations.addAll(violations(Jvm.CONTROL, loaded(stopLog, null)));
+        violations.addAll(violations(Jvm.CONTROL, statusClasses));
+        violations.addAll(violations(Jvm.CONTROL, stopClasses));
         assertThat(violations).as("start-up rules broken").isEmpty();
     }
 
