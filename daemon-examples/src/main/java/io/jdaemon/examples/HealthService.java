@@ -117,7 +117,7 @@ public final class HealthService {
         });
         System.out.println("daemon-examples listening on port " + boundPort);
         Daemon.ready();
-        Daemon.reportStatus("serving on port " + boundPort);
+        Daemon.setSystemdStatus("serving on port " + boundPort);
     }
 
     private static void sleep(long millis) {
