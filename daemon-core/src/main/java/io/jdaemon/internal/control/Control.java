@@ -531,6 +531,9 @@ public final class Control {
         if (given("--jvm-option")) {
             out.jvmOptions(options.jvmOptions());
         }
+        if (given("--listen")) {
+            out.listen(options.listen());
+        }
         if (given("--user")) {
             out.user(options.user()).keepCaps(options.keepCaps());
         } else if (given("--keep-caps")) {
@@ -584,6 +587,8 @@ public final class Control {
                 now.user() == null ? "(none)" : now.user());
         change(out, "--keep-caps", String.join(",", recorded.keepCaps()), String.join(",", now.keepCaps()));
         change(out, "--jvm-option", String.join(" ", recorded.jvmOptions()), String.join(" ", now.jvmOptions()));
+        change(out, "--listen", recorded.listen() == null ? "(none)" : recorded.listen(),
+                now.listen() == null ? "(none)" : now.listen());
         try {
             JvmCommandLine current = JvmCommandLine.current();
             List<String> unused = new ArrayList<>(current.argv().subList(1, current.serviceArgsStart()));

@@ -3,6 +3,7 @@ package io.jdaemon.internal.helper;
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
+import io.jdaemon.internal.listen.ListenerArgs;
 import io.jdaemon.internal.os.Capabilities;
 import io.jdaemon.internal.os.Decimal;
 import io.jdaemon.internal.os.Processes;
@@ -102,6 +103,8 @@ public final class HelperProcess {
         }
         argv.add("--launcher-pid");
         argv.add(Long.toString(Processes.selfPid()));
+        ListenerArgs listen = ListenerArgs.of(options.listen(), System.getenv(), Processes.selfPid());
+        argv.addAll(listen.helperArgs());
         argv.add("--");
         argv.addAll(jvm);
         if (!Files.isExecutable(helper)) {
@@ -113,10 +116,11 @@ public final class HelperProcess {
         }
         Process helperProcess;
         try {
-            helperProcess = new ProcessBuilder(argv)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectErrorStream(true)
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(argv)
+                    .redirectInput(listen.stdin())
+                    .redirectErrorStream(true);
+            listen.environment(builder.environment());
+            helperProcess = builder.start();
         } catch (IOException e) {
             throw cannotRun(helper, argv, e);
         }

@@ -258,6 +258,7 @@ public final class LaunchRecord {
         line(out, "start-timeout-ms", Long.toString(options.startTimeout().toMillis()));
         line(out, "stop-timeout-ms", Long.toString(options.stopTimeout().toMillis()));
         line(out, "explicit-ready", Boolean.toString(options.explicitReady()));
+        line(out, "listen", options.listen() == null ? "" : options.listen());
         line(out, "stopping", Boolean.toString(stopping));
         for (String option : options.jvmOptions()) {
             line(out, "jvm-option", option);
@@ -317,6 +318,9 @@ public final class LaunchRecord {
                     break;
                 case "user":
                     options.user(value.isEmpty() ? null : value);
+                    break;
+                case "listen":
+                    options.listen(value.isEmpty() ? null : value);
                     break;
                 case "keep-caps":
                     options.keepCaps(value.isEmpty() ? List.of() : Arrays.asList(value.split(",")));
