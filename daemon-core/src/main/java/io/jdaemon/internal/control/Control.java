@@ -5,7 +5,8 @@ import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Flags;
 import io.jdaemon.internal.cli.Report;
-import io.jdaemon.internal.helper.HelperProcess;
+import io.jdaemon.internal.helper.HelperControl;
+import io.jdaemon.internal.helper.HelperProtocol;
 import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.pidfile.DaemonIdentity;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.Locale;
  * The control commands {@code --daemon=stop|restart|status|reload}, run in the launching JVM from
  * the pidfile: each acts, prints one line and returns an LSB exit code. The daemon is identified
  * by the pidfile's lock and its holder, as the kernel names it ({@code fcntl(F_GETLK)}, asked by
- * the helper: see {@link HelperProcess}), never by {@code kill -0} on whatever PID the file names,
+ * the helper: see {@link HelperControl}), never by {@code kill -0} on whatever PID the file names,
  * so a stale file or a reused PID is never signalled; whether that holder is the daemon is
  * {@link DaemonIdentity}'s decision. A restart starts from the {@link LaunchRecord} of this
  * user, never from a process's command line.

@@ -6,7 +6,8 @@ import io.jdaemon.DaemonStatus;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Report;
 import io.jdaemon.internal.daemon.ReloadState;
-import io.jdaemon.internal.helper.HelperProcess;
+import io.jdaemon.internal.helper.HelperControl;
+import io.jdaemon.internal.helper.HelperProtocol;
 import io.jdaemon.internal.launch.LaunchRecord;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -39,7 +40,8 @@ final class Reload {
             throw new DaemonException("cannot reload: pid " + pid + " runs but its pidfile " + pidFile
                     + " was removed; restart it to get a pidfile again", ExitStatus.FAILED);
         }
-        if (Stop.signal(pidFile, pid, "0", status.startTicks) == HelperProcess.Sent.GONE) {
+        if (Stop.signal(pidFile, pid, HelperProtocol.SIGNAL_PROBE, status.startTicks)
+                == HelperControl.Sent.GONE) {
             return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }
         LaunchRecord record = LaunchRecord.read(pidFile);
@@ -54,7 +56,8 @@ final class Reload {
                             + "this command's --sighup)" : ""), ExitStatus.UNSUPPORTED);
         }
         ReloadState.State before = ReloadState.of(pid); // read before the signal: see ReloadState
-        if (Stop.signal(pidFile, pid, "HUP", status.startTicks) == HelperProcess.Sent.GONE) {
+        if (Stop.signal(pidFile, pid, HelperProtocol.SIGNAL_HUP, status.startTicks)
+                == HelperControl.Sent.GONE) {
             return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }
         return confirmed(pid, before);

@@ -121,6 +121,9 @@ final class Restart {
         if (given("--jvm-option")) {
             out.jvmOptions(options.jvmOptions());
         }
+        if (given("--listen")) {
+            out.listen(options.listen());
+        }
         if (given("--user")) {
             out.user(options.user()).keepCaps(options.keepCaps());
         } else if (given("--keep-caps")) {
@@ -174,6 +177,8 @@ final class Restart {
                 now.user() == null ? "(none)" : now.user());
         change(out, "--keep-caps", String.join(",", recorded.keepCaps()), String.join(",", now.keepCaps()));
         change(out, "--jvm-option", String.join(" ", recorded.jvmOptions()), String.join(" ", now.jvmOptions()));
+        change(out, "--listen", recorded.listen() == null ? "(none)" : recorded.listen(),
+                now.listen() == null ? "(none)" : now.listen());
         try {
             JvmCommandLine current = JvmCommandLine.current();
             List<String> unused = new ArrayList<>(current.argv().subList(1, current.serviceArgsStart()));

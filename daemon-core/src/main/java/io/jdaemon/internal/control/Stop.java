@@ -2,7 +2,8 @@ package io.jdaemon.internal.control;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
-import io.jdaemon.internal.helper.HelperProcess;
+import io.jdaemon.internal.helper.HelperControl;
+import io.jdaemon.internal.helper.HelperProtocol;
 import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
@@ -91,7 +92,7 @@ public final class Stop {
     private static void stopHolder(Path pidFile, DaemonState status, Duration timeout, boolean force) {
         long pid = status.pid().getAsLong();
         long start = status.startTicks;
-        if (signal(pidFile, pid, "TERM", start) == HelperProcess.Sent.GONE) {
+        if (signal(pidFile, pid, HelperProtocol.SIGNAL_TERM, start) == HelperControl.Sent.GONE) {
             return;
         }
         if (Processes.state(pid) == 'T') {
@@ -99,7 +100,7 @@ public final class Stop {
             // again, as start-stop-daemon and systemd know; continue it so it can exit now.
             status.notes.add("pid " + pid + " was stopped (state T, by SIGSTOP or a terminal stop); "
                     + "sent SIGCONT after SIGTERM so that it can exit");
-            signal(pidFile, pid, "CONT", start);
+            signal(pidFile, pid, HelperProtocol.SIGNAL_CONT, start);
         }
         if (!awaitExit(pidFile, pid, start, timeout)) {
             if (!force) {
@@ -109,7 +110,7 @@ public final class Stop {
                         + "longer with --stop-timeout=SECONDS or kill it with --force",
                         ExitStatus.FAILED);
             }
-            signal(pidFile, pid, "KILL", start);
+            signal(pidFile, pid, HelperProtocol.SIGNAL_KILL, start);
             if (!awaitExit(pidFile, pid, start, Duration.ofSeconds(10))) {
                 throw new DaemonException("pid " + pid + " survived SIGKILL for 10 s",
                         ExitStatus.FAILED);
@@ -173,7 +174,8 @@ public final class Stop {
         return Processes.await(new Processes.Condition() {
             @Override
             public boolean holds() {
-                return HelperProcess.signal(pidFile, pid, "0", start) == HelperProcess.Sent.GONE;
+                return HelperControl.signal(pidFile, pid, HelperProtocol.SIGNAL_PROBE, start)
+                        == HelperControl.Sent.GONE;
             }
         }, timeout, 50);
     }
@@ -202,9 +204,9 @@ public final class Stop {
      *
      * @throws DaemonException at once if this user may not signal it
      */
-    static HelperProcess.Sent signal(Path pidFile, long pid, String signal, long start) {
-        HelperProcess.Sent sent = HelperProcess.signal(pidFile, pid, signal, start);
-        if (sent == HelperProcess.Sent.DENIED) {
+    static HelperControl.Sent signal(Path pidFile, long pid, String signal, long start) {
+        HelperControl.Sent sent = HelperControl.signal(pidFile, pid, signal, start);
+        if (sent == HelperControl.Sent.DENIED) {
             throw noPermission(pid);
         }
         return sent;

@@ -15,6 +15,9 @@ import io.jdaemon.internal.helper.HelperProcess;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.os.UserAccount;
+import io.jdaemon.internal.pidfile.PidFile;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,7 +134,7 @@ public final class Launcher {
                     listener.close();
                     ProcessHandle daemon = spawned.get();
                     if (daemon != null) {
-                        HelperProcess.killDaemon(daemon, options.pidFile());
+                        killDaemon(daemon, options.pidFile());
                     }
                 } catch (IOException | RuntimeException ignored) {
                     // exiting anyway; the next status reports what is left
@@ -143,7 +146,8 @@ public final class Launcher {
         Handshake.Outcome outcome = null;
         try {
             pid = HelperProcess.detach(preparation.helper(), options, account,
-                    daemonCommandLine(listener.address(), listener.jvmOptionsFile(), account), deadline);
+                    daemonCommandLine(listener.address(), listener.jvmOptionsFile(), account), deadline,
+                    spawned);
             ProcessHandle daemon = ProcessHandle.of(pid).orElse(null);
             spawned.set(daemon);
             listener.sweepLeftovers(); // while the daemon's JVM starts
@@ -229,6 +233,24 @@ public final class Launcher {
     /** The failure reports of this start (the log's new lines, the reason). */
     private StartReport report() {
         return new StartReport(options, jvm, name());
+    }
+
+    /**
+     * Kills a daemon this launcher started that was not ready in time, and removes the pidfile
+     * ({@code pidFile}, if not null) it may have written. {@code daemon} was taken when the
+     * helper announced the PID: the JDK checks the process's start time before it signals, so
+     * a PID that the daemon, dead meanwhile, left to another process is not signalled.
+     */
+    static void killDaemon(ProcessHandle daemon, Path pidFile) {
+        daemon.destroyForcibly();
+        Processes.awaitExit(daemon.pid(), Duration.ofSeconds(2));
+        if (pidFile != null) {
+            try {
+                PidFile.removeStale(pidFile);
+            } catch (PidFile.HeldException e) {
+                // another daemon holds it now: its file stays
+            }
+        }
     }
 
     private static void removeHook(Thread hook) {

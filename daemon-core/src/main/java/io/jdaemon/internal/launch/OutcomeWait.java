@@ -5,7 +5,6 @@ import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.handshake.Handshake;
 import io.jdaemon.internal.handshake.LauncherEnd;
-import io.jdaemon.internal.helper.HelperProcess;
 import io.jdaemon.internal.os.Processes;
 import java.io.IOException;
 import java.time.Duration;
@@ -48,7 +47,7 @@ final class OutcomeWait {
             }
             if (System.nanoTime() - deadline > 0) {
                 if (daemon != null) {
-                    HelperProcess.killDaemon(daemon, options.pidFile());
+                    Launcher.killDaemon(daemon, options.pidFile());
                 }
                 if (outcome != null) {
                     return outcome; // failed, and now gone
