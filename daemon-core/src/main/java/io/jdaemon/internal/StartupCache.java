@@ -112,6 +112,18 @@ final class StartupCache {
     }
 
     /**
+     * In the daemon: writes the launcher's line about the cache (training, or why none is used)
+     * to the log, once.
+     */
+    static void logNote() {
+        String note = System.getProperty(NOTE_PROPERTY);
+        if (note != null) {
+            System.clearProperty(NOTE_PROPERTY);
+            LibraryLog.warn(StartupCache.class, note);
+        }
+    }
+
+    /**
      * The plan for the daemon that runs {@code jvm} (its {@code --jvm-option}s included).
      *
      * @param pidFile the daemon's pidfile (names the archive); null: the command line does
