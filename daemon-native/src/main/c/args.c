@@ -4,15 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report.h"
+#include "pid.h"
+#include "protocol.h"
 
 static int usage_error(const char *msg, const char *value)
 {
     if (value != NULL)
-        fprintf(stderr, REPORT_PREFIX "%s: %s\n", msg, value);
+        fprintf(stderr, PROTOCOL_PREFIX "%s: %s\n", msg, value);
     else
-        fprintf(stderr, REPORT_PREFIX "%s\n", msg);
-    return ARGS_USAGE_ERROR;
+        fprintf(stderr, PROTOCOL_PREFIX "%s\n", msg);
+    return PROTOCOL_EXIT_USAGE;
 }
 
 /* Strict octal 0..0777: digits 0-7 only, no sign, not empty. */
@@ -30,26 +31,6 @@ static int parse_umask(const char *s, mode_t *out)
             return -1;
     }
     *out = (mode_t)v;
-    return 0;
-}
-
-/* Strict decimal 1..2^31-1: digits only, no sign, not empty. */
-static int parse_pid(const char *s, long *out)
-{
-    long v = 0;
-
-    if (*s == '\0')
-        return -1;
-    for (; *s != '\0'; s++) {
-        if (*s < '0' || *s > '9')
-            return -1;
-        v = v * 10 + (*s - '0');
-        if (v > 2147483647L)
-            return -1;
-    }
-    if (v == 0)
-        return -1;
-    *out = v;
     return 0;
 }
 
@@ -146,7 +127,7 @@ static int is_option(const char *a)
     static const char *const names[] = {
         "--log", "--workdir", "--umask", "--sighup", "--uid", "--gid",
         "--groups", "--caps", "--home", "--user-name", "--shell", "--launcher-pid",
-        NULL
+        "--listen", "--listen-fd", "--listen-launcher-fd", NULL
     };
     int i;
 
@@ -178,6 +159,9 @@ int args_parse(int argc, char **argv, struct options *opt)
     opt->sighup = HUP_INHERIT;
     opt->launcher_pid = 0;
     opt->program_argv = NULL;
+    opt->listen_spec = NULL;
+    opt->listen_fd = -1;
+    opt->listen_launcher_fd = -1;
 
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -207,7 +191,8 @@ int args_parse(int argc, char **argv, struct options *opt)
                 return usage_error("invalid --umask (octal 0..0777 expected)",
                                    value);
         } else if (strcmp(a, "--launcher-pid") == 0) {
-            if (parse_pid(value, &opt->launcher_pid) != 0)
+            opt->launcher_pid = pid_parse(value, strlen(value));
+            if (opt->launcher_pid == 0)
                 return usage_error("invalid --launcher-pid (a pid expected)",
                                    value);
         } else if (strcmp(a, "--sighup") == 0) {
@@ -239,6 +224,22 @@ int args_parse(int argc, char **argv, struct options *opt)
             if (parse_caps(value, &opt->caps) != 0)
                 return usage_error("invalid --caps (comma-separated capability "
                                    "numbers 0..63 expected)", value);
+        } else if (strcmp(a, "--listen") == 0) {
+            if (listen_parse(value, &opt->listen_at) != 0)
+                return usage_error("invalid --listen ([ADDR:]PORT expected: 8080, "
+                                   "127.0.0.1:8080 or [::1]:8080, a port of "
+                                   "0..65535 and a numeric address)", value);
+            opt->listen_spec = value;
+        } else if (strcmp(a, "--listen-fd") == 0) {
+            if (parse_id(value, &id) != 0 || id > 1023)
+                return usage_error("invalid --listen-fd (a descriptor number "
+                                   "expected)", value);
+            opt->listen_fd = (int)id;
+        } else if (strcmp(a, "--listen-launcher-fd") == 0) {
+            if (parse_id(value, &id) != 0 || id > 1023)
+                return usage_error("invalid --listen-launcher-fd (a descriptor "
+                                   "number expected)", value);
+            opt->listen_launcher_fd = (int)id;
         } else if (strcmp(a, "--home") == 0) {
             opt->home = value;
         } else if (strcmp(a, "--shell") == 0) {
@@ -258,6 +259,11 @@ int args_parse(int argc, char **argv, struct options *opt)
                               || opt->shell != NULL))
         return usage_error("--gid, --groups, --caps, --home, --user-name and "
                            "--shell need --uid", NULL);
+
+    if ((opt->listen_spec != NULL) + (opt->listen_fd >= 0)
+        + (opt->listen_launcher_fd >= 0) > 1)
+        return usage_error("--listen, --listen-fd and --listen-launcher-fd exclude "
+                           "each other", NULL);
 
     if (i >= argc)
         return usage_error("missing '--' before PROGRAM", NULL);

@@ -21,7 +21,7 @@
 #endif
 #endif
 
-#include "report.h"
+#include "protocol.h"
 
 /* Upper bound for the fcntl sweep when close_range is not available. */
 #define FD_SWEEP_CAP 65536
@@ -40,7 +40,7 @@ static int check_log(const char *path, const struct daemon_fds *fds)
     int flags;
 
     if (fstat(fds->log, &log) != 0 || fstat(fds->devnull, &null) != 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot check log file %s: %s\n", path,
+        fprintf(stderr, PROTOCOL_PREFIX "cannot check log file %s: %s\n", path,
                 strerror(errno));
         return -1;
     }
@@ -53,13 +53,13 @@ static int check_log(const char *path, const struct daemon_fds *fds)
     else if (log.st_uid != geteuid() && log.st_uid != 0)
         problem = "belongs to another user";
     if (problem != NULL) {
-        fprintf(stderr, REPORT_PREFIX "log file %s %s; choose another --log\n",
+        fprintf(stderr, PROTOCOL_PREFIX "log file %s %s; choose another --log\n",
                 path, problem);
         return -1;
     }
     flags = fcntl(fds->log, F_GETFL);
     if (flags < 0 || fcntl(fds->log, F_SETFL, flags & ~O_NONBLOCK) != 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot set up log file %s: %s\n", path,
+        fprintf(stderr, PROTOCOL_PREFIX "cannot set up log file %s: %s\n", path,
                 strerror(errno));
         return -1;
     }
@@ -80,22 +80,23 @@ int descriptors_open(const struct options *opt, struct daemon_fds *fds)
         if (fcntl(fd, F_GETFD) >= 0)
             continue;
         if (fd == STDOUT_FILENO) {
-            fprintf(stderr, REPORT_PREFIX "standard output is closed, "
+            fprintf(stderr, PROTOCOL_PREFIX "standard output is closed, "
                     "cannot report the daemon pid\n");
             return -1;
         }
         if (open("/dev/null", O_RDWR) != fd) {
-            fprintf(stderr, REPORT_PREFIX "cannot open /dev/null: %s\n",
+            fprintf(stderr, PROTOCOL_PREFIX "cannot open /dev/null: %s\n",
                     strerror(errno));
             return -1;
         }
     }
 
+    fds->listen = -1;
     /* O_CLOEXEC on everything opened here: only the dup2 copies at 0, 1, 2
      * are meant to reach the new program. */
     fds->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (fds->devnull < 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot open /dev/null: %s\n",
+        fprintf(stderr, PROTOCOL_PREFIX "cannot open /dev/null: %s\n",
                 strerror(errno));
         return -1;
     }
@@ -109,7 +110,7 @@ int descriptors_open(const struct options *opt, struct daemon_fds *fds)
                         | O_NOCTTY | O_NONBLOCK,
                     0644);
     if (fds->log < 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot open log file %s: %s\n",
+        fprintf(stderr, PROTOCOL_PREFIX "cannot open log file %s: %s\n",
                 opt->log_path, errno == ENXIO ? "it is a FIFO" : strerror(errno));
         return -1;
     }
@@ -140,7 +141,7 @@ int descriptors_redirect(const struct daemon_fds *fds)
     int fd;
 
     /* dup2 clears close-on-exec on the target... */
-    if (dup2(fds->devnull, STDIN_FILENO) < 0
+    if (dup2(fds->listen >= 0 ? fds->listen : fds->devnull, STDIN_FILENO) < 0
         || dup2(fds->log, STDOUT_FILENO) < 0
         || dup2(fds->log, STDERR_FILENO) < 0)
         return -1;
