@@ -1,7 +1,7 @@
 package io.jdaemon.internal.launch;
 
 import io.jdaemon.DaemonOptions;
-import io.jdaemon.internal.helper.HelperBinary;
+import io.jdaemon.internal.helper.HelperCache;
 import io.jdaemon.internal.os.FileModes;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
@@ -212,7 +212,7 @@ public final class LaunchRecord {
                 "jdaemon-state-" + System.getProperty("user.name")).toAbsolutePath());
         List<String> problems = new ArrayList<>();
         for (Path dir : candidates) {
-            String problem = HelperBinary.makePrivate(dir);
+            String problem = HelperCache.makePrivate(dir);
             if (problem == null) {
                 return dir;
             }
@@ -259,6 +259,7 @@ public final class LaunchRecord {
         line(out, "stop-timeout-ms", Long.toString(options.stopTimeout().toMillis()));
         line(out, "explicit-ready", Boolean.toString(options.explicitReady()));
         line(out, "startup-cache", Boolean.toString(options.startupCache()));
+        line(out, "listen", options.listen() == null ? "" : options.listen());
         line(out, "stopping", Boolean.toString(stopping));
         for (String option : options.jvmOptions()) {
             line(out, "jvm-option", option);
@@ -318,6 +319,9 @@ public final class LaunchRecord {
                     break;
                 case "user":
                     options.user(value.isEmpty() ? null : value);
+                    break;
+                case "listen":
+                    options.listen(value.isEmpty() ? null : value);
                     break;
                 case "keep-caps":
                     options.keepCaps(value.isEmpty() ? List.of() : Arrays.asList(value.split(",")));
