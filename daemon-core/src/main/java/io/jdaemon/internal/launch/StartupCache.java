@@ -10,6 +10,7 @@ import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
 
 import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.helper.HelperBinary;
+import io.jdaemon.internal.helper.HelperCache;
 import io.jdaemon.internal.os.FileModes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.os.UserAccount;
@@ -247,7 +248,7 @@ final class StartupCache {
 
     /**
      * This user's archive directory: {@code startup} in the helper's private cache directory
-     * ({@link HelperBinary#cacheDirectory}'s places, not the fresh one a JVM removes when it
+     * ({@link HelperCache}'s places, not the fresh one a JVM removes when it
      * exits: the daemon writes its archive long after the launcher is gone).
      */
     static Path ownDirectory() throws IOException {
@@ -269,10 +270,10 @@ final class StartupCache {
         List<String> problems = new ArrayList<>();
         for (Path candidate : candidates) {
             Path abs = candidate.toAbsolutePath();
-            String problem = HelperBinary.makePrivate(abs);
+            String problem = HelperCache.makePrivate(abs);
             if (problem == null) {
                 Path dir = abs.resolve("startup");
-                problem = HelperBinary.makePrivate(dir);
+                problem = HelperCache.makePrivate(dir);
                 if (problem == null) {
                     return dir;
                 }
