@@ -1,7 +1,7 @@
 package io.jdaemon.internal.launch;
 
 import io.jdaemon.DaemonOptions;
-import io.jdaemon.internal.helper.HelperBinary;
+import io.jdaemon.internal.helper.HelperCache;
 import io.jdaemon.internal.os.FileModes;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
@@ -212,7 +212,7 @@ public final class LaunchRecord {
                 "jdaemon-state-" + System.getProperty("user.name")).toAbsolutePath());
         List<String> problems = new ArrayList<>();
         for (Path dir : candidates) {
-            String problem = HelperBinary.makePrivate(dir);
+            String problem = HelperCache.makePrivate(dir);
             if (problem == null) {
                 return dir;
             }
