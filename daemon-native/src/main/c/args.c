@@ -146,7 +146,7 @@ static int is_option(const char *a)
     static const char *const names[] = {
         "--log", "--workdir", "--umask", "--sighup", "--uid", "--gid",
         "--groups", "--caps", "--home", "--user-name", "--shell", "--launcher-pid",
-        "--listen", "--listen-fd", "--listen-launcher-fd", NULL
+        "--listen", "--listen-fd", "--listen-launcher-fd", "--watch", NULL
     };
     int i;
 
@@ -181,6 +181,7 @@ int args_parse(int argc, char **argv, struct options *opt)
     opt->listen_spec = NULL;
     opt->listen_fd = -1;
     opt->listen_launcher_fd = -1;
+    opt->watch_dir = NULL;
 
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -258,6 +259,11 @@ int args_parse(int argc, char **argv, struct options *opt)
                 return usage_error("invalid --listen-launcher-fd (a descriptor "
                                    "number expected)", value);
             opt->listen_launcher_fd = (int)id;
+        } else if (strcmp(a, "--watch") == 0) {
+            if (value[0] != '/')
+                return usage_error("--watch needs an absolute directory path",
+                                   value);
+            opt->watch_dir = value;
         } else if (strcmp(a, "--home") == 0) {
             opt->home = value;
         } else if (strcmp(a, "--shell") == 0) {

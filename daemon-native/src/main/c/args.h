@@ -3,7 +3,7 @@
  *   jdaemon-helper [--log PATH] [--workdir DIR] [--umask OCTAL]
  *                  [--sighup inherit|ignore|default] [--launcher-pid PID]
  *                  [--listen [ADDR:]PORT | --listen-fd N |
- *                   --listen-launcher-fd N]
+ *                   --listen-launcher-fd N] [--watch DIR]
  *                  [--uid N --gid N --groups G,... --home DIR --user-name NAME
  *                   [--shell PATH]
  *                   [--caps N,...]] -- PROGRAM [ARG...]
@@ -12,8 +12,10 @@
  * process's descriptor N (a listening socket the launcher passed as our
  * stdin: N is 0), --listen-launcher-fd N takes the launcher's descriptor N
  * (systemd's fd 3); each becomes the daemon's fd 0 (see listen.h).
- * --uid and its companions switch to another user (see credentials.h); the
- * Java launcher resolves names to numbers, the helper takes numbers only.
+ * --watch DIR keeps this first process until the daemon's start is over
+ * (see watch.h). --uid and its companions switch to another user (see
+ * credentials.h); the Java launcher resolves names to numbers, the helper
+ * takes numbers only.
  */
 #ifndef JDAEMON_ARGS_H
 #define JDAEMON_ARGS_H
@@ -59,6 +61,8 @@ struct options {
     struct listen_addr listen_at;
     int listen_fd;
     int listen_launcher_fd;
+    /* --watch: the launcher's handshake directory (NULL without). */
+    const char *watch_dir;
     /* PROGRAM followed by its ARGs, NULL-terminated; points into argv. */
     char **program_argv;
 };

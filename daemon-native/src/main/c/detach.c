@@ -58,7 +58,7 @@ static void intermediate(void)
     _exit(0);
 }
 
-void detach(void)
+int detach(int *p1_status)
 {
     pid_t child, r;
     int status;
@@ -72,7 +72,7 @@ void detach(void)
     }
     if (child == 0) {
         intermediate();
-        return; /* P3 */
+        return 0; /* P3 */
     }
 
     /* P1: our exit status tells the launcher whether P2 managed to start
@@ -88,5 +88,6 @@ void detach(void)
     if (WIFSIGNALED(status))
         fprintf(stderr, REPORT_PREFIX "intermediate process killed by signal %d\n",
                 WTERMSIG(status));
-    exit(WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1);
+    *p1_status = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+    return 1;
 }
