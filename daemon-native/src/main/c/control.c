@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,40 +15,16 @@
 #include <sys/syscall.h>
 #endif
 
-#include "report.h"
-
-/* Exit statuses of "signal", after the LSB codes the Java side reports. */
-#define CONTROL_SENT 0
-#define CONTROL_REFUSED 1
-#define CONTROL_USAGE 2
-#define CONTROL_GONE 3
-#define CONTROL_DENIED 4
+#include "pid.h"
+#include "protocol.h"
 
 struct lock_state {
-    const char *kind; /* none, posix, ofd, read */
+    const char *kind; /* PROTOCOL_LOCK_NONE, _POSIX, _OFD, _READ */
     long holder;      /* PID in this namespace; 0 unknown/none */
     long content;     /* PID the file names; 0 if none */
     long links;
     long owner;       /* the file's owner */
 };
-
-/* ^[0-9]{1,10}\n?$ and at most INT_MAX, else 0 (as PidFile.parse). */
-static long parse_pid(const char *s, size_t len)
-{
-    long v = 0;
-    size_t i;
-
-    if (len > 0 && s[len - 1] == '\n')
-        len--;
-    if (len == 0 || len > 10)
-        return 0;
-    for (i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v <= INT_MAX ? v : 0;
-}
 
 /*
  * Opens the pidfile without following a symlink and without blocking on a
@@ -84,24 +59,50 @@ static int inspect(const char *path, int *fd_out, struct lock_state *st)
         return -1;
     }
     if (fl.l_type == F_UNLCK) {
-        st->kind = "none";
+        st->kind = PROTOCOL_LOCK_NONE;
         st->holder = 0;
     } else if (fl.l_pid < 0) {
-        st->kind = "ofd";
+        st->kind = PROTOCOL_LOCK_OFD;
         st->holder = 0;
     } else if (fl.l_type == F_RDLCK) {
-        st->kind = "read";
+        st->kind = PROTOCOL_LOCK_READ;
         st->holder = fl.l_pid;
     } else {
-        st->kind = "posix";
+        st->kind = PROTOCOL_LOCK_POSIX;
         st->holder = fl.l_pid;
     }
+    /* A PID and at most one newline (as a daemon writes it), else 0. */
     n = pread(fd, buf, sizeof buf, 0);
-    st->content = n > 0 && (size_t)n < sizeof buf ? parse_pid(buf, (size_t)n) : 0;
+    st->content = 0;
+    if (n > 0 && (size_t)n < sizeof buf) {
+        if (buf[n - 1] == '\n')
+            n--;
+        st->content = pid_parse(buf, (size_t)n);
+    }
     st->links = (long)sb.st_nlink;
     st->owner = (long)sb.st_uid;
     *fd_out = fd;
     return 0;
+}
+
+/* Whether some process holds a write lock: a daemon, or an impostor. */
+static int write_locked(const struct lock_state *st)
+{
+    return strcmp(st->kind, PROTOCOL_LOCK_POSIX) == 0
+        || strcmp(st->kind, PROTOCOL_LOCK_OFD) == 0;
+}
+
+/* The one line for a pidfile inspect() could not read (errno as it left
+ * it, not ENOENT); returns PROTOCOL_CONTROL_REFUSED. */
+static int unreadable(const char *path)
+{
+    if (errno == EINVAL)
+        fprintf(stderr, PROTOCOL_PREFIX "pidfile %s is not a regular file\n", path);
+    else
+        fprintf(stderr, PROTOCOL_PREFIX "cannot read pidfile %s: %s; check its "
+                "permissions\n", path, errno == EACCES ? "permission denied"
+                : strerror(errno));
+    return PROTOCOL_CONTROL_REFUSED;
 }
 
 static int query(const char *path)
@@ -110,36 +111,28 @@ static int query(const char *path)
     int fd;
 
     if (inspect(path, &fd, &st) != 0) {
-        if (errno == ENOENT) {
-            printf("absent 0 0 0 -1\n");
-            return 0;
-        }
-        if (errno == EINVAL) {
-            fprintf(stderr, REPORT_PREFIX "pidfile %s is not a regular file\n", path);
-            return CONTROL_REFUSED;
-        }
-        fprintf(stderr, REPORT_PREFIX "cannot read pidfile %s: %s; check its "
-                "permissions\n", path, errno == EACCES ? "permission denied"
-                : strerror(errno));
-        return CONTROL_REFUSED;
+        if (errno != ENOENT)
+            return unreadable(path);
+        printf("%s 0 0 0 -1\n", PROTOCOL_LOCK_ABSENT);
+        return PROTOCOL_CONTROL_OK;
     }
     close(fd);
     printf("%s %ld %ld %ld %ld\n", st.kind, st.holder, st.content, st.links,
            st.owner);
-    return 0;
+    return PROTOCOL_CONTROL_OK;
 }
 
 static int signal_number(const char *name)
 {
-    if (strcmp(name, "HUP") == 0)
+    if (strcmp(name, PROTOCOL_SIGNAL_HUP) == 0)
         return SIGHUP;
-    if (strcmp(name, "TERM") == 0)
+    if (strcmp(name, PROTOCOL_SIGNAL_TERM) == 0)
         return SIGTERM;
-    if (strcmp(name, "KILL") == 0)
+    if (strcmp(name, PROTOCOL_SIGNAL_KILL) == 0)
         return SIGKILL;
-    if (strcmp(name, "CONT") == 0)
+    if (strcmp(name, PROTOCOL_SIGNAL_CONT) == 0)
         return SIGCONT;
-    if (strcmp(name, "0") == 0)
+    if (strcmp(name, PROTOCOL_SIGNAL_PROBE) == 0)
         return 0;
     return -1;
 }
@@ -147,9 +140,9 @@ static int signal_number(const char *name)
 /* Why st does not prove that pid is the daemon behind path, or NULL. */
 static const char *not_the_daemon(const struct lock_state *st, long pid)
 {
-    if (strcmp(st->kind, "none") == 0 || strcmp(st->kind, "read") == 0)
+    if (!write_locked(st))
         return NULL; /* handled as "gone" by the caller */
-    if (strcmp(st->kind, "ofd") == 0)
+    if (strcmp(st->kind, PROTOCOL_LOCK_OFD) == 0)
         return "is locked by an open file description lock, not by a daemon's process";
     if (st->holder == 0)
         return "is locked by a process outside this PID namespace";
@@ -203,13 +196,10 @@ static int deliver(const char *path, long pid, int sig, long long start)
     int fd, pidfd = -1, rc;
 
     if (inspect(path, &fd, &st) != 0) {
-        if (errno == ENOENT) {
-            fprintf(stderr, REPORT_PREFIX "pidfile %s is gone\n", path);
-            return CONTROL_GONE;
-        }
-        fprintf(stderr, REPORT_PREFIX "cannot read pidfile %s: %s\n", path,
-                errno == EINVAL ? "not a regular file" : strerror(errno));
-        return CONTROL_REFUSED;
+        if (errno != ENOENT)
+            return unreadable(path);
+        fprintf(stderr, PROTOCOL_PREFIX "pidfile %s is gone\n", path);
+        return PROTOCOL_CONTROL_GONE;
     }
 #ifdef HAVE_PIDFD
     /* Pin the process first, then check it holds the lock: if PID had been
@@ -217,13 +207,13 @@ static int deliver(const char *path, long pid, int sig, long long start)
     pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
     if (pidfd < 0 && errno == ESRCH) {
         close(fd);
-        return CONTROL_GONE;
+        return PROTOCOL_CONTROL_GONE;
     }
     if (pidfd >= 0) {
         close(fd);
         if (inspect(path, &fd, &st) != 0) {
             close(pidfd);
-            return CONTROL_GONE;
+            return PROTOCOL_CONTROL_GONE;
         }
     }
 #endif
@@ -233,20 +223,20 @@ static int deliver(const char *path, long pid, int sig, long long start)
     if (start >= 0 && start_ticks(pid) != start) {
         if (pidfd >= 0)
             close(pidfd);
-        return CONTROL_GONE;
+        return PROTOCOL_CONTROL_GONE;
     }
-    if (strcmp(st.kind, "none") == 0 || strcmp(st.kind, "read") == 0) {
+    if (!write_locked(&st)) {
         if (pidfd >= 0)
             close(pidfd);
-        return CONTROL_GONE;
+        return PROTOCOL_CONTROL_GONE;
     }
     why = not_the_daemon(&st, pid);
     if (why != NULL) {
         if (pidfd >= 0)
             close(pidfd);
-        fprintf(stderr, REPORT_PREFIX "pidfile %s %s; not signalling pid %ld\n",
+        fprintf(stderr, PROTOCOL_PREFIX "pidfile %s %s; not signalling pid %ld\n",
                 path, why, pid);
-        return CONTROL_REFUSED;
+        return PROTOCOL_CONTROL_REFUSED;
     }
 #ifdef HAVE_PIDFD
     if (pidfd >= 0) {
@@ -256,22 +246,21 @@ static int deliver(const char *path, long pid, int sig, long long start)
 #endif
         rc = kill((pid_t)pid, sig); /* no pidfd: the check-to-kill window stays */
     if (rc == 0)
-        return CONTROL_SENT;
+        return PROTOCOL_CONTROL_OK;
     if (errno == ESRCH)
-        return CONTROL_GONE;
+        return PROTOCOL_CONTROL_GONE;
     if (errno == EPERM)
-        return CONTROL_DENIED;
-    fprintf(stderr, REPORT_PREFIX "cannot signal pid %ld: %s\n", pid, strerror(errno));
-    return CONTROL_REFUSED;
+        return PROTOCOL_CONTROL_DENIED;
+    fprintf(stderr, PROTOCOL_PREFIX "cannot signal pid %ld: %s\n", pid, strerror(errno));
+    return PROTOCOL_CONTROL_REFUSED;
 }
 
 int control_main(int argc, char **argv)
 {
-    if (argc == 3 && strcmp(argv[1], "query") == 0)
+    if (argc == 3 && strcmp(argv[1], PROTOCOL_QUERY) == 0)
         return query(argv[2]);
-    if ((argc == 5 || argc == 6) && strcmp(argv[1], "signal") == 0) {
-        size_t len = strlen(argv[3]);
-        long pid = parse_pid(argv[3], len);
+    if ((argc == 5 || argc == 6) && strcmp(argv[1], PROTOCOL_SIGNAL) == 0) {
+        long pid = pid_parse(argv[3], strlen(argv[3]));
         int sig = signal_number(argv[4]);
         long long start = -1;
         char *end = NULL;
@@ -281,10 +270,10 @@ int control_main(int argc, char **argv)
             if (errno != 0 || end == argv[5] || *end != '\0' || start < 0)
                 sig = -1;
         }
-        if (pid > 0 && argv[3][len - 1] != '\n' && sig >= 0)
+        if (pid > 0 && sig >= 0)
             return deliver(argv[2], pid, sig, start);
     }
-    fprintf(stderr, REPORT_PREFIX "usage: --control query PIDFILE | "
+    fprintf(stderr, PROTOCOL_PREFIX "usage: --control query PIDFILE | "
             "--control signal PIDFILE PID HUP|TERM|KILL|CONT|0 [START]\n");
-    return CONTROL_USAGE;
+    return PROTOCOL_EXIT_USAGE;
 }

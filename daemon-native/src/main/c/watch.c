@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #endif
 
+#include "protocol.h"
 #include "report.h"
 
 #if defined(__linux__) && !defined(SYS_pidfd_open)
@@ -51,10 +52,10 @@ int watch_daemon(const char *dir, long pid)
     (void)sigaction(SIGPIPE, &sa, NULL);
 
     pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, (pid_t)pid, 0) : -1;
-    if (tell("watching\n") != 0)
+    if (tell(PROTOCOL_WATCHING "\n") != 0)
         return 0;
     if (pidfd < 0 && errno == ESRCH) {
-        (void)tell("exited\n"); /* gone already (exec failed, say) */
+        (void)tell(PROTOCOL_WATCH_EXITED "\n"); /* gone already (exec failed, say) */
         return 0;
     }
     nfds = 0;
@@ -77,7 +78,7 @@ int watch_daemon(const char *dir, long pid)
         if (fds[1].revents != 0)
             return 0; /* the launcher stopped reading */
         if (nfds > 2 && fds[2].revents != 0) {
-            (void)tell("exited\n");
+            (void)tell(PROTOCOL_WATCH_EXITED "\n");
             return 0;
         }
         if (fds[0].revents != 0) {
@@ -85,7 +86,7 @@ int watch_daemon(const char *dir, long pid)
              * reads the directory. */
             while (read(inotify_fd, events, sizeof events) > 0)
                 ;
-            if (tell("changed\n") != 0)
+            if (tell(PROTOCOL_WATCH_CHANGED "\n") != 0)
                 return 0;
         }
     }
