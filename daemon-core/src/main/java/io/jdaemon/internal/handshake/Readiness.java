@@ -41,10 +41,10 @@ import java.util.Set;
  * fresh directory only this user can enter (mode 0700, checked by the daemon). The launcher
  * writes the settings it resolved; the daemon reads them as soon as its JVM runs, and later
  * writes exactly one outcome (ready, failed with the reason, or already running), atomically by
- * renaming. The launcher polls for the outcome every millisecond and for the daemon's death
- * every few; nothing is inherited, so the daemon keeps no descriptor of the launcher's. A daemon
- * whose launcher is gone before it read the settings gives up; one whose launcher goes later
- * completes its start and runs.
+ * renaming. The launcher reads the outcome when its helper wakes it (a file renamed into the
+ * directory, the daemon's exit) and at least once a second; nothing is inherited, so the daemon
+ * keeps no descriptor of the launcher's. A daemon whose launcher is gone before it read the
+ * settings gives up; one whose launcher goes later completes its start and runs.
  *
  * <p>Files rather than an AF_UNIX socket: on JDK 17 the first AF_UNIX channel, like
  * {@code Files.createTempDirectory}, sets up {@code SecureRandom} and the JCA providers, tens of
@@ -113,7 +113,7 @@ public final class Readiness {
                 SecureDirectoryStream<Path> held) {
             this.dir = dir;
             this.created = created;
-            // java.io for the polls: a stat every millisecond without an exception when absent.
+            // java.io for the looks: a stat without an exception when absent.
             this.outcome = dir.resolve(OUTCOME).toFile();
             this.extend = dir.resolve(EXTEND).toFile();
             this.ownerUid = ownerUid;
@@ -229,7 +229,7 @@ public final class Readiness {
          */
         public Outcome poll(long pid) throws IOException {
             if (!outcome.exists()) {
-                return null; // the common case: one stat, no exception, every millisecond
+                return null; // the common case: one stat, no exception
             }
             byte[] bytes;
             try {

@@ -9,7 +9,6 @@ import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.UserAccount;
 import io.jdaemon.internal.pidfile.DaemonIdentity;
 import io.jdaemon.internal.pidfile.PidFile;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,6 +96,13 @@ public final class HelperProcess {
         }
     }
 
+    /**
+     * A daemon detached: its PID, and the helper's output while it watches the daemon's start
+     * (null if the helper cannot watch: the launcher then polls), to be closed when done.
+     */
+    public record Detached(long pid, HelperOutput watch) {
+    }
+
     /** Outcomes of {@link #signal}. */
     public enum Sent { SENT, GONE, DENIED }
 
@@ -146,8 +152,8 @@ public final class HelperProcess {
      * still running then (blocked opening the log, say) is killed, and so is the daemon if its
      * PID was announced.
      */
-    public static long detach(Path helper, DaemonOptions options, UserAccount account, List<String> jvm,
-            long deadline) throws IOException {
+    public static Detached detach(Path helper, DaemonOptions options, UserAccount account,
+            List<String> jvm, long deadline, String watch) throws IOException {
         List<String> argv = new ArrayList<>(jvm.size() + 24);
         argv.add(helper.toString());
         argv.add("--log");
@@ -173,6 +179,10 @@ public final class HelperProcess {
         }
         argv.add("--launcher-pid");
         argv.add(Long.toString(Processes.selfPid()));
+        if (watch != null) {
+            argv.add("--watch"); // the helper wakes us while the daemon starts
+            argv.add(watch);
+        }
         argv.add("--");
         argv.addAll(jvm);
         if (!Files.isExecutable(helper)) {
@@ -191,11 +201,12 @@ public final class HelperProcess {
         } catch (IOException e) {
             throw cannotRun(helper, argv, e);
         }
-        // The helper's output ends when the daemon's exec succeeded or failed: the pipe's last
-        // copy is close-on-exec in the daemon.
-        HelperOutput reader = new HelperOutput(helperProcess.getInputStream());
+        // The detach's output is over when the daemon's exec succeeded or failed: the output
+        // ends (the pipe's last copy is close-on-exec in the daemon), or, with --watch, the
+        // helper says "watching" and stays until the daemon's start is over.
+        HelperOutput reader = new HelperOutput(helperProcess);
         reader.start();
-        String output = reader.await(deadline);
+        String output = reader.awaitDetach(deadline);
         if (output == null) {
             helperProcess.destroyForcibly();
             long announced = announcedPid(reader.soFar());
@@ -207,7 +218,8 @@ public final class HelperProcess {
                     + options.logFile() + " a FIFO, or on a file system that does not answer?); "
                     + "fix that or raise --start-timeout", ExitStatus.FAILED);
         }
-        int status = waitFor(helperProcess, deadline);
+        boolean watching = reader.watching();
+        int status = watching ? 0 : waitFor(helperProcess, deadline);
         long pid = 0;
         List<String> problems = new ArrayList<>();
         for (String line : output.split("\n")) {
@@ -220,6 +232,7 @@ public final class HelperProcess {
             }
         }
         if (status != 0 || pid == 0 || !problems.isEmpty()) {
+            reader.close();
             String reason = problems.isEmpty() ? "the helper exited with status " + status
                     : String.join("; ", problems);
             if (reason.contains("cannot fork") && reason.contains("EAGAIN")
@@ -233,7 +246,7 @@ public final class HelperProcess {
                     ? ExitStatus.UNSUPPORTED // credentials.h: CREDENTIALS_UNSUPPORTED
                     : status == 1 && pid == 0 ? ExitStatus.NOT_CONFIGURED : ExitStatus.FAILED);
         }
-        return pid;
+        return new Detached(pid, watching ? reader : null);
     }
 
     /** The first "pid N" line of the helper's output, or 0. */
@@ -289,65 +302,6 @@ public final class HelperProcess {
                 + env + " bytes of environment; Linux allows 131072 bytes per argument and a quarter "
                 + "of the stack limit, ulimit -s, for all together); put long values in an argument "
                 + "file (java @FILE) or shorten the environment", ExitStatus.FAILED, cause);
-    }
-
-    /** Reads the helper's output to its end on a thread of its own, so it can be waited for with a deadline. */
-    private static final class HelperOutput extends Thread {
-        private final InputStream in;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private boolean done;
-
-        HelperOutput(InputStream in) {
-            super("jdaemon-helper-output");
-            setDaemon(true);
-            this.in = in;
-        }
-
-        @Override
-        public void run() {
-            byte[] buffer = new byte[4096];
-            try (InputStream stream = in) {
-                for (int n; (n = stream.read(buffer)) > 0; ) {
-                    synchronized (this) {
-                        bytes.write(buffer, 0, n);
-                    }
-                }
-            } catch (IOException e) {
-                // the helper was killed: what was read so far stands
-            } finally {
-                synchronized (this) {
-                    done = true;
-                    notifyAll();
-                }
-            }
-        }
-
-        /** Everything, once the output has ended; null if {@code deadline} passed first. */
-        synchronized String await(long deadline) {
-            boolean interrupted = false;
-            try {
-                while (!done) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return null;
-                    }
-                    try {
-                        wait(Math.max(1, left / 1_000_000));
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                return soFar();
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        synchronized String soFar() {
-            return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
-        }
     }
 
     /**

@@ -11,6 +11,7 @@ import io.jdaemon.internal.control.Control;
 import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.handshake.Readiness;
 import io.jdaemon.internal.helper.HelperBinary;
+import io.jdaemon.internal.helper.HelperOutput;
 import io.jdaemon.internal.helper.HelperProcess;
 import io.jdaemon.internal.os.Decimal;
 import io.jdaemon.internal.os.ExistingFile;
@@ -41,6 +42,11 @@ public final class Launcher {
     static final java.time.Duration EXTENSION_STEP = java.time.Duration.ofMinutes(1);
     /** How much all extensions together add to the start timeout, at most. */
     static final java.time.Duration EXTENSIONS_LIMIT = java.time.Duration.ofHours(1);
+    /**
+     * The longest the launcher waits on its helper's output between two looks of its own at the
+     * handshake and the daemon: a missed wake-up costs at most this.
+     */
+    static final long LOOK_NANOS = 1_000_000_000L;
     /** The JVM option that closes the attach socket of a daemon that keeps capabilities. */
     static final String NO_ATTACH = "-XX:+DisableAttachMechanism";
 
@@ -236,15 +242,22 @@ public final class Launcher {
         Runtime.getRuntime().addShutdownHook(abort);
         long pid = 0;
         Readiness.Outcome outcome = null;
+        HelperOutput watch = null;
         try {
-            pid = HelperProcess.detach(preparation.helper(), options, account,
-                    daemonCommandLine(listener.address(), listener.jvmOptionsFile(), account), deadline);
+            HelperProcess.Detached detached = HelperProcess.detach(preparation.helper(), options, account,
+                    daemonCommandLine(listener.address(), listener.jvmOptionsFile(), account), deadline,
+                    listener.address());
+            pid = detached.pid();
+            watch = detached.watch();
             ProcessHandle daemon = ProcessHandle.of(pid).orElse(null);
             spawned.set(daemon);
             listener.sweepLeftovers(); // while the daemon's JVM starts
             name(); // likewise: the report names the service
-            outcome = await(listener, pid, daemon, deadline);
+            outcome = await(listener, pid, daemon, deadline, watch);
         } finally {
+            if (watch != null) {
+                watch.close(); // the helper's first process, which watched the start
+            }
             if (outcome == null) {
                 // Failed (or no thread could be started): clean up now rather than in the
                 // shutdown hook, which may not get a thread either.
@@ -505,24 +518,30 @@ public final class Launcher {
     }
 
     /**
-     * Waits for the daemon's outcome: polls for it every millisecond, and for the daemon's death
-     * every 20; a daemon that failed is waited for until it has exited. Bounded by the start
-     * timeout, past which the daemon is killed.
+     * Waits for the daemon's outcome; a daemon that failed is waited for until it has exited.
+     * Bounded by the start timeout, past which the daemon is killed. With the helper's
+     * {@code watch}, blocks on its output, which wakes this thread when a file is renamed into
+     * the handshake directory or the daemon exits, and looks at least every {@link #LOOK_NANOS}
+     * anyway (the lines only wake: what counts is read and checked here); without it (no
+     * inotify left), or once the helper is gone, polls for the outcome every millisecond and
+     * for the daemon's death every 20.
      */
     private Readiness.Outcome await(Readiness.Listener listener, long pid, ProcessHandle daemon,
-            long deadline) throws IOException {
+            long deadline, HelperOutput watch) throws IOException {
         long limit = System.nanoTime() + EXTENSIONS_LIMIT.toNanos() + options.startTimeout().toNanos();
         long lastExtension = 0;
+        long seen = 0;
         for (int tick = 1; ; tick++) {
             Readiness.Outcome outcome = listener.poll(pid);
             if (outcome != null && outcome.kind() != Readiness.Outcome.Kind.FAILED) {
                 return outcome;
             }
-            if (tick % 20 == 0 && !Processes.isAlive(pid)) {
+            boolean look = watch != null || tick % 20 == 0;
+            if (look && !Processes.isAlive(pid)) {
                 outcome = listener.poll(pid); // written just before it died?
                 return outcome != null ? outcome : new Readiness.Outcome(Readiness.Outcome.Kind.DIED, "", pid);
             }
-            long extended = tick % 20 == 0 || System.nanoTime() - deadline > 0
+            long extended = look || System.nanoTime() - deadline > 0
                     ? listener.extendedDeadline() : 0; // Daemon.extendStartTimeout
             if (extended != 0 && extended != lastExtension) {
                 lastExtension = extended;
@@ -540,7 +559,12 @@ public final class Launcher {
                         + options.startTimeout().toSeconds() + " s and was killed; raise "
                         + "--start-timeout or see " + options.logFile(), ExitStatus.FAILED);
             }
-            sleep(1);
+            if (watch != null && watch.watching()) {
+                long now = System.nanoTime();
+                seen = watch.awaitEvent(seen, deadline - now < LOOK_NANOS ? deadline : now + LOOK_NANOS);
+            } else {
+                sleep(1);
+            }
         }
     }
 
