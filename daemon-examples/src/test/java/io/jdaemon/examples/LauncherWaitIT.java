@@ -26,7 +26,7 @@ class LauncherWaitIT extends WithExample {
 
         // The daemon holds its pidfile's lock before its slow start: the launcher now waits.
         Example.awaitTrue(() -> {
-            String content = example.pidFileContent();
+            String content = java.nio.file.Files.exists(example.pidFile) ? example.pidFileContent() : null;
             return content != null && content.endsWith("\n")
                     && !new Proc(Long.parseLong(content.strip())).locksOn(example.pidFile).isEmpty();
         }, "the daemon to lock its pidfile");
