@@ -232,7 +232,7 @@ public final class Launcher {
                     listener.close();
                     ProcessHandle daemon = spawned.get();
                     if (daemon != null) {
-                        HelperProcess.killDaemon(daemon, options.pidFile());
+                        killDaemon(daemon, options.pidFile());
                     }
                 } catch (IOException | RuntimeException ignored) {
                     // exiting anyway; the next status reports what is left
@@ -244,9 +244,9 @@ public final class Launcher {
         Readiness.Outcome outcome = null;
         HelperOutput watch = null;
         try {
-            HelperProcess.Detached detached = HelperProcess.detach(preparation.helper(), options, account,
-                    daemonCommandLine(listener.address(), listener.jvmOptionsFile(), account), deadline,
-                    listener.address());
+            HelperProcess.Detached detached = HelperProcess.detach(preparation.helper(), options,
+                    account, daemonCommandLine(listener.address(), listener.jvmOptionsFile(), account),
+                    deadline, spawned, listener.address());
             pid = detached.pid();
             watch = detached.watch();
             ProcessHandle daemon = ProcessHandle.of(pid).orElse(null);
@@ -550,7 +550,7 @@ public final class Launcher {
             }
             if (System.nanoTime() - deadline > 0) {
                 if (daemon != null) {
-                    HelperProcess.killDaemon(daemon, options.pidFile());
+                    killDaemon(daemon, options.pidFile());
                 }
                 if (outcome != null) {
                     return outcome; // failed, and now gone
@@ -767,6 +767,24 @@ public final class Launcher {
             return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * Kills a daemon this launcher started that was not ready in time, and removes the pidfile
+     * ({@code pidFile}, if not null) it may have written. {@code daemon} was taken when the
+     * helper announced the PID: the JDK checks the process's start time before it signals, so
+     * a PID that the daemon, dead meanwhile, left to another process is not signalled.
+     */
+    private static void killDaemon(ProcessHandle daemon, Path pidFile) {
+        daemon.destroyForcibly();
+        Processes.awaitExit(daemon.pid(), Duration.ofSeconds(2));
+        if (pidFile != null) {
+            try {
+                PidFile.removeStale(pidFile);
+            } catch (PidFile.HeldException e) {
+                // another daemon holds it now: its file stays
+            }
         }
     }
 
