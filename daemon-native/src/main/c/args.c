@@ -66,6 +66,35 @@ static int parse_sighup(const char *s, enum hup_mode *out)
     return 0;
 }
 
+/* PID:START:PIDFILE, PID and START strict decimals, PIDFILE not empty. */
+static int parse_listen_from(const char *s, struct options *opt)
+{
+    char pid[16];
+    const char *colon = strchr(s, ':');
+    const char *second;
+    unsigned long long start = 0;
+
+    if (colon == NULL || colon == s || (size_t)(colon - s) >= sizeof pid)
+        return -1;
+    memcpy(pid, s, (size_t)(colon - s));
+    pid[colon - s] = '\0';
+    if (parse_pid(pid, &opt->listen_from_pid) != 0)
+        return -1;
+    second = colon + 1;
+    if (*second == ':')
+        return -1;
+    for (; *second >= '0' && *second <= '9'; second++) {
+        start = start * 10 + (unsigned long long)(*second - '0');
+        if (start > 0x7FFFFFFFFFFFFFFFULL / 10)
+            return -1;
+    }
+    if (*second != ':' || second[1] == '\0')
+        return -1;
+    opt->listen_from_start = (long long)start;
+    opt->listen_from_pidfile = second + 1;
+    return 0;
+}
+
 /* Strict decimal id 0..2^32-2 (-1 means "unchanged" to setuid and friends). */
 static int parse_id(const char *s, unsigned long *out)
 {
@@ -146,7 +175,7 @@ static int is_option(const char *a)
     static const char *const names[] = {
         "--log", "--workdir", "--umask", "--sighup", "--uid", "--gid",
         "--groups", "--caps", "--home", "--user-name", "--shell", "--launcher-pid",
-        NULL
+        "--listen-from", NULL
     };
     int i;
 
@@ -209,6 +238,10 @@ int args_parse(int argc, char **argv, struct options *opt)
         } else if (strcmp(a, "--launcher-pid") == 0) {
             if (parse_pid(value, &opt->launcher_pid) != 0)
                 return usage_error("invalid --launcher-pid (a pid expected)",
+                                   value);
+        } else if (strcmp(a, "--listen-from") == 0) {
+            if (parse_listen_from(value, opt) != 0)
+                return usage_error("invalid --listen-from (PID:START:PIDFILE expected)",
                                    value);
         } else if (strcmp(a, "--sighup") == 0) {
             if (parse_sighup(value, &opt->sighup) != 0)

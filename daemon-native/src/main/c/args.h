@@ -44,6 +44,13 @@ struct options {
     /* The launcher's pid: P1 gives up if its parent is not (or no longer)
      * this process. 0 (the default): no check. */
     long launcher_pid;
+    /* --listen-from PID:START:PIDFILE: fd 0 of the daemon becomes the
+     * listening socket taken from PID (start time START, 22nd field of
+     * /proc/PID/stat), the daemon PIDFILE's lock proves (see handover.h).
+     * listen_from_pid 0 (the default): none. */
+    long listen_from_pid;
+    long long listen_from_start;
+    const char *listen_from_pidfile;
     /* PROGRAM followed by its ARGs, NULL-terminated; points into argv. */
     char **program_argv;
 };

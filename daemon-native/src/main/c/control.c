@@ -16,14 +16,8 @@
 #include <sys/syscall.h>
 #endif
 
+#include "handover.h"
 #include "report.h"
-
-/* Exit statuses of "signal", after the LSB codes the Java side reports. */
-#define CONTROL_SENT 0
-#define CONTROL_REFUSED 1
-#define CONTROL_USAGE 2
-#define CONTROL_GONE 3
-#define CONTROL_DENIED 4
 
 struct lock_state {
     const char *kind; /* none, posix, ofd, read */
@@ -196,12 +190,21 @@ static long long start_ticks(long pid)
 #define HAVE_PIDFD 1
 #endif
 
-static int deliver(const char *path, long pid, int sig, long long start)
+/*
+ * Proves that pid holds path's lock as its daemon (and, if start >= 0, has
+ * that start time), pinning it with a pidfd first where the kernel has one,
+ * so a reused PID can never pass. CONTROL_SENT with *pidfd_out (-1 without
+ * pidfd support), or CONTROL_GONE, or CONTROL_REFUSED after a message
+ * ending in "; not VERB pid N".
+ */
+int control_prove(const char *path, long pid, long long start, const char *verb,
+                  int *pidfd_out)
 {
     struct lock_state st;
     const char *why;
-    int fd, pidfd = -1, rc;
+    int fd, pidfd = -1;
 
+    *pidfd_out = -1;
     if (inspect(path, &fd, &st) != 0) {
         if (errno == ENOENT) {
             fprintf(stderr, REPORT_PREFIX "pidfile %s is gone\n", path);
@@ -244,10 +247,21 @@ static int deliver(const char *path, long pid, int sig, long long start)
     if (why != NULL) {
         if (pidfd >= 0)
             close(pidfd);
-        fprintf(stderr, REPORT_PREFIX "pidfile %s %s; not signalling pid %ld\n",
-                path, why, pid);
+        fprintf(stderr, REPORT_PREFIX "pidfile %s %s; not %s pid %ld\n",
+                path, why, verb, pid);
         return CONTROL_REFUSED;
     }
+    *pidfd_out = pidfd;
+    return CONTROL_SENT;
+}
+
+static int deliver(const char *path, long pid, int sig, long long start)
+{
+    int pidfd, rc;
+
+    rc = control_prove(path, pid, start, "signalling", &pidfd);
+    if (rc != CONTROL_SENT)
+        return rc;
 #ifdef HAVE_PIDFD
     if (pidfd >= 0) {
         rc = (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
@@ -284,7 +298,19 @@ int control_main(int argc, char **argv)
         if (pid > 0 && argv[3][len - 1] != '\n' && sig >= 0)
             return deliver(argv[2], pid, sig, start);
     }
+    if (argc == 5 && strcmp(argv[1], "take") == 0) {
+        size_t len = strlen(argv[3]);
+        long pid = parse_pid(argv[3], len);
+        long long start;
+        char *end = NULL;
+        errno = 0;
+        start = strtoll(argv[4], &end, 10);
+        if (pid > 0 && argv[3][len - 1] != '\n' && errno == 0 && end != argv[4]
+            && *end == '\0' && start >= 0)
+            return handover_probe(argv[2], pid, start);
+    }
     fprintf(stderr, REPORT_PREFIX "usage: --control query PIDFILE | "
-            "--control signal PIDFILE PID HUP|TERM|KILL|CONT|0 [START]\n");
+            "--control signal PIDFILE PID HUP|TERM|KILL|CONT|0 [START] | "
+            "--control take PIDFILE PID START\n");
     return CONTROL_USAGE;
 }

@@ -140,7 +140,7 @@ int descriptors_redirect(const struct daemon_fds *fds)
     int fd;
 
     /* dup2 clears close-on-exec on the target... */
-    if (dup2(fds->devnull, STDIN_FILENO) < 0
+    if (dup2(fds->listener >= 0 ? fds->listener : fds->devnull, STDIN_FILENO) < 0
         || dup2(fds->log, STDOUT_FILENO) < 0
         || dup2(fds->log, STDERR_FILENO) < 0)
         return -1;

@@ -8,6 +8,7 @@ struct daemon_fds {
     int devnull;  /* /dev/null, O_RDWR, close-on-exec */
     int log;      /* log file, append-only, close-on-exec */
     int fd_bound; /* fallback bound for the close-on-exec sweep */
+    int listener; /* the daemon's fd 0 if not -1: a listening socket, close-on-exec */
 };
 
 /*

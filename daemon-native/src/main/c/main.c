@@ -36,6 +36,7 @@
 #include "report.h"
 #include "signals.h"
 #include "descriptors.h"
+#include "handover.h"
 
 /* A pipe whose write end only P3 keeps (close-on-exec): it reads EOF once
  * P3 has executed the program or died. */
@@ -100,6 +101,13 @@ int main(int argc, char **argv)
     if (rc != 0)
         return rc;
     if (die_with_launcher(&opt) != 0)
+        return 1;
+    /* With the launcher's privileges, before they are dropped: root may take
+     * the socket of a daemon that runs as another user. */
+    fds.listener = -1;
+    if (opt.listen_from_pid != 0
+        && handover_take(opt.listen_from_pidfile, opt.listen_from_pid,
+                         opt.listen_from_start, &fds.listener) != 0)
         return 1;
     /* Before the log is opened and the working directory entered: the
      * daemon's user must own the log it creates and be able to enter the
