@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,7 +24,9 @@ import org.springframework.web.bind.annotation.RestController;
  * server is listening). {@code GET /health} answers {@code ok}.
  *
  * <p>{@code --sample.stop-marker=PATH} makes its {@code @PreDestroy} write PATH, so a test sees
- * that Spring's graceful shutdown ran on {@code --daemon=stop}.
+ * that Spring's graceful shutdown ran on {@code --daemon=stop}. {@code --sample.inherit-channel=true}
+ * is the recipe for {@code --listen}: Tomcat's connector serves the socket the daemon inherited
+ * ({@code useInheritedChannel}), so a {@code --daemon=restart} hands it over.
  */
 @SpringBootApplication
 @RestController
@@ -39,6 +45,14 @@ public class SampleApplication {
     @EventListener(ApplicationReadyEvent.class)
     public void ready() {
         Daemon.ready();
+    }
+
+    /** Tomcat accepts on the daemon's inherited listening socket instead of binding its own. */
+    @Bean
+    @ConditionalOnProperty("sample.inherit-channel")
+    public WebServerFactoryCustomizer<TomcatServletWebServerFactory> inheritedChannel() {
+        return factory -> factory.addConnectorCustomizers(
+                connector -> connector.setProperty("useInheritedChannel", "true"));
     }
 
     @GetMapping("/health")
