@@ -175,7 +175,7 @@ static int is_option(const char *a)
     static const char *const names[] = {
         "--log", "--workdir", "--umask", "--sighup", "--uid", "--gid",
         "--groups", "--caps", "--home", "--user-name", "--shell", "--launcher-pid",
-        "--listen-from", NULL
+        "--listen", "--listen-fd", "--listen-launcher-fd", "--listen-from", NULL
     };
     int i;
 
@@ -207,6 +207,9 @@ int args_parse(int argc, char **argv, struct options *opt)
     opt->sighup = HUP_INHERIT;
     opt->launcher_pid = 0;
     opt->program_argv = NULL;
+    opt->listen_spec = NULL;
+    opt->listen_fd = -1;
+    opt->listen_launcher_fd = -1;
 
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -272,6 +275,22 @@ int args_parse(int argc, char **argv, struct options *opt)
             if (parse_caps(value, &opt->caps) != 0)
                 return usage_error("invalid --caps (comma-separated capability "
                                    "numbers 0..63 expected)", value);
+        } else if (strcmp(a, "--listen") == 0) {
+            if (listen_parse(value, &opt->listen_at) != 0)
+                return usage_error("invalid --listen ([ADDR:]PORT expected: 8080, "
+                                   "127.0.0.1:8080 or [::1]:8080, a port of "
+                                   "0..65535 and a numeric address)", value);
+            opt->listen_spec = value;
+        } else if (strcmp(a, "--listen-fd") == 0) {
+            if (parse_id(value, &id) != 0 || id > 1023)
+                return usage_error("invalid --listen-fd (a descriptor number "
+                                   "expected)", value);
+            opt->listen_fd = (int)id;
+        } else if (strcmp(a, "--listen-launcher-fd") == 0) {
+            if (parse_id(value, &id) != 0 || id > 1023)
+                return usage_error("invalid --listen-launcher-fd (a descriptor "
+                                   "number expected)", value);
+            opt->listen_launcher_fd = (int)id;
         } else if (strcmp(a, "--home") == 0) {
             opt->home = value;
         } else if (strcmp(a, "--shell") == 0) {
@@ -291,6 +310,11 @@ int args_parse(int argc, char **argv, struct options *opt)
                               || opt->shell != NULL))
         return usage_error("--gid, --groups, --caps, --home, --user-name and "
                            "--shell need --uid", NULL);
+
+    if ((opt->listen_spec != NULL) + (opt->listen_fd >= 0)
+        + (opt->listen_launcher_fd >= 0) + (opt->listen_from_pid != 0) > 1)
+        return usage_error("--listen, --listen-fd, --listen-launcher-fd and "
+                           "--listen-from exclude each other", NULL);
 
     if (i >= argc)
         return usage_error("missing '--' before PROGRAM", NULL);

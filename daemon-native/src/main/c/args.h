@@ -2,10 +2,18 @@
  * Command line:
  *   jdaemon-helper [--log PATH] [--workdir DIR] [--umask OCTAL]
  *                  [--sighup inherit|ignore|default] [--launcher-pid PID]
+ *                  [--listen [ADDR:]PORT | --listen-fd N |
+ *                   --listen-launcher-fd N | --listen-from PID:START:PIDFILE]
  *                  [--uid N --gid N --groups G,... --home DIR --user-name NAME
  *                   [--shell PATH]
  *                   [--caps N,...]] -- PROGRAM [ARG...]
  *
+ * --listen binds the daemon's listening socket, --listen-fd N adopts this
+ * process's descriptor N (a listening socket the launcher passed as our
+ * stdin: N is 0), --listen-launcher-fd N takes the launcher's descriptor N
+ * (systemd's fd 3), --listen-from takes the running daemon's fd 0 for a
+ * seamless restart (see handover.h); each becomes the daemon's fd 0 (see
+ * listen.h).
  * --uid and its companions switch to another user (see credentials.h); the
  * Java launcher resolves names to numbers, the helper takes numbers only.
  */
@@ -15,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "listen.h"
 
 /* Linux's NGROUPS_MAX: the most supplementary groups a process can have. */
 #define ARGS_MAX_GROUPS 65536
@@ -44,6 +54,14 @@ struct options {
     /* The launcher's pid: P1 gives up if its parent is not (or no longer)
      * this process. 0 (the default): no check. */
     long launcher_pid;
+    /* --listen: listen_spec is its value (NULL without), listen_at parsed.
+     * --listen-fd: listen_fd is N (-1 without); --listen-launcher-fd:
+     * listen_launcher_fd is N (-1 without). At most one of the four (with
+     * --listen-from). */
+    const char *listen_spec;
+    struct listen_addr listen_at;
+    int listen_fd;
+    int listen_launcher_fd;
     /* --listen-from PID:START:PIDFILE: fd 0 of the daemon becomes the
      * listening socket taken from PID (start time START, 22nd field of
      * /proc/PID/stat), the daemon PIDFILE's lock proves (see handover.h).

@@ -91,6 +91,7 @@ int descriptors_open(const struct options *opt, struct daemon_fds *fds)
         }
     }
 
+    fds->listen = -1;
     /* O_CLOEXEC on everything opened here: only the dup2 copies at 0, 1, 2
      * are meant to reach the new program. */
     fds->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -140,7 +141,7 @@ int descriptors_redirect(const struct daemon_fds *fds)
     int fd;
 
     /* dup2 clears close-on-exec on the target... */
-    if (dup2(fds->listener >= 0 ? fds->listener : fds->devnull, STDIN_FILENO) < 0
+    if (dup2(fds->listen >= 0 ? fds->listen : fds->devnull, STDIN_FILENO) < 0
         || dup2(fds->log, STDOUT_FILENO) < 0
         || dup2(fds->log, STDERR_FILENO) < 0)
         return -1;

@@ -5,7 +5,8 @@
  * does the classic double fork and execs the program:
  *
  *   P1 (started by the launcher): parse arguments, arrange to die with the
- *      launcher (Linux) and check it is still there, become the daemon's
+ *      launcher (Linux) and check it is still there, bind the listening
+ *      socket if asked (with the launcher's rights), become the daemon's
  *      user if asked (so every file below is opened as that user), open
  *      files, fork P2, wait for it, exit 0 if it succeeded, else 1.
  *   P2: setsid(), fork P3, write "pid N" to stdout, exit.
@@ -34,6 +35,7 @@
 #include "credentials.h"
 #include "detach.h"
 #include "report.h"
+#include "listen.h"
 #include "signals.h"
 #include "descriptors.h"
 #include "handover.h"
@@ -90,7 +92,7 @@ int main(int argc, char **argv)
 {
     struct options opt;
     struct daemon_fds fds;
-    int rc, errfd;
+    int rc, errfd, listen_fd = -1;
 
     /* Control mode (see control.h): no fork, no exec. */
     if (argc > 1 && strcmp(argv[1], "--control") == 0)
@@ -102,12 +104,21 @@ int main(int argc, char **argv)
         return rc;
     if (die_with_launcher(&opt) != 0)
         return 1;
-    /* With the launcher's privileges, before they are dropped: root may take
-     * the socket of a daemon that runs as another user. */
-    fds.listener = -1;
-    if (opt.listen_from_pid != 0
-        && handover_take(opt.listen_from_pidfile, opt.listen_from_pid,
-                         opt.listen_from_start, &fds.listener) != 0)
+    /* Before the user switch: a root launcher binds port 80 for a daemon
+     * that keeps no capability; root takes the socket of a daemon that runs
+     * as another user. Close-on-exec until P3 puts it at fd 0. */
+    if (opt.listen_spec != NULL)
+        listen_fd = listen_open(&opt.listen_at, opt.listen_spec);
+    else if (opt.listen_fd >= 0)
+        listen_fd = listen_adopt(opt.listen_fd, "the inherited listening socket");
+    else if (opt.listen_launcher_fd >= 0)
+        listen_fd = listen_from_launcher(opt.launcher_pid, opt.listen_launcher_fd);
+    else if (opt.listen_from_pid != 0
+             && handover_take(opt.listen_from_pidfile, opt.listen_from_pid,
+                              opt.listen_from_start, &listen_fd) != 0)
+        return 1;
+    if ((opt.listen_spec != NULL || opt.listen_fd >= 0
+         || opt.listen_launcher_fd >= 0) && listen_fd < 0)
         return 1;
     /* Before the log is opened and the working directory entered: the
      * daemon's user must own the log it creates and be able to enter the
@@ -124,6 +135,7 @@ int main(int argc, char **argv)
     umask(opt.umask_value);
     if (descriptors_open(&opt, &fds) != 0)
         return 1;
+    fds.listen = listen_fd;
     /* The working directory is inherited across fork and exec, so enter it
      * here: a missing, non-directory or non-searchable DIR is reported now
      * rather than after the daemon's pid was announced. After the log was
