@@ -4,15 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report.h"
+#include "pid.h"
+#include "protocol.h"
 
 static int usage_error(const char *msg, const char *value)
 {
     if (value != NULL)
-        fprintf(stderr, REPORT_PREFIX "%s: %s\n", msg, value);
+        fprintf(stderr, PROTOCOL_PREFIX "%s: %s\n", msg, value);
     else
-        fprintf(stderr, REPORT_PREFIX "%s\n", msg);
-    return ARGS_USAGE_ERROR;
+        fprintf(stderr, PROTOCOL_PREFIX "%s\n", msg);
+    return PROTOCOL_EXIT_USAGE;
 }
 
 /* Strict octal 0..0777: digits 0-7 only, no sign, not empty. */
@@ -33,26 +34,6 @@ static int parse_umask(const char *s, mode_t *out)
     return 0;
 }
 
-/* Strict decimal 1..2^31-1: digits only, no sign, not empty. */
-static int parse_pid(const char *s, long *out)
-{
-    long v = 0;
-
-    if (*s == '\0')
-        return -1;
-    for (; *s != '\0'; s++) {
-        if (*s < '0' || *s > '9')
-            return -1;
-        v = v * 10 + (*s - '0');
-        if (v > 2147483647L)
-            return -1;
-    }
-    if (v == 0)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int parse_sighup(const char *s, enum hup_mode *out)
 {
     if (strcmp(s, "inherit") == 0)
@@ -69,16 +50,14 @@ static int parse_sighup(const char *s, enum hup_mode *out)
 /* PID:START:PIDFILE, PID and START strict decimals, PIDFILE not empty. */
 static int parse_listen_from(const char *s, struct options *opt)
 {
-    char pid[16];
     const char *colon = strchr(s, ':');
     const char *second;
     unsigned long long start = 0;
 
-    if (colon == NULL || colon == s || (size_t)(colon - s) >= sizeof pid)
+    if (colon == NULL)
         return -1;
-    memcpy(pid, s, (size_t)(colon - s));
-    pid[colon - s] = '\0';
-    if (parse_pid(pid, &opt->listen_from_pid) != 0)
+    opt->listen_from_pid = pid_parse(s, (size_t)(colon - s));
+    if (opt->listen_from_pid <= 0)
         return -1;
     second = colon + 1;
     if (*second == ':')
@@ -239,7 +218,8 @@ int args_parse(int argc, char **argv, struct options *opt)
                 return usage_error("invalid --umask (octal 0..0777 expected)",
                                    value);
         } else if (strcmp(a, "--launcher-pid") == 0) {
-            if (parse_pid(value, &opt->launcher_pid) != 0)
+            opt->launcher_pid = pid_parse(value, strlen(value));
+            if (opt->launcher_pid == 0)
                 return usage_error("invalid --launcher-pid (a pid expected)",
                                    value);
         } else if (strcmp(a, "--listen-from") == 0) {

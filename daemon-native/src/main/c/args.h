@@ -73,11 +73,8 @@ struct options {
     char **program_argv;
 };
 
-/* Exit status for usage errors. */
-#define ARGS_USAGE_ERROR 2
-
 /*
- * Parse argv into opt. Returns 0, or ARGS_USAGE_ERROR after printing one
+ * Parse argv into opt. Returns 0, or PROTOCOL_EXIT_USAGE after printing one
  * line "jdaemon-helper: ..." on stderr. Runs before any fork, so it may use
  * stdio.
  */

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,33 +16,16 @@
 #endif
 
 #include "handover.h"
-#include "report.h"
+#include "pid.h"
+#include "protocol.h"
 
 struct lock_state {
-    const char *kind; /* none, posix, ofd, read */
+    const char *kind; /* PROTOCOL_LOCK_NONE, _POSIX, _OFD, _READ */
     long holder;      /* PID in this namespace; 0 unknown/none */
     long content;     /* PID the file names; 0 if none */
     long links;
     long owner;       /* the file's owner */
 };
-
-/* ^[0-9]{1,10}\n?$ and at most INT_MAX, else 0 (as PidFile.parse). */
-static long parse_pid(const char *s, size_t len)
-{
-    long v = 0;
-    size_t i;
-
-    if (len > 0 && s[len - 1] == '\n')
-        len--;
-    if (len == 0 || len > 10)
-        return 0;
-    for (i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v <= INT_MAX ? v : 0;
-}
 
 /*
  * Opens the pidfile without following a symlink and without blocking on a
@@ -78,24 +60,50 @@ static int inspect(const char *path, int *fd_out, struct lock_state *st)
         return -1;
     }
     if (fl.l_type == F_UNLCK) {
-        st->kind = "none";
+        st->kind = PROTOCOL_LOCK_NONE;
         st->holder = 0;
     } else if (fl.l_pid < 0) {
-        st->kind = "ofd";
+        st->kind = PROTOCOL_LOCK_OFD;
         st->holder = 0;
     } else if (fl.l_type == F_RDLCK) {
-        st->kind = "read";
+        st->kind = PROTOCOL_LOCK_READ;
         st->holder = fl.l_pid;
     } else {
-        st->kind = "posix";
+        st->kind = PROTOCOL_LOCK_POSIX;
         st->holder = fl.l_pid;
     }
+    /* A PID and at most one newline (as a daemon writes it), else 0. */
     n = pread(fd, buf, sizeof buf, 0);
-    st->content = n > 0 && (size_t)n < sizeof buf ? parse_pid(buf, (size_t)n) : 0;
+    st->content = 0;
+    if (n > 0 && (size_t)n < sizeof buf) {
+        if (buf[n - 1] == '\n')
+            n--;
+        st->content = pid_parse(buf, (size_t)n);
+    }
     st->links = (long)sb.st_nlink;
     st->owner = (long)sb.st_uid;
     *fd_out = fd;
     return 0;
+}
+
+/* Whether some process holds a write lock: a daemon, or an impostor. */
+static int write_locked(const struct lock_state *st)
+{
+    return strcmp(st->kind, PROTOCOL_LOCK_POSIX) == 0
+        || strcmp(st->kind, PROTOCOL_LOCK_OFD) == 0;
+}
+
+/* The one line for a pidfile inspect() could not read (errno as it left
+ * it, not ENOENT); returns PROTOCOL_CONTROL_REFUSED. */
+static int unreadable(const char *path)
+{
+    if (errno == EINVAL)
+        fprintf(stderr, PROTOCOL_PREFIX "pidfile %s is not a regular file\n", path);
+    else
+        fprintf(stderr, PROTOCOL_PREFIX "cannot read pidfile %s: %s; check its "
+                "permissions\n", path, errno == EACCES ? "permission denied"
+                : strerror(errno));
+    return PROTOCOL_CONTROL_REFUSED;
 }
 
 static int query(const char *path)
@@ -104,36 +112,28 @@ static int query(const char *path)
     int fd;
 
     if (inspect(path, &fd, &st) != 0) {
-        if (errno == ENOENT) {
-            printf("absent 0 0 0 -1\n");
-            return 0;
-        }
-        if (errno == EINVAL) {
-            fprintf(stderr, REPORT_PREFIX "pidfile %s is not a regular file\n", path);
-            return CONTROL_REFUSED;
-        }
-        fprintf(stderr, REPORT_PREFIX "cannot read pidfile %s: %s; check its "
-                "permissions\n", path, errno == EACCES ? "permission denied"
-                : strerror(errno));
-        return CONTROL_REFUSED;
+        if (errno != ENOENT)
+            return unreadable(path);
+        printf("%s 0 0 0 -1\n", PROTOCOL_LOCK_ABSENT);
+        return PROTOCOL_CONTROL_OK;
     }
     close(fd);
     printf("%s %ld %ld %ld %ld\n", st.kind, st.holder, st.content, st.links,
            st.owner);
-    return 0;
+    return PROTOCOL_CONTROL_OK;
 }
 
 static int signal_number(const char *name)
 {
-    if (strcmp(name, "HUP") == 0)
+    if (strcmp(name, PROTOCOL_SIGNAL_HUP) == 0)
         return SIGHUP;
-    if (strcmp(name, "TERM") == 0)
+    if (strcmp(name, PROTOCOL_SIGNAL_TERM) == 0)
         return SIGTERM;
-    if (strcmp(name, "KILL") == 0)
+    if (strcmp(name, PROTOCOL_SIGNAL_KILL) == 0)
         return SIGKILL;
-    if (strcmp(name, "CONT") == 0)
+    if (strcmp(name, PROTOCOL_SIGNAL_CONT) == 0)
         return SIGCONT;
-    if (strcmp(name, "0") == 0)
+    if (strcmp(name, PROTOCOL_SIGNAL_PROBE) == 0)
         return 0;
     return -1;
 }
@@ -141,9 +141,9 @@ static int signal_number(const char *name)
 /* Why st does not prove that pid is the daemon behind path, or NULL. */
 static const char *not_the_daemon(const struct lock_state *st, long pid)
 {
-    if (strcmp(st->kind, "none") == 0 || strcmp(st->kind, "read") == 0)
+    if (!write_locked(st))
         return NULL; /* handled as "gone" by the caller */
-    if (strcmp(st->kind, "ofd") == 0)
+    if (strcmp(st->kind, PROTOCOL_LOCK_OFD) == 0)
         return "is locked by an open file description lock, not by a daemon's process";
     if (st->holder == 0)
         return "is locked by a process outside this PID namespace";
@@ -193,9 +193,7 @@ static long long start_ticks(long pid)
 /*
  * Proves that pid holds path's lock as its daemon (and, if start >= 0, has
  * that start time), pinning it with a pidfd first where the kernel has one,
- * so a reused PID can never pass. CONTROL_SENT with *pidfd_out (-1 without
- * pidfd support), or CONTROL_GONE, or CONTROL_REFUSED after a message
- * ending in "; not VERB pid N".
+ * so a reused PID can never pass (see control.h).
  */
 int control_prove(const char *path, long pid, long long start, const char *verb,
                   int *pidfd_out)
@@ -206,13 +204,10 @@ int control_prove(const char *path, long pid, long long start, const char *verb,
 
     *pidfd_out = -1;
     if (inspect(path, &fd, &st) != 0) {
-        if (errno == ENOENT) {
-            fprintf(stderr, REPORT_PREFIX "pidfile %s is gone\n", path);
-            return CONTROL_GONE;
-        }
-        fprintf(stderr, REPORT_PREFIX "cannot read pidfile %s: %s\n", path,
-                errno == EINVAL ? "not a regular file" : strerror(errno));
-        return CONTROL_REFUSED;
+        if (errno != ENOENT)
+            return unreadable(path);
+        fprintf(stderr, PROTOCOL_PREFIX "pidfile %s is gone\n", path);
+        return PROTOCOL_CONTROL_GONE;
     }
 #ifdef HAVE_PIDFD
     /* Pin the process first, then check it holds the lock: if PID had been
@@ -220,13 +215,13 @@ int control_prove(const char *path, long pid, long long start, const char *verb,
     pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
     if (pidfd < 0 && errno == ESRCH) {
         close(fd);
-        return CONTROL_GONE;
+        return PROTOCOL_CONTROL_GONE;
     }
     if (pidfd >= 0) {
         close(fd);
         if (inspect(path, &fd, &st) != 0) {
             close(pidfd);
-            return CONTROL_GONE;
+            return PROTOCOL_CONTROL_GONE;
         }
     }
 #endif
@@ -236,23 +231,23 @@ int control_prove(const char *path, long pid, long long start, const char *verb,
     if (start >= 0 && start_ticks(pid) != start) {
         if (pidfd >= 0)
             close(pidfd);
-        return CONTROL_GONE;
+        return PROTOCOL_CONTROL_GONE;
     }
-    if (strcmp(st.kind, "none") == 0 || strcmp(st.kind, "read") == 0) {
+    if (!write_locked(&st)) {
         if (pidfd >= 0)
             close(pidfd);
-        return CONTROL_GONE;
+        return PROTOCOL_CONTROL_GONE;
     }
     why = not_the_daemon(&st, pid);
     if (why != NULL) {
         if (pidfd >= 0)
             close(pidfd);
-        fprintf(stderr, REPORT_PREFIX "pidfile %s %s; not %s pid %ld\n",
+        fprintf(stderr, PROTOCOL_PREFIX "pidfile %s %s; not %s pid %ld\n",
                 path, why, verb, pid);
-        return CONTROL_REFUSED;
+        return PROTOCOL_CONTROL_REFUSED;
     }
     *pidfd_out = pidfd;
-    return CONTROL_SENT;
+    return PROTOCOL_CONTROL_OK;
 }
 
 static int deliver(const char *path, long pid, int sig, long long start)
@@ -260,7 +255,7 @@ static int deliver(const char *path, long pid, int sig, long long start)
     int pidfd, rc;
 
     rc = control_prove(path, pid, start, "signalling", &pidfd);
-    if (rc != CONTROL_SENT)
+    if (rc != PROTOCOL_CONTROL_OK)
         return rc;
 #ifdef HAVE_PIDFD
     if (pidfd >= 0) {
@@ -270,22 +265,21 @@ static int deliver(const char *path, long pid, int sig, long long start)
 #endif
         rc = kill((pid_t)pid, sig); /* no pidfd: the check-to-kill window stays */
     if (rc == 0)
-        return CONTROL_SENT;
+        return PROTOCOL_CONTROL_OK;
     if (errno == ESRCH)
-        return CONTROL_GONE;
+        return PROTOCOL_CONTROL_GONE;
     if (errno == EPERM)
-        return CONTROL_DENIED;
-    fprintf(stderr, REPORT_PREFIX "cannot signal pid %ld: %s\n", pid, strerror(errno));
-    return CONTROL_REFUSED;
+        return PROTOCOL_CONTROL_DENIED;
+    fprintf(stderr, PROTOCOL_PREFIX "cannot signal pid %ld: %s\n", pid, strerror(errno));
+    return PROTOCOL_CONTROL_REFUSED;
 }
 
 int control_main(int argc, char **argv)
 {
-    if (argc == 3 && strcmp(argv[1], "query") == 0)
+    if (argc == 3 && strcmp(argv[1], PROTOCOL_QUERY) == 0)
         return query(argv[2]);
-    if ((argc == 5 || argc == 6) && strcmp(argv[1], "signal") == 0) {
-        size_t len = strlen(argv[3]);
-        long pid = parse_pid(argv[3], len);
+    if ((argc == 5 || argc == 6) && strcmp(argv[1], PROTOCOL_SIGNAL) == 0) {
+        long pid = pid_parse(argv[3], strlen(argv[3]));
         int sig = signal_number(argv[4]);
         long long start = -1;
         char *end = NULL;
@@ -295,22 +289,20 @@ int control_main(int argc, char **argv)
             if (errno != 0 || end == argv[5] || *end != '\0' || start < 0)
                 sig = -1;
         }
-        if (pid > 0 && argv[3][len - 1] != '\n' && sig >= 0)
+        if (pid > 0 && sig >= 0)
             return deliver(argv[2], pid, sig, start);
     }
-    if (argc == 5 && strcmp(argv[1], "take") == 0) {
-        size_t len = strlen(argv[3]);
-        long pid = parse_pid(argv[3], len);
+    if (argc == 5 && strcmp(argv[1], PROTOCOL_TAKE) == 0) {
+        long pid = pid_parse(argv[3], strlen(argv[3]));
         long long start;
         char *end = NULL;
         errno = 0;
         start = strtoll(argv[4], &end, 10);
-        if (pid > 0 && argv[3][len - 1] != '\n' && errno == 0 && end != argv[4]
-            && *end == '\0' && start >= 0)
+        if (pid > 0 && errno == 0 && end != argv[4] && *end == '\0' && start >= 0)
             return handover_probe(argv[2], pid, start);
     }
-    fprintf(stderr, REPORT_PREFIX "usage: --control query PIDFILE | "
+    fprintf(stderr, PROTOCOL_PREFIX "usage: --control query PIDFILE | "
             "--control signal PIDFILE PID HUP|TERM|KILL|CONT|0 [START] | "
             "--control take PIDFILE PID START\n");
-    return CONTROL_USAGE;
+    return PROTOCOL_EXIT_USAGE;
 }

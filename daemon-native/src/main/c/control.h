@@ -44,23 +44,15 @@
 #ifndef JDAEMON_CONTROL_H
 #define JDAEMON_CONTROL_H
 
-/* Exit statuses of the control mode, after the LSB codes the Java side reports. */
-#define CONTROL_SENT 0
-#define CONTROL_REFUSED 1
-#define CONTROL_USAGE 2
-#define CONTROL_GONE 3
-#define CONTROL_DENIED 4
-#define CONTROL_UNSUPPORTED 5
-#define CONTROL_NOT_LISTENING 6
-
 /* argv[0] is "--control"; returns the exit status. */
 int control_main(int argc, char **argv);
 
 /*
  * Proves that pid holds path's lock as the daemon (and has start time start,
  * if start >= 0), pinned with a pidfd where the kernel has pidfd_open:
- * CONTROL_SENT with *pidfd_out (-1 without pidfd), CONTROL_GONE, or
- * CONTROL_REFUSED after one line on stderr ending "; not VERB pid PID".
+ * PROTOCOL_CONTROL_OK with *pidfd_out (-1 without pidfd), PROTOCOL_CONTROL_GONE,
+ * or PROTOCOL_CONTROL_REFUSED after one line on stderr ending "; not VERB pid
+ * PID" (see protocol.h).
  */
 int control_prove(const char *path, long pid, long long start, const char *verb,
                   int *pidfd_out);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "protocol.h"
 
 #ifdef __linux__
 
@@ -27,8 +27,8 @@
 
 static int fail(const char *what)
 {
-    fprintf(stderr, REPORT_PREFIX "%s: %s\n", what, strerror(errno));
-    return 1;
+    fprintf(stderr, PROTOCOL_PREFIX "%s: %s\n", what, strerror(errno));
+    return PROTOCOL_EXIT_FAILED;
 }
 
 /*
@@ -81,10 +81,10 @@ static int verify(const struct options *opt)
     uint64_t permitted;
 
     if (setuid(0) == 0 || setgid(0) == 0) {
-        fprintf(stderr, REPORT_PREFIX "the switch to uid %lu could be undone "
+        fprintf(stderr, PROTOCOL_PREFIX "the switch to uid %lu could be undone "
                 "(setuid(0) or setgid(0) succeeded); not starting\n",
                 (unsigned long)opt->uid);
-        return 1;
+        return PROTOCOL_EXIT_FAILED;
     }
     if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0)
         return fail("cannot read the user and group ids");
@@ -92,17 +92,17 @@ static int verify(const struct options *opt)
         || (uid_t)setfsuid((uid_t)-1) != opt->uid
         || rg != opt->gid || eg != opt->gid || sg != opt->gid
         || (gid_t)setfsgid((gid_t)-1) != opt->gid) {
-        fprintf(stderr, REPORT_PREFIX "the switch to uid %lu gid %lu is "
+        fprintf(stderr, PROTOCOL_PREFIX "the switch to uid %lu gid %lu is "
                 "incomplete; not starting\n", (unsigned long)opt->uid,
                 (unsigned long)opt->gid);
-        return 1;
+        return PROTOCOL_EXIT_FAILED;
     }
     if (get_permitted(&permitted) != 0)
         return fail("cannot read the capabilities");
     if (permitted != opt->caps) {
-        fprintf(stderr, REPORT_PREFIX "capabilities other than the kept ones "
+        fprintf(stderr, PROTOCOL_PREFIX "capabilities other than the kept ones "
                 "remain; not starting\n");
-        return 1;
+        return PROTOCOL_EXIT_FAILED;
     }
     return 0;
 }
@@ -123,9 +123,9 @@ static int raise_ambient(uint64_t caps)
         if (!(caps & ((uint64_t)1 << cap)))
             continue;
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0UL, 0UL) != 0) {
-            fprintf(stderr, REPORT_PREFIX "cannot keep capability %lu: %s\n",
+            fprintf(stderr, PROTOCOL_PREFIX "cannot keep capability %lu: %s\n",
                     cap, strerror(errno));
-            return 1;
+            return PROTOCOL_EXIT_FAILED;
         }
     }
     return 0;
@@ -160,11 +160,11 @@ static int is_session_only(const char *entry)
     int i;
 
     if (strncmp(entry, "SUDO_", 5) == 0)
-        return 1;
+        return PROTOCOL_EXIT_FAILED;
     for (i = 0; session_only[i] != NULL; i++)
         if (strlen(session_only[i]) == len
             && strncmp(entry, session_only[i], len) == 0)
-            return 1;
+            return PROTOCOL_EXIT_FAILED;
     return 0;
 }
 
@@ -207,18 +207,18 @@ int credentials_drop(const struct options *opt)
     if (!opt->switch_user)
         return 0;
     if (geteuid() != 0) {
-        fprintf(stderr, REPORT_PREFIX "switching to uid %lu needs root\n",
+        fprintf(stderr, PROTOCOL_PREFIX "switching to uid %lu needs root\n",
                 (unsigned long)opt->uid);
-        return 1;
+        return PROTOCOL_EXIT_FAILED;
     }
     /* Asked before anything changes, so an old kernel leaves us as we were.
      * EINVAL: the kernel does not know PR_CAP_AMBIENT. */
     if (opt->caps != 0
         && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, 0UL, 0UL, 0UL) < 0
         && errno == EINVAL) {
-        fprintf(stderr, REPORT_PREFIX "this kernel has no ambient capabilities "
+        fprintf(stderr, PROTOCOL_PREFIX "this kernel has no ambient capabilities "
                 "(Linux 4.3 or later is needed to keep capabilities)\n");
-        return CREDENTIALS_UNSUPPORTED;
+        return PROTOCOL_EXIT_UNSUPPORTED;
     }
     /* Groups first: setgroups and setgid need root, which setuid ends. */
     if (setgroups(opt->ngroups, opt->groups) != 0)
@@ -256,8 +256,8 @@ int credentials_drop(const struct options *opt)
 {
     if (!opt->switch_user)
         return 0;
-    fprintf(stderr, REPORT_PREFIX "switching users is supported on Linux only\n");
-    return CREDENTIALS_UNSUPPORTED;
+    fprintf(stderr, PROTOCOL_PREFIX "switching users is supported on Linux only\n");
+    return PROTOCOL_EXIT_UNSUPPORTED;
 }
 
 #endif

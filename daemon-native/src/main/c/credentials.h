@@ -7,10 +7,6 @@
 
 #include "args.h"
 
-/* Exit status when this system cannot do what was asked (no ambient
- * capabilities, not Linux); the launcher maps it to its own "unsupported". */
-#define CREDENTIALS_UNSUPPORTED 3
-
 /*
  * In P1, right after the arguments were parsed and before anything is
  * opened: if opt asks for another user, become that user for good, keeping
@@ -19,7 +15,8 @@
  * directory, the pidfile, the service's files) is opened as that user.
  *
  * Returns 0 (also when there is nothing to do), or prints one line on stderr
- * and returns the exit status: 1, or CREDENTIALS_UNSUPPORTED. Single-threaded
+ * and returns the exit status: PROTOCOL_EXIT_FAILED, or PROTOCOL_EXIT_UNSUPPORTED
+ * where this system cannot do it (no ambient capabilities, not Linux). Single-threaded
  * and before any fork, so stdio is fine here.
  */
 int credentials_drop(const struct options *opt);

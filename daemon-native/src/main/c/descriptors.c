@@ -21,7 +21,7 @@
 #endif
 #endif
 
-#include "report.h"
+#include "protocol.h"
 
 /* Upper bound for the fcntl sweep when close_range is not available. */
 #define FD_SWEEP_CAP 65536
@@ -40,7 +40,7 @@ static int check_log(const char *path, const struct daemon_fds *fds)
     int flags;
 
     if (fstat(fds->log, &log) != 0 || fstat(fds->devnull, &null) != 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot check log file %s: %s\n", path,
+        fprintf(stderr, PROTOCOL_PREFIX "cannot check log file %s: %s\n", path,
                 strerror(errno));
         return -1;
     }
@@ -53,13 +53,13 @@ static int check_log(const char *path, const struct daemon_fds *fds)
     else if (log.st_uid != geteuid() && log.st_uid != 0)
         problem = "belongs to another user";
     if (problem != NULL) {
-        fprintf(stderr, REPORT_PREFIX "log file %s %s; choose another --log\n",
+        fprintf(stderr, PROTOCOL_PREFIX "log file %s %s; choose another --log\n",
                 path, problem);
         return -1;
     }
     flags = fcntl(fds->log, F_GETFL);
     if (flags < 0 || fcntl(fds->log, F_SETFL, flags & ~O_NONBLOCK) != 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot set up log file %s: %s\n", path,
+        fprintf(stderr, PROTOCOL_PREFIX "cannot set up log file %s: %s\n", path,
                 strerror(errno));
         return -1;
     }
@@ -80,12 +80,12 @@ int descriptors_open(const struct options *opt, struct daemon_fds *fds)
         if (fcntl(fd, F_GETFD) >= 0)
             continue;
         if (fd == STDOUT_FILENO) {
-            fprintf(stderr, REPORT_PREFIX "standard output is closed, "
+            fprintf(stderr, PROTOCOL_PREFIX "standard output is closed, "
                     "cannot report the daemon pid\n");
             return -1;
         }
         if (open("/dev/null", O_RDWR) != fd) {
-            fprintf(stderr, REPORT_PREFIX "cannot open /dev/null: %s\n",
+            fprintf(stderr, PROTOCOL_PREFIX "cannot open /dev/null: %s\n",
                     strerror(errno));
             return -1;
         }
@@ -96,7 +96,7 @@ int descriptors_open(const struct options *opt, struct daemon_fds *fds)
      * are meant to reach the new program. */
     fds->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (fds->devnull < 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot open /dev/null: %s\n",
+        fprintf(stderr, PROTOCOL_PREFIX "cannot open /dev/null: %s\n",
                 strerror(errno));
         return -1;
     }
@@ -110,7 +110,7 @@ int descriptors_open(const struct options *opt, struct daemon_fds *fds)
                         | O_NOCTTY | O_NONBLOCK,
                     0644);
     if (fds->log < 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot open log file %s: %s\n",
+        fprintf(stderr, PROTOCOL_PREFIX "cannot open log file %s: %s\n",
                 opt->log_path, errno == ENXIO ? "it is a FIFO" : strerror(errno));
         return -1;
     }

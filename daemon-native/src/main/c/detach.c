@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "protocol.h"
 #include "report.h"
 
 /* P2. Never returns except in P3. Async-signal-safe calls only. */
@@ -24,7 +25,7 @@ static void intermediate(void)
      * launcher's session no longer reach it. */
     if (setsid() < 0) {
         report_errno(STDERR_FILENO, "cannot create session", NULL, errno);
-        _exit(1);
+        _exit(PROTOCOL_EXIT_FAILED);
     }
 
     /* Fork again: P3 is in the new session but is not its leader. On
@@ -33,8 +34,8 @@ static void intermediate(void)
      * never can. (P3's session then has no leader once P2 exits.) */
     daemon_pid = fork();
     if (daemon_pid < 0) {
-        report_errno(STDERR_FILENO, "cannot fork", NULL, errno);
-        _exit(1);
+        report_errno(STDERR_FILENO, PROTOCOL_FORK_FAILED, NULL, errno);
+        _exit(PROTOCOL_EXIT_FAILED);
     }
     if (daemon_pid == 0)
         return; /* P3 */
@@ -53,9 +54,9 @@ static void intermediate(void)
         (void)kill(daemon_pid, SIGKILL);
         report_errno(STDERR_FILENO, "cannot report the daemon pid", NULL,
                      err);
-        _exit(1);
+        _exit(PROTOCOL_EXIT_FAILED);
     }
-    _exit(0);
+    _exit(PROTOCOL_EXIT_OK);
 }
 
 void detach(void)
@@ -67,8 +68,9 @@ void detach(void)
      * so no output can be duplicated by the fork. */
     child = fork();
     if (child < 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot fork: %s\n", strerror(errno));
-        exit(1);
+        /* The same line as P2's (report_errno), whichever fork failed. */
+        report_errno(STDERR_FILENO, PROTOCOL_FORK_FAILED, NULL, errno);
+        exit(PROTOCOL_EXIT_FAILED);
     }
     if (child == 0) {
         intermediate();
@@ -81,12 +83,13 @@ void detach(void)
         r = waitpid(child, &status, 0);
     while (r < 0 && errno == EINTR);
     if (r < 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot wait for child %ld: %s\n",
+        fprintf(stderr, PROTOCOL_PREFIX "cannot wait for child %ld: %s\n",
                 (long)child, strerror(errno));
-        exit(1);
+        exit(PROTOCOL_EXIT_FAILED);
     }
     if (WIFSIGNALED(status))
-        fprintf(stderr, REPORT_PREFIX "intermediate process killed by signal %d\n",
+        fprintf(stderr, PROTOCOL_PREFIX "intermediate process killed by signal %d\n",
                 WTERMSIG(status));
-    exit(WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1);
+    exit(WIFEXITED(status) && WEXITSTATUS(status) == PROTOCOL_EXIT_OK
+         ? PROTOCOL_EXIT_OK : PROTOCOL_EXIT_FAILED);
 }

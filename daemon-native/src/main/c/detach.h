@@ -5,9 +5,11 @@
 /*
  * Called by the original process P1. Returns only in the grandchild P3, the
  * future daemon:
- *  - P1 waits for P2 and exits 0 if P2 exited 0, else 1;
+ *  - P1 waits for P2 and exits PROTOCOL_EXIT_OK if P2 exited so, else
+ *    PROTOCOL_EXIT_FAILED (protocol.h);
  *  - P2 starts a new session, forks P3, writes "pid N\n" (N = P3's pid) to
- *    its stdout and _exits 0 (1 on failure, with a message on stderr).
+ *    its stdout and _exits PROTOCOL_EXIT_OK (PROTOCOL_EXIT_FAILED on
+ *    failure, with a message on stderr).
  */
 void detach(void);
 

@@ -20,7 +20,7 @@
 #endif
 
 #include "control.h"
-#include "report.h"
+#include "protocol.h"
 
 /* pidfd_getfd is 438 on every architecture (the unified syscall table);
  * older headers lack the name. */
@@ -53,12 +53,12 @@ int handover_take(const char *pidfile, long pid, long long start, int *fd_out)
 
     *fd_out = -1;
     rc = control_prove(pidfile, pid, start, "taking the listening socket of", &pidfd);
-    if (rc != CONTROL_SENT)
+    if (rc != PROTOCOL_CONTROL_OK)
         return rc;
     if (pidfd < 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot take the listening socket of pid %ld: "
+        fprintf(stderr, PROTOCOL_PREFIX "cannot take the listening socket of pid %ld: "
                 "this kernel has no pidfd_open (Linux 5.3+)\n", pid);
-        return CONTROL_UNSUPPORTED;
+        return PROTOCOL_CONTROL_UNSUPPORTED;
     }
     /* The copy comes close-on-exec; fd 0 of the new daemon is a dup2 of it. */
     fd = (int)syscall(SYS_pidfd_getfd, pidfd, 0, 0);
@@ -66,22 +66,22 @@ int handover_take(const char *pidfile, long pid, long long start, int *fd_out)
     close(pidfd);
     if (fd < 0) {
         if (rc == ESRCH)
-            return CONTROL_GONE;
+            return PROTOCOL_CONTROL_GONE;
         if (rc == ENOSYS) {
-            fprintf(stderr, REPORT_PREFIX "cannot take the listening socket of pid %ld: "
+            fprintf(stderr, PROTOCOL_PREFIX "cannot take the listening socket of pid %ld: "
                     "this kernel has no pidfd_getfd (Linux 5.6+)\n", pid);
-            return CONTROL_UNSUPPORTED;
+            return PROTOCOL_CONTROL_UNSUPPORTED;
         }
         if (rc == EPERM) {
-            fprintf(stderr, REPORT_PREFIX "no permission to take the listening socket "
+            fprintf(stderr, PROTOCOL_PREFIX "no permission to take the listening socket "
                     "of pid %ld: pidfd_getfd needs ptrace access to it (root, or its "
                     "own user if it holds no capabilities and kernel.yama.ptrace_scope "
                     "is 0)\n", pid);
-            return CONTROL_DENIED;
+            return PROTOCOL_CONTROL_DENIED;
         }
-        fprintf(stderr, REPORT_PREFIX "cannot take the listening socket of pid %ld: "
+        fprintf(stderr, PROTOCOL_PREFIX "cannot take the listening socket of pid %ld: "
                 "%s\n", pid, strerror(rc));
-        return CONTROL_REFUSED;
+        return PROTOCOL_CONTROL_REFUSED;
     }
     if (fd < 3) {
         /* 0..2 were closed in the launcher: keep the copy clear of them. */
@@ -89,27 +89,27 @@ int handover_take(const char *pidfile, long pid, long long start, int *fd_out)
         rc = errno;
         close(fd);
         if (high < 0) {
-            fprintf(stderr, REPORT_PREFIX "cannot take the listening socket of pid %ld: "
+            fprintf(stderr, PROTOCOL_PREFIX "cannot take the listening socket of pid %ld: "
                     "%s\n", pid, strerror(rc));
-            return CONTROL_REFUSED;
+            return PROTOCOL_CONTROL_REFUSED;
         }
         fd = high;
     }
     if (!is_tcp_listener(fd)) {
         close(fd);
-        fprintf(stderr, REPORT_PREFIX "pid %ld has no listening TCP socket at fd 0 "
+        fprintf(stderr, PROTOCOL_PREFIX "pid %ld has no listening TCP socket at fd 0 "
                 "(not started with --listen)\n", pid);
-        return CONTROL_NOT_LISTENING;
+        return PROTOCOL_CONTROL_NOT_LISTENING;
     }
     *fd_out = fd;
-    return CONTROL_SENT;
+    return PROTOCOL_CONTROL_OK;
 #else
     (void)pidfile;
     (void)start;
     *fd_out = -1;
-    fprintf(stderr, REPORT_PREFIX "cannot take the listening socket of pid %ld: "
+    fprintf(stderr, PROTOCOL_PREFIX "cannot take the listening socket of pid %ld: "
             "only Linux has pidfd_getfd\n", pid);
-    return CONTROL_UNSUPPORTED;
+    return PROTOCOL_CONTROL_UNSUPPORTED;
 #endif
 }
 
@@ -122,23 +122,23 @@ int handover_probe(const char *pidfile, long pid, long long start)
     int fd, rc;
 
     rc = handover_take(pidfile, pid, start, &fd);
-    if (rc != CONTROL_SENT)
+    if (rc != PROTOCOL_CONTROL_OK)
         return rc;
     memset(&ss, 0, sizeof ss);
     rc = getsockname(fd, (struct sockaddr *)&ss, &len);
     close(fd);
     if (rc != 0)
-        return CONTROL_REFUSED;
+        return PROTOCOL_CONTROL_REFUSED;
     if (ss.ss_family == AF_INET6) {
         const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
         inet_ntop(AF_INET6, &a->sin6_addr, addr, sizeof addr);
         port = ntohs(a->sin6_port);
-        printf("listening inet6 %s %u\n", addr, port);
+        printf(PROTOCOL_LISTENING " inet6 %s %u\n", addr, port);
     } else {
         const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
         inet_ntop(AF_INET, &a->sin_addr, addr, sizeof addr);
         port = ntohs(a->sin_port);
-        printf("listening inet %s %u\n", addr, port);
+        printf(PROTOCOL_LISTENING " inet %s %u\n", addr, port);
     }
-    return CONTROL_SENT;
+    return PROTOCOL_CONTROL_OK;
 }

@@ -17,9 +17,9 @@
 
 /*
  * The listening socket at fd 0 of the daemon pid holding pidfile (start
- * time start, or -1 unchecked), as a new close-on-exec descriptor in
- * *fd_out: CONTROL_SENT, or another CONTROL_* status after one line on
- * stderr naming the reason.
+ * time start, or -1 unchecked), as a new close-on-exec descriptor (3 or
+ * above) in *fd_out: PROTOCOL_CONTROL_OK, or another PROTOCOL_CONTROL_*
+ * status after one line on stderr naming the reason.
  */
 int handover_take(const char *pidfile, long pid, long long start, int *fd_out);
 

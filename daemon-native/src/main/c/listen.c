@@ -15,7 +15,7 @@
 #include <sys/syscall.h>
 #endif
 
-#include "report.h"
+#include "protocol.h"
 
 /* Older headers lack them (Linux 5.3 and 5.6). */
 #if defined(__linux__) && !defined(SYS_pidfd_open)
@@ -117,7 +117,7 @@ static void bind_failed(const char *spec, int err)
         fix = strerror(err);
         break;
     }
-    fprintf(stderr, REPORT_PREFIX "cannot listen on --listen=%s: %s\n", spec,
+    fprintf(stderr, PROTOCOL_PREFIX "cannot listen on --listen=%s: %s\n", spec,
             fix);
 }
 
@@ -135,7 +135,7 @@ int listen_open(const struct listen_addr *a, const char *spec)
         fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     }
     if (fd < 0 || (fd = above_stdio(fd)) < 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot create a socket for --listen=%s: %s\n",
+        fprintf(stderr, PROTOCOL_PREFIX "cannot create a socket for --listen=%s: %s\n",
                 spec, strerror(errno));
         return -1;
     }
@@ -163,7 +163,7 @@ int listen_open(const struct listen_addr *a, const char *spec)
             && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0)) {
         err = errno;
         (void)close(fd);
-        fprintf(stderr, REPORT_PREFIX "cannot set up a socket for --listen=%s: %s\n",
+        fprintf(stderr, PROTOCOL_PREFIX "cannot set up a socket for --listen=%s: %s\n",
                 spec, strerror(err));
         return -1;
     }
@@ -200,13 +200,13 @@ int listen_adopt(int fd, const char *what)
              || !accepting)
         problem = "is a socket that does not listen";
     if (problem != NULL) {
-        fprintf(stderr, REPORT_PREFIX "%s (descriptor %d) %s\n", what, fd,
+        fprintf(stderr, PROTOCOL_PREFIX "%s (descriptor %d) %s\n", what, fd,
                 problem);
         return -1;
     }
     copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
     if (copy < 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot keep %s: %s\n", what,
+        fprintf(stderr, PROTOCOL_PREFIX "cannot keep %s: %s\n", what,
                 strerror(errno));
         return -1;
     }
@@ -220,7 +220,7 @@ int listen_from_launcher(long launcher_pid, int fd)
     int pidfd, copy, adopted, err;
 
     if (launcher_pid <= 0 || (long)getppid() != launcher_pid) {
-        fprintf(stderr, REPORT_PREFIX "--listen-launcher-fd needs --launcher-pid, "
+        fprintf(stderr, PROTOCOL_PREFIX "--listen-launcher-fd needs --launcher-pid, "
                 "the helper's parent\n");
         return -1;
     }
@@ -228,7 +228,7 @@ int listen_from_launcher(long launcher_pid, int fd)
     /* Pinned: if the parent is still launcher_pid now, the pidfd is it. */
     if (pidfd >= 0 && (long)getppid() != launcher_pid) {
         (void)close(pidfd);
-        fprintf(stderr, REPORT_PREFIX "the launcher, pid %ld, is gone\n", launcher_pid);
+        fprintf(stderr, PROTOCOL_PREFIX "the launcher, pid %ld, is gone\n", launcher_pid);
         return -1;
     }
     copy = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
@@ -245,7 +245,7 @@ int listen_from_launcher(long launcher_pid, int fd)
             why = "it is not open in the launcher";
         else
             why = strerror(err);
-        fprintf(stderr, REPORT_PREFIX "cannot take the launcher's listening socket "
+        fprintf(stderr, PROTOCOL_PREFIX "cannot take the launcher's listening socket "
                 "(descriptor %d): %s; give the socket as standard input "
                 "(systemd: StandardInput=socket) or start as root\n", fd, why);
         return -1;
@@ -256,7 +256,7 @@ int listen_from_launcher(long launcher_pid, int fd)
     return adopted;
 #else
     (void)launcher_pid;
-    fprintf(stderr, REPORT_PREFIX "cannot take the launcher's descriptor %d on this "
+    fprintf(stderr, PROTOCOL_PREFIX "cannot take the launcher's descriptor %d on this "
             "system; give the socket as standard input\n", fd);
     return -1;
 #endif

@@ -34,6 +34,7 @@
 #include "control.h"
 #include "credentials.h"
 #include "detach.h"
+#include "protocol.h"
 #include "report.h"
 #include "listen.h"
 #include "signals.h"
@@ -75,13 +76,13 @@ static int die_with_launcher(const struct options *opt)
 {
 #ifdef __linux__
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
-        fprintf(stderr, REPORT_PREFIX "prctl(PR_SET_PDEATHSIG): %s\n",
+        fprintf(stderr, PROTOCOL_PREFIX "prctl(PR_SET_PDEATHSIG): %s\n",
                 strerror(errno));
         return -1;
     }
 #endif
     if (opt->launcher_pid != 0 && (long)getppid() != opt->launcher_pid) {
-        fprintf(stderr, REPORT_PREFIX "the launcher, pid %ld, is gone\n",
+        fprintf(stderr, PROTOCOL_PREFIX "the launcher, pid %ld, is gone\n",
                 opt->launcher_pid);
         return -1;
     }
@@ -95,7 +96,7 @@ int main(int argc, char **argv)
     int rc, errfd, listen_fd = -1;
 
     /* Control mode (see control.h): no fork, no exec. */
-    if (argc > 1 && strcmp(argv[1], "--control") == 0)
+    if (argc > 1 && strcmp(argv[1], PROTOCOL_CONTROL) == 0)
         return control_main(argc - 1, argv + 1);
 
     /* ---- P1: single-threaded, before any fork; stdio is fine here. */
@@ -103,7 +104,7 @@ int main(int argc, char **argv)
     if (rc != 0)
         return rc;
     if (die_with_launcher(&opt) != 0)
-        return 1;
+        return PROTOCOL_EXIT_FAILED;
     /* Before the user switch: a root launcher binds port 80 for a daemon
      * that keeps no capability; root takes the socket of a daemon that runs
      * as another user. Close-on-exec until P3 puts it at fd 0. */
@@ -119,7 +120,7 @@ int main(int argc, char **argv)
         return 1;
     if ((opt.listen_spec != NULL || opt.listen_fd >= 0
          || opt.listen_launcher_fd >= 0) && listen_fd < 0)
-        return 1;
+        return PROTOCOL_EXIT_FAILED;
     /* Before the log is opened and the working directory entered: the
      * daemon's user must own the log it creates and be able to enter the
      * directory, and nothing is opened with root's rights. */
@@ -129,30 +130,30 @@ int main(int argc, char **argv)
     /* The kernel clears the parent-death signal when the credentials
      * change: arm it again as the daemon's user. */
     if (opt.switch_user && die_with_launcher(&opt) != 0)
-        return 1;
+        return PROTOCOL_EXIT_FAILED;
     /* Before the log is opened: a log the daemon creates gets --umask's mode
      * at once (0600 under 077), not the launcher's. Inherited by P2 and P3. */
     umask(opt.umask_value);
     if (descriptors_open(&opt, &fds) != 0)
-        return 1;
+        return PROTOCOL_EXIT_FAILED;
     fds.listen = listen_fd;
     /* The working directory is inherited across fork and exec, so enter it
      * here: a missing, non-directory or non-searchable DIR is reported now
      * rather than after the daemon's pid was announced. After the log was
      * opened, so a relative --log is relative to the launcher's cwd. */
     if (chdir(opt.workdir) != 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot use working directory %s: %s\n",
+        fprintf(stderr, PROTOCOL_PREFIX "cannot use working directory %s: %s\n",
                 opt.workdir, strerror(errno));
-        return 1;
+        return PROTOCOL_EXIT_FAILED;
     }
     signals_prepare_parent();
 
     if (pipe(exec_sync) != 0 || fcntl(exec_sync[0], F_SETFD, FD_CLOEXEC) != 0
         || fcntl(exec_sync[1], F_SETFD, FD_CLOEXEC) != 0
         || atexit(await_daemon_exec) != 0) {
-        fprintf(stderr, REPORT_PREFIX "cannot create a pipe: %s\n",
+        fprintf(stderr, PROTOCOL_PREFIX "cannot create a pipe: %s\n",
                 strerror(errno));
-        return 1;
+        return PROTOCOL_EXIT_FAILED;
     }
 
     detach(); /* P1 and P2 do not come back */
@@ -172,6 +173,6 @@ int main(int argc, char **argv)
 
     execv(opt.program_argv[0], opt.program_argv);
 
-    report_errno(errfd, "cannot execute ", opt.program_argv[0], errno);
+    report_errno(errfd, PROTOCOL_EXEC_FAILED, opt.program_argv[0], errno);
     _exit(127);
 }

@@ -56,12 +56,12 @@ static const char *errno_name(int err)
     case EACCES: return "EACCES";
     case ENOEXEC: return "ENOEXEC";
     case ENOMEM: return "ENOMEM";
-    case E2BIG: return "E2BIG";
+    case E2BIG: return PROTOCOL_E2BIG;
     case ENOTDIR: return "ENOTDIR";
     case ELOOP: return "ELOOP";
     case ENAMETOOLONG: return "ENAMETOOLONG";
     case ETXTBSY: return "ETXTBSY";
-    case EAGAIN: return "EAGAIN";
+    case EAGAIN: return PROTOCOL_EAGAIN;
     case EPERM: return "EPERM";
     default: return NULL;
     }
@@ -91,10 +91,10 @@ void report_errno(int fd, const char *what, const char *arg, int err)
     if (fd < 0)
         return;
     l.len = 0;
-    append_str(&l, REPORT_PREFIX);
+    append_str(&l, PROTOCOL_PREFIX);
     append_bounded(&l, what, SUFFIX_RESERVE);
     append_bounded(&l, arg, SUFFIX_RESERVE);
-    append_str(&l, ": errno ");
+    append_str(&l, PROTOCOL_ERRNO);
     append_long(&l, err);
     if (name != NULL) {
         append_str(&l, " (");
@@ -111,7 +111,7 @@ int report_pid(int fd, long pid)
     struct line l;
 
     l.len = 0;
-    append_str(&l, "pid ");
+    append_str(&l, PROTOCOL_PID_LINE);
     append_long(&l, pid);
     l.buf[l.len++] = '\n';
     return report_write_all(fd, l.buf, l.len);

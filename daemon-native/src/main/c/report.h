@@ -12,20 +12,20 @@
 
 #include <stddef.h>
 
-/* Prefix of every message the helper writes. */
-#define REPORT_PREFIX "jdaemon-helper: "
+#include "protocol.h"
 
 /* Write all of buf to fd, retrying on EINTR and short writes. 0 or -1. */
 int report_write_all(int fd, const char *buf, size_t len);
 
 /*
- * Write one line "jdaemon-helper: <what><arg>: errno N (NAME)\n" to fd with a
- * single write where possible. arg may be NULL. fd < 0: nothing is written.
+ * Write one line "jdaemon-helper: <what><arg>: errno N (NAME)\n" (protocol.h:
+ * PROTOCOL_PREFIX, PROTOCOL_ERRNO) to fd with a single write where possible.
+ * The one spelling of a failed system call, in every process. arg may be NULL. fd < 0: nothing is written.
  * errno is preserved.
  */
 void report_errno(int fd, const char *what, const char *arg, int err);
 
-/* Write the line "pid N\n" to fd. 0 or -1. */
+/* Write the line "pid N\n" (PROTOCOL_PID_LINE) to fd. 0 or -1. */
 int report_pid(int fd, long pid);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "args.h"
 #include "listen.h"
+#include "protocol.h"
 
 static int failures;
 
@@ -125,20 +126,20 @@ int main(void)
     fprintf(stderr, "listen_test: the next 4 usage errors are expected\n");
     {
         char *both[] = {"helper", "--listen", "80", "--listen-fd", "0", "--", "/bin/true", NULL};
-        check(parse(both, &opt) == ARGS_USAGE_ERROR, "args_parse refuses", "both");
+        check(parse(both, &opt) == PROTOCOL_EXIT_USAGE, "args_parse refuses", "both");
     }
     {
         char *badspec[] = {"helper", "--listen", "host:80", "--", "/bin/true", NULL};
-        check(parse(badspec, &opt) == ARGS_USAGE_ERROR, "args_parse refuses", "host:80");
+        check(parse(badspec, &opt) == PROTOCOL_EXIT_USAGE, "args_parse refuses", "host:80");
     }
     {
         char *badfd[] = {"helper", "--listen-fd", "x", "--", "/bin/true", NULL};
-        check(parse(badfd, &opt) == ARGS_USAGE_ERROR, "args_parse refuses", "--listen-fd x");
+        check(parse(badfd, &opt) == PROTOCOL_EXIT_USAGE, "args_parse refuses", "--listen-fd x");
     }
     {
         char *two[] = {"helper", "--listen-fd", "0", "--listen-launcher-fd", "3", "--",
                        "/bin/true", NULL};
-        check(parse(two, &opt) == ARGS_USAGE_ERROR, "args_parse refuses", "two fds");
+        check(parse(two, &opt) == PROTOCOL_EXIT_USAGE, "args_parse refuses", "two fds");
     }
 
     if (failures != 0) {
