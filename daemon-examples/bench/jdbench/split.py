@@ -50,18 +50,18 @@ def split_run(bench, daemon):
         mk = dict(
             t0=r["t0"],
             l_main=first_class(L, main),
-            l_launcher=first_class(L, "io.jdaemon.internal.Launcher"),
+            l_launcher=first_class(L, "io.jdaemon.internal.launch.Launcher"),
             # From Launcher to ProcessBuilder two threads work (the checks and the settings;
             # the helper, the command line, ProcessImpl): one segment, not one per step.
             l_spawn=first_class(L, "java.lang.ProcessBuilder"),
             d_first=D[0][0] if D else None,
             d_main=first_class(D, main),
-            d_side=first_class(D, "io.jdaemon.internal.DaemonSide"),
+            d_side=first_class(D, "io.jdaemon.internal.daemon.ServiceSide"),
             # Reporter.connect: the directory's checks; Settings: decoded in hello, once
             # the settings file has been read.
-            d_reporter=first_class(D, "io.jdaemon.internal.Readiness$Reporter"),
-            d_settings=first_class(D, "io.jdaemon.internal.Readiness$Settings"),
-            d_signals=first_class(D, "io.jdaemon.internal.Signals"),
+            d_reporter=first_class(D, "io.jdaemon.internal.handshake.Readiness$Reporter"),
+            d_settings=first_class(D, "io.jdaemon.internal.handshake.Readiness$Settings"),
+            d_signals=first_class(D, "io.jdaemon.internal.daemon.Signals"),
             d_service=d_service,
             # The daemon's first Files.write and Files.move after the service started: the
             # Reporter writing the outcome file (READY) and renaming it into place.
@@ -69,7 +69,7 @@ def split_run(bench, daemon):
                 "java.nio.channels.Channels$1", "sun.nio.ch.ChannelOutputStream",
                 "java.nio.file.StandardCopyOption")) if t is not None], default=None),
             # Readiness$Outcome: built by the launcher's poll once it read the outcome file.
-            l_outcome=first_class(L, "io.jdaemon.internal.Readiness$Outcome"),
+            l_outcome=first_class(L, "io.jdaemon.internal.handshake.Readiness$Outcome"),
             t_return=r["t_return"],
         )
         lc = [(n, s) for _, _, n, s in L if n is not None]
@@ -171,7 +171,7 @@ def report(bench, w):
         ("service JVM boot (first log line → main class)", seg(ours, "d_first", "d_main"),
          seg(fg, "f_first", "f_main")),
         ("daemon: flags before setup", seg(ours, "d_main", "d_side"), None),
-        ("daemon setup: DaemonSide linked, PID from /proc/self", seg(ours, "d_side", "d_reporter"),
+        ("daemon setup: ServiceSide linked, PID from /proc/self", seg(ours, "d_side", "d_reporter"),
          None),
         ("daemon setup: check the readiness directory (owner, 0700), read the settings",
          seg(ours, "d_reporter", "d_settings"), None),
@@ -209,7 +209,7 @@ def report(bench, w):
       "and the signal policy), and its service row ends at the first /health answer. The "
       "markers (the first load of: the main class, `Launcher`, `ProcessBuilder` in the "
       "launcher; the daemon "
-      "JVM's first log line, its main class, `DaemonSide`, `Readiness$Reporter`, "
+      "JVM's first log line, its main class, `ServiceSide`, `Readiness$Reporter`, "
       "`Readiness$Settings`, `Signals`, `HttpServer`, then its first file output stream "
       "(`Channels$1` on JDK 17, `ChannelOutputStream` later) or `StandardCopyOption` (the "
       "outcome file written and renamed); `Readiness$Outcome` in the launcher; the launcher's exit) "
@@ -274,7 +274,7 @@ def report(bench, w):
         ("daemon: JVM boot (first log line → main class)", r0["daemon_events"], mk["d_first"],
          mk["d_main"]),
         ("daemon: flags", r0["daemon_events"], mk["d_main"], mk["d_side"]),
-        ("daemon: DaemonSide, PID", r0["daemon_events"], mk["d_side"], mk["d_reporter"]),
+        ("daemon: ServiceSide, PID", r0["daemon_events"], mk["d_side"], mk["d_reporter"]),
         ("daemon: readiness directory, settings", r0["daemon_events"], mk["d_reporter"],
          mk["d_settings"]),
         ("daemon: launcher alive?, pidfile", r0["daemon_events"], mk["d_settings"],

@@ -1,8 +1,8 @@
 package io.jdaemon;
 
-import io.jdaemon.internal.Control;
-import io.jdaemon.internal.DaemonSide;
-import io.jdaemon.internal.Dispatch;
+import io.jdaemon.internal.control.Control;
+import io.jdaemon.internal.daemon.ServiceSide;
+import io.jdaemon.internal.cli.Dispatch;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -80,7 +80,7 @@ public final class Daemon {
      * exits 0 only then. Harmless, and does nothing, in a foreground run or when called again.
      */
     public static void ready() {
-        DaemonSide.ready();
+        ServiceSide.ready();
     }
 
     /**
@@ -98,7 +98,7 @@ public final class Daemon {
      * @param cause why the service cannot start
      */
     public static void failed(Throwable cause) {
-        DaemonSide.failed(java.util.Objects.requireNonNull(cause, "cause"));
+        ServiceSide.failed(java.util.Objects.requireNonNull(cause, "cause"));
     }
 
     /**
@@ -118,7 +118,7 @@ public final class Daemon {
             throw new IllegalArgumentException("time must be positive, got " + time);
         }
         Duration capped = time.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365) : time;
-        DaemonSide.extendStartTimeout(Math.max(1, capped.toNanos() / 1000));
+        ServiceSide.extendStartTimeout(Math.max(1, capped.toNanos() / 1000));
     }
 
     /**
@@ -127,8 +127,8 @@ public final class Daemon {
      *
      * @param text the status line
      */
-    public static void reportStatus(String text) {
-        DaemonSide.status(java.util.Objects.requireNonNull(text, "text"));
+    public static void setSystemdStatus(String text) {
+        ServiceSide.systemdStatus(java.util.Objects.requireNonNull(text, "text"));
     }
 
     /**
@@ -141,7 +141,7 @@ public final class Daemon {
     public static void onReload(Runnable callback) {
         // Named in full, not imported: javadoc then never reads Signals' source, whose use of
         // sun.misc.Signal is a warning it cannot turn off (and the javadoc jar fails on warnings).
-        io.jdaemon.internal.Signals.onReload(java.util.Objects.requireNonNull(callback, "callback"));
+        io.jdaemon.internal.daemon.Signals.onReload(java.util.Objects.requireNonNull(callback, "callback"));
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.jdaemon;
 
-import io.jdaemon.internal.Capabilities;
-import io.jdaemon.internal.JvmOptions;
+import io.jdaemon.internal.os.Capabilities;
+import io.jdaemon.internal.launch.JvmOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

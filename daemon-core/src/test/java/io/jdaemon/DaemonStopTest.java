@@ -2,7 +2,7 @@ package io.jdaemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdaemon.internal.PidFileHolder;
+import io.jdaemon.internal.pidfile.PidFileHolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -96,7 +96,7 @@ public final class HealthService {
         int boundPort = server.getAddress().getPort();
         System.out.println("daemon-examples listening on port " + boundPort);
         Daemon.ready();
-        Daemon.reportStatus("serving on port " + boundPort);
+        Daemon.setSystemdStatus("serving on port " + boundPort);
     }
 
     private static void sleep(long millis) {

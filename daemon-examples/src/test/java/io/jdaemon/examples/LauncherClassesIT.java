@@ -42,13 +42,13 @@ class LauncherClassesIT extends WithExample {
         Path stopLog = only(logs, daemonLog, launcherLog, statusLog);
 
         assertThat(Files.readString(launcherLog)).as("the launcher's class loads")
-                .contains("io.jdaemon.internal.Launcher ").doesNotContain("com.sun.jna");
+                .contains("io.jdaemon.internal.launch.Launcher ").doesNotContain("com.sun.jna");
         assertThat(Files.readString(statusLog)).as("status's class loads")
-                .contains("io.jdaemon.internal.Control ").doesNotContain("com.sun.jna");
+                .contains("io.jdaemon.internal.control.Control ").doesNotContain("com.sun.jna");
         assertThat(Files.readString(stopLog)).as("stop's class loads")
-                .contains("io.jdaemon.internal.Control ").doesNotContain("com.sun.jna");
+                .contains("io.jdaemon.internal.control.Control ").doesNotContain("com.sun.jna");
         // The daemon logged too: the files above are the other JVMs', not an empty option.
-        assertThat(Files.readString(daemonLog)).contains("io.jdaemon.internal.DaemonSide ");
+        assertThat(Files.readString(daemonLog)).contains("io.jdaemon.internal.daemon.ServiceSide ");
     }
 
     private static List<String> withOptions(List<String> options, List<String> command) {

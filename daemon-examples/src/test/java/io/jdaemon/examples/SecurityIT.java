@@ -2,7 +2,7 @@ package io.jdaemon.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdaemon.internal.HelperBinary;
+import io.jdaemon.internal.helper.HelperBinary;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

@@ -1,0 +1,405 @@
+package io.jdaemon.internal.launch;
+
+import io.jdaemon.DaemonOptions;
+import io.jdaemon.internal.helper.HelperBinary;
+import io.jdaemon.internal.os.FileModes;
+import io.jdaemon.internal.os.Processes;
+import io.jdaemon.internal.os.TrustedPath;
+import io.jdaemon.internal.pidfile.DaemonIdentity;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The launch record: what the launcher needs to start a daemon again, and which process it
+ * started, written by the launcher once its daemon is ready. {@code --daemon=restart} starts
+ * from it (never from a process's {@code /proc/PID/cmdline}, which the process's owner can
+ * rewrite), and the control commands take it as the proof of which process, running as which
+ * user, holds the pidfile (see {@link DaemonIdentity}).
+ *
+ * <p>Where: a private directory of the launching user ({@code $XDG_STATE_HOME/jdaemon}, else
+ * {@code ~/.local/state/jdaemon}, else {@code java.io.tmpdir/jdaemon-state-USER}), mode 0700,
+ * owned by that user, in parents only root and that user can change: the helper cache's rules
+ * ({@link HelperBinary#makePrivate}). So only that user and root can write a record, and a
+ * record read by root was written by root: a {@code --user} daemon's user cannot change what
+ * root restarts. One file per pidfile, named by a hash of the pidfile's absolute path (the
+ * path is what the operator names on every command; the pidfile's inode changes with each
+ * start), and holding that path, checked on reading.
+ *
+ * <p>Written under a temporary name in the directory, then renamed over the old record: a
+ * reader sees the old or the new one whole. Read only if it is a regular file with one link owned
+ * by this user, looked at without following a link; in a directory nobody else can write, the
+ * name cannot be swapped for a FIFO or a link between that look and the open.
+ */
+public final class LaunchRecord {
+
+    private static final String MAGIC = "jdaemon-launch-record 1";
+    private static final long MAX_SIZE = 1 << 20;
+
+    private final Path pidFile;
+    private final long pid;
+    private final long startTicks;
+    private final long uid;
+    private final DaemonOptions options;
+    private final JvmCommandLine commandLine;
+    private final boolean stopping;
+
+    /**
+     * @param options the daemon's options, its {@code --jvm-option}s among them
+     * @param commandLine the command line the launcher ran, without what the library adds to it
+     *     (those options, the marker, {@code -XX:+DisableAttachMechanism})
+     */
+    LaunchRecord(Path pidFile, long pid, long startTicks, long uid, DaemonOptions options,
+            JvmCommandLine commandLine, boolean stopping) {
+        this.pidFile = pidFile.toAbsolutePath().normalize();
+        this.pid = pid;
+        this.startTicks = startTicks;
+        this.uid = uid;
+        this.options = options;
+        this.commandLine = commandLine;
+        this.stopping = stopping;
+    }
+
+    /** The daemon's PID. */
+    public long pid() {
+        return pid;
+    }
+
+    /** The daemon's start time (field 22 of /proc/PID/stat); -1 where unknown. */
+    public long startTicks() {
+        return startTicks;
+    }
+
+    /** The user id the daemon runs as, and owns its pidfile as. */
+    public long uid() {
+        return uid;
+    }
+
+    /** The options the daemon was started with (this launcher's, defaults and flags applied). */
+    public DaemonOptions options() {
+        return options;
+    }
+
+    /** The JVM command line as the launcher ran it, without what the library adds to it. */
+    public JvmCommandLine commandLine() {
+        return commandLine;
+    }
+
+    /** Whether a stop of this daemon is under way (or was, and failed). */
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** This record with the stop mark set or cleared. */
+    public LaunchRecord stopping(boolean mark) {
+        return new LaunchRecord(pidFile, pid, startTicks, uid, options, commandLine, mark);
+    }
+
+    /**
+     * Whether the recorded process still runs: that PID with that start time, as that user
+     * (real and effective). Where there is no /proc, whether a process of that PID is alive.
+     */
+    public boolean processAlive() {
+        if (!Processes.hasProc()) {
+            return Processes.isAlive(pid);
+        }
+        long[] ids = Processes.uids(pid);
+        return ids != null && ids[0] == uid && ids[1] == uid
+                && Processes.startTicks(pid) == startTicks && Processes.isAlive(pid);
+    }
+
+    /**
+     * Writes the record of {@code pidFile}'s daemon, replacing the old one.
+     *
+     * @return null, or why it could not be written (the start stands; a restart then uses its
+     *     own flags and says so)
+     */
+    public static String write(LaunchRecord record) {
+        Path dir;
+        try {
+            dir = directory();
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+        Path file = dir.resolve(fileName(record.pidFile));
+        Path tmp = dir.resolve("." + file.getFileName() + "." + Processes.selfPid() + ".tmp");
+        try {
+            Files.deleteIfExists(tmp);
+            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(FileModes.RW_OWNER))) {
+                ByteBuffer bytes = ByteBuffer.wrap(record.text().getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    ch.write(bytes);
+                }
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return null;
+        } catch (IOException | UnsupportedOperationException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+            return "cannot write the launch record " + file + ": " + e;
+        }
+    }
+
+    /** The record this user's launcher wrote for {@code pidFile}; null if none is readable. */
+    public static LaunchRecord read(Path pidFile) {
+        Path abs = pidFile.toAbsolutePath().normalize();
+        try {
+            Path file = directory().resolve(fileName(abs));
+            FileModes.Stat stat = FileModes.stat(file);
+            if (!stat.isRegularFile() || stat.uid != TrustedPath.Identity.current().uid
+                    || stat.size > MAX_SIZE || linkCount(file) != 1) {
+                return null;
+            }
+            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            LaunchRecord record = parse(text);
+            return record != null && record.pidFile.equals(abs) ? record : null;
+        } catch (IOException | RuntimeException e) {
+            return null; // none, or not one of ours: the caller says what it does without
+        }
+    }
+
+    /**
+     * Removes the record of {@code pidFile} if it still names {@code pid} (after that daemon was
+     * stopped or found gone; a start meanwhile has written its own, which stays).
+     */
+    public static void remove(Path pidFile, long pid) {
+        LaunchRecord record = read(pidFile);
+        if (record == null || record.pid != pid) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(directory().resolve(fileName(pidFile.toAbsolutePath().normalize())));
+        } catch (IOException | RuntimeException e) {
+            // none; a record of a process gone is recognised as such anyway
+        }
+    }
+
+    /** The private directory, made if needed. */
+    static Path directory() throws IOException {
+        List<Path> candidates = new ArrayList<>();
+        String xdg = System.getenv("XDG_STATE_HOME");
+        if (xdg != null && xdg.startsWith("/")) {
+            candidates.add(Path.of(xdg, "jdaemon"));
+        }
+        String home = System.getProperty("user.home");
+        if (home != null && home.startsWith("/") && !home.equals("/")) {
+            candidates.add(Path.of(home, ".local", "state", "jdaemon"));
+        }
+        candidates.add(Path.of(System.getProperty("java.io.tmpdir"),
+                "jdaemon-state-" + System.getProperty("user.name")).toAbsolutePath());
+        List<String> problems = new ArrayList<>();
+        for (Path dir : candidates) {
+            String problem = HelperBinary.makePrivate(dir);
+            if (problem == null) {
+                return dir;
+            }
+            problems.add(problem);
+        }
+        throw new IOException("no private directory for launch records (" + String.join("; ", problems)
+                + ")");
+    }
+
+    /**
+     * The file name of the record of the pidfile {@code abs}: a 64-bit FNV-1a hash of its path
+     * (cheap in a fresh JVM, unlike a MessageDigest's providers); the path inside the record is
+     * checked on reading.
+     */
+    static String fileName(Path abs) {
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : abs.toString().getBytes(StandardCharsets.UTF_8)) {
+            hash ^= b & 0xff;
+            hash *= 0x100000001b3L;
+        }
+        String hex = Long.toHexString(hash);
+        return "0000000000000000".substring(hex.length()) + hex + ".launch";
+    }
+
+    private static long linkCount(Path file) throws IOException {
+        return ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).longValue();
+    }
+
+    /** The record as text: a first line, then {@code key=value} lines, values escaped. */
+    String text() {
+        StringBuilder out = new StringBuilder(MAGIC).append('\n');
+        line(out, "pidfile", pidFile.toString());
+        line(out, "pid", Long.toString(pid));
+        line(out, "start", Long.toString(startTicks));
+        line(out, "uid", Long.toString(uid));
+        line(out, "name", options.name() == null ? "" : options.name());
+        line(out, "user", options.user() == null ? "" : options.user());
+        line(out, "keep-caps", String.join(",", options.keepCaps()));
+        line(out, "log", options.logFile().toString());
+        line(out, "workdir", options.workDir().toString());
+        line(out, "umask", Integer.toOctalString(options.umask()));
+        line(out, "sighup", options.sighup().name());
+        line(out, "start-timeout-ms", Long.toString(options.startTimeout().toMillis()));
+        line(out, "stop-timeout-ms", Long.toString(options.stopTimeout().toMillis()));
+        line(out, "explicit-ready", Boolean.toString(options.explicitReady()));
+        line(out, "stopping", Boolean.toString(stopping));
+        for (String option : options.jvmOptions()) {
+            line(out, "jvm-option", option);
+        }
+        line(out, "cwd", commandLine.cwd().toString());
+        line(out, "target-start", Integer.toString(commandLine.targetStart()));
+        line(out, "service-args-start", Integer.toString(commandLine.serviceArgsStart()));
+        for (String arg : commandLine.argv()) {
+            line(out, "arg", arg);
+        }
+        return out.toString();
+    }
+
+    /** A record from its text; null if it is not one. */
+    static LaunchRecord parse(String text) {
+        String[] lines = text.split("\n", -1);
+        if (lines.length < 2 || !lines[0].equals(MAGIC)) {
+            return null;
+        }
+        DaemonOptions.Builder options = DaemonOptions.builder();
+        Path pidFile = null;
+        long pid = 0;
+        long start = -1;
+        long uid = -1;
+        int serviceArgsStart = -1;
+        int targetStart = -1;
+        Path cwd = null;
+        boolean stopping = false;
+        List<String> argv = new ArrayList<>();
+        List<String> jvmOptions = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            if (lines[i].isEmpty()) {
+                continue;
+            }
+            int eq = lines[i].indexOf('=');
+            if (eq < 0) {
+                return null;
+            }
+            String key = lines[i].substring(0, eq);
+            String value = unescape(lines[i].substring(eq + 1));
+            switch (key) {
+                case "pidfile":
+                    pidFile = Path.of(value);
+                    options.pidFile(pidFile);
+                    break;
+                case "pid":
+                    pid = Long.parseLong(value);
+                    break;
+                case "start":
+                    start = Long.parseLong(value);
+                    break;
+                case "uid":
+                    uid = Long.parseLong(value);
+                    break;
+                case "name":
+                    options.name(value);
+                    break;
+                case "user":
+                    options.user(value.isEmpty() ? null : value);
+                    break;
+                case "keep-caps":
+                    options.keepCaps(value.isEmpty() ? List.of() : Arrays.asList(value.split(",")));
+                    break;
+                case "log":
+                    options.logFile(Path.of(value));
+                    break;
+                case "workdir":
+                    options.workDir(Path.of(value));
+                    break;
+                case "umask":
+                    options.umask(Integer.parseInt(value, 8));
+                    break;
+                case "sighup":
+                    options.sighup(DaemonOptions.Sighup.valueOf(value));
+                    break;
+                case "start-timeout-ms":
+                    options.startTimeout(Duration.ofMillis(Long.parseLong(value)));
+                    break;
+                case "stop-timeout-ms":
+                    options.stopTimeout(Duration.ofMillis(Long.parseLong(value)));
+                    break;
+                case "explicit-ready":
+                    options.explicitReady(Boolean.parseBoolean(value));
+                    break;
+                case "stopping":
+                    stopping = Boolean.parseBoolean(value);
+                    break;
+                case "service-args-start":
+                    serviceArgsStart = Integer.parseInt(value);
+                    break;
+                case "target-start":
+                    targetStart = Integer.parseInt(value);
+                    break;
+                case "cwd":
+                    cwd = Path.of(value);
+                    break;
+                case "jvm-option":
+                    jvmOptions.add(value);
+                    break;
+                case "arg":
+                    argv.add(value);
+                    break;
+                default:
+                    break; // a later version's: ignored
+            }
+        }
+        if (pidFile == null || pid <= 0 || uid < 0 || cwd == null || targetStart < 1
+                || targetStart > serviceArgsStart || serviceArgsStart > argv.size()) {
+            return null;
+        }
+        return new LaunchRecord(pidFile, pid, start, uid, options.jvmOptions(jvmOptions).build(),
+                JvmCommandLine.recorded(argv, targetStart, serviceArgsStart, cwd), stopping);
+    }
+
+    private static void line(StringBuilder out, String key, String value) {
+        out.append(key).append('=');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\') {
+                out.append("\\\\");
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('\n');
+    }
+
+    private static String unescape(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' && i + 1 < value.length()) {
+                char next = value.charAt(++i);
+                out.append(next == 'n' ? '\n' : next == 'r' ? '\r' : next);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
