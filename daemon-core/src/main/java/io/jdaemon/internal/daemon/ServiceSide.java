@@ -90,7 +90,8 @@ public final class ServiceSide {
         PidFile pidFile = null;
         try {
             if (!settings.pidFile().isEmpty()) {
-                pidFile = PidFile.acquire(Path.of(settings.pidFile()), pid);
+                pidFile = settings.successor() ? PidFile.acquireAside(Path.of(settings.pidFile()), pid)
+                        : PidFile.acquire(Path.of(settings.pidFile()), pid);
             }
         } catch (PidFile.HeldException e) {
             reporter.running(e.pid());

@@ -148,6 +148,16 @@ public final class HelperProcess {
      */
     public static long detach(Path helper, DaemonOptions options, UserAccount account, List<String> jvm,
             long deadline) throws IOException {
+        return detach(helper, options, account, jvm, deadline, null);
+    }
+
+    /**
+     * As {@link #detach(Path, DaemonOptions, UserAccount, List, long)}; with {@code listenFrom}
+     * ({@code PID:START:PIDFILE}, not null) the daemon's fd 0 is the listening socket the helper
+     * takes from that running daemon (see {@link #take}).
+     */
+    public static long detach(Path helper, DaemonOptions options, UserAccount account, List<String> jvm,
+            long deadline, String listenFrom) throws IOException {
         List<String> argv = new ArrayList<>(jvm.size() + 24);
         argv.add(helper.toString());
         argv.add("--log");
@@ -170,6 +180,10 @@ public final class HelperProcess {
             if (!caps.isEmpty()) {
                 Collections.addAll(argv, "--caps", join(caps));
             }
+        }
+        if (listenFrom != null) {
+            // With the launcher's rights, before the switch: root takes any daemon's socket.
+            Collections.addAll(argv, "--listen-from", listenFrom);
         }
         argv.add("--launcher-pid");
         argv.add(Long.toString(Processes.selfPid()));
@@ -419,7 +433,13 @@ public final class HelperProcess {
             try {
                 PidFile.removeStale(pidFile);
             } catch (PidFile.HeldException e) {
-                // another daemon holds it now: its file stays
+                // another daemon holds it now (the one a successor was to replace): its file stays
+            }
+            try {
+                // a successor's file, not yet in place (see PidFile.acquireAside)
+                Files.deleteIfExists(PidFile.aside(pidFile, daemon.pid()));
+            } catch (IOException e) {
+                // left for the next start of that PID to remove
             }
         }
     }
@@ -465,6 +485,29 @@ public final class HelperProcess {
                 return Sent.DENIED;
             default:
                 throw new DaemonException(r.reason("cannot signal pid " + pid), ExitStatus.FAILED);
+        }
+    }
+
+    /**
+     * Whether the listening socket at fd 0 of {@code pid}, the daemon behind {@code pidFile}
+     * with start time {@code startTicks}, can be taken over (the helper proves it holds the
+     * pidfile, pinned by a pidfd, and takes a copy with {@code pidfd_getfd}, which it closes
+     * again): the socket's address ({@code inet 127.0.0.1 8080}), or why not.
+     */
+    public static Taken take(Path pidFile, long pid, long startTicks) {
+        Result r = run(HelperProtocol.TAKE, pidFile.toString(), Long.toString(pid), Long.toString(startTicks));
+        String out = r.out.strip();
+        if (r.exit == HelperProtocol.CONTROL_OK && out.startsWith(HelperProtocol.LISTENING + " ")) {
+            return new Taken(out.substring(HelperProtocol.LISTENING.length() + 1), null);
+        }
+        return new Taken(null, r.reason("cannot take the listening socket of pid " + pid));
+    }
+
+    /** What {@link #take} found: the socket's address, or (address null) why it cannot. */
+    public record Taken(String address, String reason) {
+        /** Whether the socket can be taken over. */
+        public boolean possible() {
+            return address != null;
         }
     }
 
