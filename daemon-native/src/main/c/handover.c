@@ -98,7 +98,7 @@ int handover_take(const char *pidfile, long pid, long long start, int *fd_out)
     if (!is_tcp_listener(fd)) {
         close(fd);
         fprintf(stderr, PROTOCOL_PREFIX "pid %ld has no listening TCP socket at fd 0 "
-                "(not started with --listen)\n", pid);
+                "(started without --listen)\n", pid);
         return PROTOCOL_CONTROL_NOT_LISTENING;
     }
     *fd_out = fd;

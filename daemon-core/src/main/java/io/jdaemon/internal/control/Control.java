@@ -459,8 +459,8 @@ public final class Control {
      * in one line.
      */
     /** The start of the line a restart that closes the listening socket says. */
-    static final String NOT_SEAMLESS = "not a seamless restart (the service's port is closed until "
-            + "the new daemon listens): ";
+    static final String NOT_SEAMLESS = "not seamless (connections are refused until the new daemon "
+            + "listens): ";
 
     private Report restart(Path pidFile, boolean force) {
         LaunchRecord record = LaunchRecord.read(pidFile);

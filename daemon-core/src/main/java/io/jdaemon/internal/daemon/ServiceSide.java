@@ -134,14 +134,16 @@ public final class ServiceSide {
     }
 
     private static void start(ServiceSide side, PidFile pidFile, boolean explicitReady) {
-        if (pidFile != null) {
-            // Deleted after every shutdown hook has run: the pidfile is the last thing to go.
-            pidFile.path().toFile().deleteOnExit();
-        }
         current = side;
         Runtime.getRuntime().addShutdownHook(new Thread("jdaemon-exit") {
             @Override
             public void run() {
+                if (pidFile != null) {
+                    // Deleted after every shutdown hook has run (the pidfile is the last thing to
+                    // go), if it is still this daemon's: a restart may have put its successor's
+                    // in its place.
+                    pidFile.deleteOnExitIfOurs();
+                }
                 side.exiting();
             }
         });
