@@ -321,17 +321,20 @@ public final class PidFile {
 
     /**
      * Has the JVM delete the pidfile once every shutdown hook has run, if the path still names
-     * this process's file now; called from a shutdown hook (the JDK deletes those files after
+     * this process's file now (or its successor's file beside it, never put in place); called
+     * from a shutdown hook (the JDK deletes those files after
      * the hooks, see {@code java.io.DeleteOnExitHook}). A file that replaced it (a successor's,
      * see {@link PidFileHandover}) is left alone.
      */
     public void deleteOnExitIfOurs() {
-        try {
-            if (Objects.equals(attributes(path).fileKey(), key)) {
-                path.toFile().deleteOnExit();
+        for (Path name : new Path[] {path, aside(path, pid)}) { // a successor's may not be in place
+            try {
+                if (Objects.equals(attributes(name).fileKey(), key)) {
+                    name.toFile().deleteOnExit();
+                }
+            } catch (IOException | IllegalStateException e) {
+                // gone already, or the JVM is past that stage: the lock ends with the process
             }
-        } catch (IOException | IllegalStateException e) {
-            // gone already, or the JVM is past that stage: the lock ends with the process
         }
     }
 
