@@ -101,6 +101,8 @@ int main(void)
     bad("[::1]:80:80");
     bad("127.0.0.1:80:80");
     bad("1.2.3.4.5:80");
+    bad("01.2.3.4:80");
+    bad("[example.com]:80");
 
     {
         char *ok[] = {"helper", "--listen", "[::1]:8080", "--", "/bin/true", NULL};

@@ -3,8 +3,11 @@ package io.jdaemon;
 import io.jdaemon.internal.control.Control;
 import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.cli.Dispatch;
+import io.jdaemon.internal.listen.Listener;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The front door: a real Unix daemon mode for a JVM service, switched on by one flag.
@@ -39,7 +42,7 @@ import java.time.Duration;
  * {@code --log=PATH}, {@code --workdir=DIR}, {@code --umask=OCTAL},
  * {@code --sighup=default|ignore|reload}, {@code --start-timeout=SECONDS},
  * {@code --stop-timeout=SECONDS}, {@code --user=USER[:GROUP]},
- * {@code --keep-caps=NAME[,NAME...]}, and {@code --force} with stop and restart; each valued flag
+ * {@code --keep-caps=NAME[,NAME...]}, {@code --listen=[ADDR:]PORT}, and {@code --force} with stop and restart; each valued flag
  * also as {@code --name value}. See {@link DaemonOptions} for their defaults.
  */
 public final class Daemon {
@@ -142,6 +145,31 @@ public final class Daemon {
         // Named in full, not imported: javadoc then never reads Signals' source, whose use of
         // sun.misc.Signal is a warning it cannot turn off (and the javadoc jar fails on warnings).
         io.jdaemon.internal.daemon.Signals.onReload(java.util.Objects.requireNonNull(callback, "callback"));
+    }
+
+    /**
+     * The listening socket jdaemon opened or was given for this service, to serve on instead of
+     * binding one: with {@code --listen=[ADDR:]PORT} ({@link DaemonOptions.Builder#listen}) the
+     * one the helper bound before the daemon's JVM started (so a root launcher with
+     * {@code --user} gives port 80 to a JVM without any capability), or, in the foreground, the
+     * one this JVM bound; under systemd socket activation the socket systemd passed
+     * ({@code LISTEN_FDS=1}, or {@code StandardInput=socket}). In a daemon and under socket
+     * activation it is this process's fd 0, which is what {@link System#inheritedChannel()} returns
+     * and frameworks' inherit options take (Tomcat's {@code useInheritedChannel}, Jetty's
+     * {@code ServerConnector.setInheritChannel}); in the foreground with {@code --listen} it is a
+     * channel of its own. The same channel on every call, in blocking mode as the JDK gives it.
+     *
+     * <p>To stop accepting, stop calling {@code accept} (connections not yet accepted stay
+     * queued, for a process that also holds the socket); the process's exit closes it. Closing
+     * an inherited channel (the daemon's, socket activation's) makes the JDK point fds 0, 1
+     * <em>and 2</em> at {@code /dev/null} ({@code InheritedChannel}), so a daemon's output after
+     * that never reaches its log. Tomcat does not close an inherited channel for that reason.
+     *
+     * @return the listening channel, or empty if there is none (no {@code --listen}, no socket
+     *     passed), where the service binds its own
+     */
+    public static Optional<ServerSocketChannel> listeningChannel() {
+        return Listener.channel();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.jdaemon;
 
 import io.jdaemon.internal.os.Capabilities;
 import io.jdaemon.internal.launch.JvmOptions;
+import io.jdaemon.internal.listen.ListenAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,8 @@ import java.util.Objects;
  *   <tr><td>{@link Builder#jvmOptions(List) jvmOptions}</td>
  *       <td>{@code --jvm-option=OPTION}, repeated</td><td>none: the daemon's JVM runs with the
  *       launching JVM's options only</td></tr>
+ *   <tr><td>{@link Builder#listen(String) listen}</td><td>{@code --listen=[ADDR:]PORT}</td>
+ *       <td>none: the service binds its own sockets; see {@link Daemon#listeningChannel()}</td></tr>
  *   <tr><td>{@link Builder#explicitReady(boolean) explicitReady}</td><td>none</td>
  *       <td>{@code false}: ready when {@code detachIfRequested} returns</td></tr>
  *   <tr><td>{@link Builder#name(String) name}</td><td>none</td>
@@ -85,6 +88,7 @@ public final class DaemonOptions {
     private final String user;
     private final List<String> keepCaps;
     private final List<String> jvmOptions;
+    private final String listen;
 
     private DaemonOptions(Builder b) {
         this.name = b.name;
@@ -99,6 +103,7 @@ public final class DaemonOptions {
         this.user = b.user;
         this.keepCaps = List.copyOf(b.keepCaps);
         this.jvmOptions = List.copyOf(b.jvmOptions);
+        this.listen = b.listen;
     }
 
     /** {@return the defaults listed in the class description} */
@@ -126,6 +131,7 @@ public final class DaemonOptions {
         b.user = user;
         b.keepCaps = new ArrayList<>(keepCaps);
         b.jvmOptions = new ArrayList<>(jvmOptions);
+        b.listen = listen;
         return b;
     }
 
@@ -197,13 +203,21 @@ public final class DaemonOptions {
         return jvmOptions;
     }
 
+    /**
+     * {@return where the daemon's listening socket is bound, {@code [ADDR:]PORT}, or {@code null}
+     * for none}
+     */
+    public String listen() {
+        return listen;
+    }
+
     @Override
     public String toString() {
         return "DaemonOptions[name=" + name + ", pidFile=" + pidFile + ", logFile=" + logFile
                 + ", workDir=" + workDir + ", umask=0" + Integer.toOctalString(umask)
                 + ", sighup=" + sighup + ", startTimeout=" + startTimeout + ", stopTimeout=" + stopTimeout
                 + ", explicitReady=" + explicitReady + ", user=" + user + ", keepCaps=" + keepCaps
-                + ", jvmOptions=" + jvmOptions + "]";
+                + ", jvmOptions=" + jvmOptions + ", listen=" + listen + "]";
     }
 
     /** Builds {@link DaemonOptions}; starts from the defaults. */
@@ -220,6 +234,7 @@ public final class DaemonOptions {
         private String user;
         private List<String> keepCaps = new ArrayList<>();
         private List<String> jvmOptions = new ArrayList<>();
+        private String listen;
 
         private Builder() {
         }
@@ -404,6 +419,25 @@ public final class DaemonOptions {
                 out.add(option);
             }
             this.jvmOptions = out;
+            return this;
+        }
+
+        /**
+         * Where the service's listening socket is bound, {@code [ADDR:]PORT}: the port alone
+         * ({@code 8080}: every address, IPv6 and IPv4), a numeric IPv4 address
+         * ({@code 127.0.0.1:8080}) or a numeric IPv6 address in brackets ({@code [::1]:8080});
+         * port 0 lets the kernel choose. With {@code --daemon} the helper binds it before it
+         * becomes {@link #user(String) user} (so a root launcher can give port 80 to a daemon
+         * without capabilities) and the daemon gets it as fd 0; in the foreground the JVM binds
+         * it. The service takes it from {@link Daemon#listeningChannel()}. Default: none.
+         *
+         * @param listen {@code [ADDR:]PORT}, or null for none
+         * @return this builder
+         * @throws IllegalArgumentException if it is not {@code [ADDR:]PORT} with a numeric
+         *     address
+         */
+        public Builder listen(String listen) {
+            this.listen = listen == null ? null : ListenAddress.parse(listen).spec();
             return this;
         }
 

@@ -8,13 +8,20 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A small HTTP service on the JDK's built-in server: {@code GET /health} answers {@code ok},
  * {@code GET /pid} answers the serving process's PID. Runs in the foreground, or as a daemon with
  * {@code --daemon}; it signals readiness once it is listening.
+ *
+ * <p>With {@code --listen=[ADDR:]PORT} (a library flag) it serves on
+ * {@link Daemon#listeningChannel()}, the socket the helper bound before the JVM started (or
+ * systemd passed), through {@link ChannelHttpServer}; {@code --port} is then not used.
  *
  * <p>Its own flags: {@code --port=N} (0, the default, picks a free port; the port is printed),
  * {@code --fail-before-ready} (throws before it is ready, to show how a failed start is
@@ -74,17 +81,32 @@ public final class HealthService {
             sleep(500);
         }
 
-        HttpServer server = HttpServer.create(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        server.createContext("/health", exchange -> answer(exchange, "ok"));
-        server.createContext("/pid", exchange ->
-                answer(exchange, Long.toString(ProcessHandle.current().pid())));
-        server.start();
+        Runnable stop;
+        int boundPort;
+        Optional<ServerSocketChannel> listening = Daemon.listeningChannel();
+        if (listening.isPresent()) {
+            // --listen (or systemd's socket): the channel the helper or the JVM bound.
+            ChannelHttpServer server = new ChannelHttpServer(listening.get(), Map.of(
+                    "/health", () -> "ok",
+                    "/pid", () -> Long.toString(ProcessHandle.current().pid())));
+            server.start();
+            stop = server::stop;
+            boundPort = server.port();
+        } else {
+            HttpServer server = HttpServer.create(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            server.createContext("/health", exchange -> answer(exchange, "ok"));
+            server.createContext("/pid", exchange ->
+                    answer(exchange, Long.toString(ProcessHandle.current().pid())));
+            server.start();
+            stop = () -> server.stop(0);
+            boundPort = server.getAddress().getPort();
+        }
         long stopDelay = slowStop * 1000L;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("daemon-examples stopping");
             sleep(stopDelay);
-            server.stop(0);
+            stop.run();
         }, "health-service-stop"));
         boolean throwOnReload = failReload;
         Daemon.onReload(() -> {
@@ -93,7 +115,6 @@ public final class HealthService {
             }
             System.out.println("daemon-examples reloaded");
         });
-        int boundPort = server.getAddress().getPort();
         System.out.println("daemon-examples listening on port " + boundPort);
         Daemon.ready();
         Daemon.setSystemdStatus("serving on port " + boundPort);

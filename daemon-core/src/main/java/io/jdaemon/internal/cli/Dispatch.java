@@ -9,7 +9,7 @@ import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.daemon.Foreground;
 import io.jdaemon.internal.daemon.SdNotify;
 import io.jdaemon.internal.handshake.Readiness;
-import io.jdaemon.internal.helper.HelperBinary;
+import io.jdaemon.internal.helper.HelperCache;
 import io.jdaemon.internal.launch.JvmCommandLine;
 import io.jdaemon.internal.launch.Launcher;
 import java.io.File;
@@ -83,7 +83,7 @@ public final class Dispatch {
                 // The launching JVM ran nothing of the service: skip the JVM's teardown.
                 Launcher starter = new Launcher(options, name);
                 int status = starter.start().print(starter.name());
-                HelperBinary.removeFreshDirectory(); // the daemon runs: its helper is done
+                HelperCache.removeFreshDirectory(); // the daemon runs: its helper is done
                 if (shuttingDown()) {
                     // SIGTERM or Ctrl-C gave the start up: the JVM's shutdown ends it with the
                     // signal's status (143, 130); exit() waits for it instead of cutting it short.

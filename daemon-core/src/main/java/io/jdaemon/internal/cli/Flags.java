@@ -82,7 +82,8 @@ public final class Flags {
     private static final String DAEMON = "--daemon";
     private static final String FORCE = "--force";
     private static final List<String> VALUED = List.of("--pidfile", "--log", "--workdir", "--umask",
-            "--sighup", "--start-timeout", "--stop-timeout", "--user", "--keep-caps", "--jvm-option");
+            "--sighup", "--start-timeout", "--stop-timeout", "--user", "--keep-caps", "--jvm-option",
+            "--listen");
 
     private Flags() {
     }
@@ -238,6 +239,13 @@ public final class Flags {
             case "--keep-caps":
                 options.keepCaps(Capabilities.parseList(name, value));
                 break;
+            case "--listen":
+                try {
+                    options.listen(value);
+                } catch (IllegalArgumentException e) {
+                    throw usage(e.getMessage());
+                }
+                break;
             default:
                 throw new IllegalStateException(name);
         }
@@ -324,6 +332,8 @@ public final class Flags {
                 return "net_bind_service[,...]";
             case "--jvm-option":
                 return "OPTION";
+            case "--listen":
+                return "[ADDR:]PORT";
             default:
                 return "PATH";
         }

@@ -38,9 +38,6 @@ public final class ProgramName {
             "org.springframework.boot.loader.PropertiesLauncher");
     private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
 
-    private static final java.util.regex.Pattern VERSION_SUFFIX =
-            java.util.regex.Pattern.compile("(.+?)-\\d+(\\.\\d+)+([.-][A-Za-z0-9]+)*");
-
     private ProgramName() {
     }
 
@@ -117,10 +114,56 @@ public final class ProgramName {
                 : classPath;
     }
 
-    /** {@code mn-daemon-1.0} and {@code app-1.2.0-SNAPSHOT}: {@code mn-daemon}, {@code app}. */
+    /**
+     * {@code mn-daemon-1.0} and {@code app-1.2.0-SNAPSHOT}: {@code mn-daemon}, {@code app}. The
+     * name up to the first {@code -} that starts a version: {@code -N.N}, then any number of
+     * {@code .X} or {@code -X} (X letters and digits) to the end. By hand, not a regex: start-up
+     * rule, see StartupRulesIT.
+     */
     static String withoutVersion(String name) {
-        java.util.regex.Matcher m = VERSION_SUFFIX.matcher(name);
-        return m.matches() ? m.group(1) : name;
+        for (int dash = name.indexOf('-', 1); dash > 0; dash = name.indexOf('-', dash + 1)) {
+            if (isVersion(name, dash)) {
+                return name.substring(0, dash);
+            }
+        }
+        return name;
+    }
+
+    /** Whether {@code name} from {@code dash} on is {@code -N.N} then {@code [.-]X} up to its end. */
+    private static boolean isVersion(String name, int dash) {
+        int i = digits(name, dash + 1);
+        if (i == dash + 1 || i >= name.length() || name.charAt(i) != '.') {
+            return false;
+        }
+        int end = digits(name, i + 1);
+        if (end == i + 1) {
+            return false;
+        }
+        while (end < name.length()) {
+            char c = name.charAt(end);
+            int word = end + 1;
+            while (word < name.length() && isLetterOrDigit(name.charAt(word))) {
+                word++;
+            }
+            if ((c != '.' && c != '-') || word == end + 1) {
+                return false;
+            }
+            end = word;
+        }
+        return true;
+    }
+
+    /** The index after the ASCII digits that start at {@code from}. */
+    private static int digits(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isLetterOrDigit(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
     }
 
     /** A Quarkus application's name, for its {@code quarkus-app/quarkus-run.jar}. */

@@ -7,7 +7,8 @@ import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Flags;
 import io.jdaemon.internal.cli.Report;
 import io.jdaemon.internal.daemon.ReloadState;
-import io.jdaemon.internal.helper.HelperProcess;
+import io.jdaemon.internal.helper.HelperControl;
+import io.jdaemon.internal.helper.HelperProtocol;
 import io.jdaemon.internal.launch.JvmCommandLine;
 import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.launch.Launcher;
@@ -30,7 +31,7 @@ import java.util.OptionalLong;
  * The control commands {@code --daemon=stop|restart|status|reload}, run in the launching JVM from
  * the pidfile: each acts, prints one line and returns an LSB exit code. The daemon is identified
  * by the pidfile's lock and its holder, as the kernel names it ({@code fcntl(F_GETLK)}, asked by
- * the helper: see {@link HelperProcess}), never by {@code kill -0} on whatever PID the file names,
+ * the helper: see {@link HelperControl}), never by {@code kill -0} on whatever PID the file names,
  * so a stale file or a reused PID is never signalled; whether that holder is the daemon is
  * {@link DaemonIdentity}'s decision. A restart starts from the {@link LaunchRecord} of this
  * user, never from a process's command line.
@@ -281,7 +282,7 @@ public final class Control {
     private static void stopHolder(Path pidFile, Status status, Duration timeout, boolean force) {
         long pid = status.pid().getAsLong();
         long start = status.startTicks;
-        if (signal(pidFile, pid, "TERM", start) == HelperProcess.Sent.GONE) {
+        if (signal(pidFile, pid, HelperProtocol.SIGNAL_TERM, start) == HelperControl.Sent.GONE) {
             return;
         }
         if (Processes.state(pid) == 'T') {
@@ -289,7 +290,7 @@ public final class Control {
             // again, as start-stop-daemon and systemd know; continue it so it can exit now.
             status.notes.add("pid " + pid + " was stopped (state T, by SIGSTOP or a terminal stop); "
                     + "sent SIGCONT after SIGTERM so that it can exit");
-            signal(pidFile, pid, "CONT", start);
+            signal(pidFile, pid, HelperProtocol.SIGNAL_CONT, start);
         }
         if (!awaitExit(pidFile, pid, start, timeout)) {
             if (!force) {
@@ -299,7 +300,7 @@ public final class Control {
                         + "longer with --stop-timeout=SECONDS or kill it with --force",
                         ExitStatus.FAILED);
             }
-            signal(pidFile, pid, "KILL", start);
+            signal(pidFile, pid, HelperProtocol.SIGNAL_KILL, start);
             if (!awaitExit(pidFile, pid, start, Duration.ofSeconds(10))) {
                 throw new DaemonException("pid " + pid + " survived SIGKILL for 10 s",
                         ExitStatus.FAILED);
@@ -363,7 +364,7 @@ public final class Control {
         return Processes.await(new Processes.Condition() {
             @Override
             public boolean holds() {
-                return HelperProcess.signal(pidFile, pid, "0", start) == HelperProcess.Sent.GONE;
+                return HelperControl.signal(pidFile, pid, HelperProtocol.SIGNAL_PROBE, start) == HelperControl.Sent.GONE;
             }
         }, timeout, 50);
     }
@@ -392,9 +393,9 @@ public final class Control {
      *
      * @throws DaemonException at once if this user may not signal it
      */
-    private static HelperProcess.Sent signal(Path pidFile, long pid, String signal, long start) {
-        HelperProcess.Sent sent = HelperProcess.signal(pidFile, pid, signal, start);
-        if (sent == HelperProcess.Sent.DENIED) {
+    private static HelperControl.Sent signal(Path pidFile, long pid, String signal, long start) {
+        HelperControl.Sent sent = HelperControl.signal(pidFile, pid, signal, start);
+        if (sent == HelperControl.Sent.DENIED) {
             throw noPermission(pid);
         }
         return sent;
@@ -543,6 +544,9 @@ public final class Control {
         if (given("--jvm-option")) {
             out.jvmOptions(options.jvmOptions());
         }
+        if (given("--listen")) {
+            out.listen(options.listen());
+        }
         if (given("--user")) {
             out.user(options.user()).keepCaps(options.keepCaps());
         } else if (given("--keep-caps")) {
@@ -596,6 +600,8 @@ public final class Control {
                 now.user() == null ? "(none)" : now.user());
         change(out, "--keep-caps", String.join(",", recorded.keepCaps()), String.join(",", now.keepCaps()));
         change(out, "--jvm-option", String.join(" ", recorded.jvmOptions()), String.join(" ", now.jvmOptions()));
+        change(out, "--listen", recorded.listen() == null ? "(none)" : recorded.listen(),
+                now.listen() == null ? "(none)" : now.listen());
         try {
             JvmCommandLine current = JvmCommandLine.current();
             List<String> unused = new ArrayList<>(current.argv().subList(1, current.serviceArgsStart()));
@@ -637,7 +643,7 @@ public final class Control {
             throw new DaemonException("cannot reload: pid " + pid + " runs but its pidfile " + pidFile
                     + " was removed; restart it to get a pidfile again", ExitStatus.FAILED);
         }
-        if (signal(pidFile, pid, "0", status.startTicks) == HelperProcess.Sent.GONE) {
+        if (signal(pidFile, pid, HelperProtocol.SIGNAL_PROBE, status.startTicks) == HelperControl.Sent.GONE) {
             return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }
         LaunchRecord record = LaunchRecord.read(pidFile);
@@ -652,7 +658,7 @@ public final class Control {
                             + "this command's --sighup)" : ""), ExitStatus.UNSUPPORTED);
         }
         ReloadState.State before = ReloadState.of(pid); // read before the signal: see ReloadState
-        if (signal(pidFile, pid, "HUP", status.startTicks) == HelperProcess.Sent.GONE) {
+        if (signal(pidFile, pid, HelperProtocol.SIGNAL_HUP, status.startTicks) == HelperControl.Sent.GONE) {
             return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }
         return confirmed(pid, before);

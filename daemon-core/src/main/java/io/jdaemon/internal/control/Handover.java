@@ -5,7 +5,7 @@ import io.jdaemon.DaemonOptions;
 import io.jdaemon.DaemonStatus;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Report;
-import io.jdaemon.internal.helper.HelperProcess;
+import io.jdaemon.internal.helper.HelperControl;
 import io.jdaemon.internal.launch.JvmCommandLine;
 import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.launch.Launcher;
@@ -47,8 +47,11 @@ final class Handover {
         if (!Objects.equals(record.options().user(), again.user())) {
             return "--user changes";
         }
+        if (!Objects.equals(record.options().listen(), again.listen())) {
+            return "--listen changes (the new daemon listens anew)";
+        }
         try {
-            HelperProcess.Taken taken = HelperProcess.take(pidFile, pid, running.startTicks());
+            HelperControl.Taken taken = HelperControl.take(pidFile, pid, running.startTicks());
             return taken.possible() ? null : taken.reason();
         } catch (DaemonException e) {
             return e.getMessage();

@@ -5,6 +5,8 @@ import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Dispatch;
 import io.jdaemon.internal.cli.Report;
+import io.jdaemon.internal.listen.ListenAddress;
+import io.jdaemon.internal.listen.Listener;
 import io.jdaemon.internal.os.LibC;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.pidfile.PidFile;
@@ -60,6 +62,7 @@ public final class Foreground {
         }
         Signals.install(options.sighup(), log, notify); // before the pidfile names this process
         PidFile pidFile = options.pidFile() == null ? null : acquireOrExit(options.pidFile(), name);
+        listen(options, pidFile, name);
         ServiceSide.supervise(notify, pidFile, options.explicitReady());
     }
 
@@ -103,10 +106,31 @@ public final class Foreground {
         Signals.install(options.sighup(), null, notify); // before the pidfile names this process
         PidFile pidFile = withPidFile && options.pidFile() != null
                 ? acquireOrExit(options.pidFile(), name) : null;
+        listen(options, pidFile, name);
         if (notify != null) {
             ServiceSide.supervise(notify, pidFile, options.explicitReady());
         } else if (pidFile != null) {
             pidFile.path().toFile().deleteOnExit();
+        }
+    }
+
+    /**
+     * The foreground's listening socket: systemd's, moved to fd 0, or {@code --listen} bound here
+     * ({@link Listener#foreground}). After the pidfile (a second instance says "already running",
+     * not "port in use"); a failure releases the pidfile again, so nothing is left.
+     */
+    private static void listen(DaemonOptions options, PidFile pidFile, String name) {
+        try {
+            String notice = Listener.foreground(options.listen() == null ? null
+                    : ListenAddress.parse(options.listen()), System.getenv(), Processes.selfPid());
+            if (notice != null) {
+                Report.notice(notice).print(Dispatch.named(name));
+            }
+        } catch (DaemonException e) {
+            if (pidFile != null) {
+                pidFile.release();
+            }
+            throw e;
         }
     }
 

@@ -93,9 +93,27 @@ public final class Signals {
                 }
             });
         } catch (IllegalArgumentException e) {
-            return () -> { }; // the JVM keeps SIGHUP (-Xrs): nothing to report
+            return new HandlerBack(null, null); // the JVM keeps SIGHUP (-Xrs): nothing to report
         }
-        return () -> Signal.handle(hup, previous);
+        return new HandlerBack(hup, previous);
+    }
+
+    /** Gives {@code signal} back to {@code handler}, if any (start-up rule: see StartupRulesIT). */
+    private static final class HandlerBack implements Runnable {
+        private final Signal signal;
+        private final SignalHandler handler;
+
+        HandlerBack(Signal signal, SignalHandler handler) {
+            this.signal = signal;
+            this.handler = handler;
+        }
+
+        @Override
+        public void run() {
+            if (signal != null) {
+                Signal.handle(signal, handler);
+            }
+        }
     }
 
     private static void loadNativeAccess(String log) {
@@ -120,7 +138,12 @@ public final class Signals {
         if (reloadThread != null) {
             return;
         }
-        reloadThread = new Thread(Signals::runReloads, ReloadState.INITIAL);
+        reloadThread = new Thread(ReloadState.INITIAL) { // start-up rule: see StartupRulesIT
+            @Override
+            public void run() {
+                runReloads();
+            }
+        };
         reloadThread.setDaemon(true);
         reloadThread.start();
     }

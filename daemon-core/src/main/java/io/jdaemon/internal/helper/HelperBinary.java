@@ -14,17 +14,13 @@ import java.net.URL;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.CodeSource;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -32,8 +28,8 @@ import java.util.zip.ZipFile;
 
 /**
  * Finds the native helper: the path named by {@value #HELPER_PROPERTY} if set, otherwise the
- * class-path resource for this platform, extracted to a private per-user cache directory (mode
- * 0700, owned by this user) under a name that carries its CRC-32 and size. Before every use the
+ * class-path resource for this platform, extracted to a private per-user cache directory
+ * ({@link HelperCache}) under a name that carries its CRC-32 and size. Before every use the
  * cached copy is checked against the CRC-32 and size the jar's central directory records for the
  * resource (owner, mode 0500, size, and its content's CRC-32); a copy that differs is replaced,
  * never executed. The resource itself is read only to place it.
@@ -45,10 +41,7 @@ public final class HelperBinary {
     /** System property naming the directory the packaged helper is extracted to. */
     public static final String CACHE_PROPERTY = "jdaemon.cache";
 
-    private static final Set<PosixFilePermission> PRIVATE_DIR = FileModes.RWX_OWNER;
     private static final Set<PosixFilePermission> PRIVATE_EXE = FileModes.RX_OWNER;
-    /** The directory of this JVM's own made when no cache directory could be used; null if none. */
-    private static volatile Path freshDirectory;
 
     private HelperBinary() {
     }
@@ -82,7 +75,7 @@ public final class HelperBinary {
         // size, so a cached copy is recognised without reading or inflating the resource.
         long[] id = packagedId(resource);
         if (id != null) {
-            Path file = cacheDirectory().resolve(fileName(id[0], id[1]));
+            Path file = HelperCache.directory().resolve(fileName(id[0], id[1]));
             if (isIntactCopy(file, id[0], id[1])) {
                 return file;
             }
@@ -94,7 +87,7 @@ public final class HelperBinary {
                     + "set -D" + HELPER_PROPERTY + "=PATH to a jdaemon-helper executable",
                     ExitStatus.NOT_INSTALLED);
         }
-        return extract(content, cacheDirectory());
+        return extract(content, HelperCache.directory());
     }
 
     /**
@@ -146,7 +139,7 @@ public final class HelperBinary {
                     Files.write(tmp, content, StandardOpenOption.TRUNCATE_EXISTING);
                     Files.setPosixFilePermissions(tmp, PRIVATE_EXE);
                     move(tmp, file);
-                    if (dir.equals(freshDirectory)) {
+                    if (HelperCache.isFresh(dir)) {
                         file.toFile().deleteOnExit(); // removed before its directory
                     }
                 } finally {
@@ -247,167 +240,13 @@ public final class HelperBinary {
     }
 
     /**
-     * The private cache directory: {@value #CACHE_PROPERTY} if set, else
-     * {@code $XDG_CACHE_HOME/jdaemon}, else {@code ~/.cache/jdaemon}, else
-     * {@code java.io.tmpdir/jdaemon-USER}; the first that is (or can be made) a directory owned by
-     * this user with mode 0700 (an existing one is never chmodded: one that is not private is
-     * passed over). Without {@value #CACHE_PROPERTY}, when none is, a fresh private directory
-     * {@code java.io.tmpdir/jdaemon-USER-RANDOM} of this JVM's, removed when it exits: a
-     * directory another user made first never locks this one out.
+     * The one line for a helper that cannot be executed here: its path, this platform's
+     * {@code os.name} and {@code os.arch}, and {@code why} (with the fix).
      */
-    static Path cacheDirectory() {
-        if (freshDirectory != null) {
-            return freshDirectory;
-        }
-        List<Path> candidates = new ArrayList<>();
-        String configured = System.getProperty(CACHE_PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            candidates.add(Path.of(configured));
-        } else {
-            String xdg = System.getenv("XDG_CACHE_HOME");
-            if (xdg != null && xdg.startsWith("/")) {
-                candidates.add(Path.of(xdg, "jdaemon"));
-            }
-            String home = System.getProperty("user.home");
-            if (home != null && home.startsWith("/")) {
-                candidates.add(Path.of(home, ".cache", "jdaemon"));
-            }
-            candidates.add(Path.of(System.getProperty("java.io.tmpdir"),
-                    "jdaemon-" + System.getProperty("user.name")));
-        }
-        List<String> problems = new ArrayList<>();
-        for (Path dir : candidates) {
-            String problem = makePrivate(dir.toAbsolutePath());
-            if (problem == null) {
-                return dir.toAbsolutePath();
-            }
-            problems.add(problem);
-        }
-        if (configured == null || configured.isBlank()) {
-            // No usable home, and java.io.tmpdir/jdaemon-USER taken (another user may make it
-            // first): a fresh directory of this process's own, removed when it exits.
-            Path fresh = freshDirectory(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath(),
-                    problems);
-            if (fresh != null) {
-                return fresh;
-            }
-        }
-        throw new DaemonException("no private directory for the daemon helper (" + String.join("; ",
-                problems) + "); set -D" + CACHE_PROPERTY + "=DIR to a directory only you can write",
-                ExitStatus.NOT_INSTALLED);
-    }
-
-    /**
-     * Makes {@code dir} a private directory of this user, in a parent nobody else can change
-     * ({@link TrustedPath}); null on success, else the problem. The parent is checked before
-     * anything is created in it, and the directory itself after: only then can nobody else swap
-     * the directory, or what is in it, between this check and the helper's execution.
-     */
-    public static String makePrivate(Path dir) {
-        try {
-            int self = TrustedPath.Identity.current().uid;
-            FileModes.Stat stat = existing(dir);
-            if (stat == null || !stat.isDirectory() || stat.uid != self || stat.permissions() != 0700) {
-                // Not yet a private directory of this user's (the common case is, and skips this).
-                Path parent = dir.getParent();
-                String untrusted = parent == null ? null : TrustedPath.untrusted(existingAncestor(parent));
-                if (untrusted != null) {
-                    return dir + " is unsafe: " + untrusted;
-                }
-                boolean created = false;
-                if (stat == null) {
-                    Files.createDirectories(dir.getParent());
-                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
-                    stat = FileModes.stat(dir);
-                    created = true;
-                }
-                if (!stat.isDirectory()) {
-                    return dir + " is not a directory";
-                }
-                if (stat.uid != self) {
-                    return dir + " belongs to " + Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName()
-                            + ", not to this user";
-                }
-                if (stat.permissions() != 0700) {
-                    if (!created) {
-                        // Never change the mode of a directory this did not make (a shared one,
-                        // or /): the owner decides.
-                        return dir + " is not private (mode " + Integer.toOctalString(stat.mode & 07777)
-                                + "); make it so (chmod 700 " + dir + ") or choose another";
-                    }
-                    Files.setPosixFilePermissions(dir, PRIVATE_DIR); // the umask took bits off
-                }
-            }
-            String untrusted = TrustedPath.untrusted(dir);
-            return untrusted == null ? null : dir + " is unsafe: " + untrusted;
-        } catch (IOException | UnsupportedOperationException e) {
-            return dir + ": " + e;
-        }
-    }
-
-    /**
-     * A new private directory {@code jdaemon-USER-RANDOM} in {@code tmp} (which must pass
-     * {@link TrustedPath}), it and what is put in it removed when this JVM exits; null, with the
-     * problem added to {@code problems}, if none can be made.
-     */
-    private static Path freshDirectory(Path tmp, List<String> problems) {
-        String untrusted = TrustedPath.untrusted(tmp);
-        if (untrusted != null) {
-            problems.add(tmp + " is unsafe: " + untrusted);
-            return null;
-        }
-        try {
-            Path dir = Files.createTempDirectory(tmp, "jdaemon-" + System.getProperty("user.name") + "-",
-                    PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
-            FileModes.Stat stat = FileModes.stat(dir);
-            if (!stat.isDirectory() || stat.uid != TrustedPath.Identity.current().uid) {
-                problems.add(dir + " is not a directory of this user's");
-                return null;
-            }
-            if (stat.permissions() != 0700) {
-                Files.setPosixFilePermissions(dir, PRIVATE_DIR); // made here: the umask took bits off
-            }
-            dir.toFile().deleteOnExit(); // registered first, so removed last
-            freshDirectory = dir;
-            return dir;
-        } catch (IOException | UnsupportedOperationException e) {
-            problems.add(tmp + ": " + e);
-            return null;
-        }
-    }
-
-    /**
-     * Removes the fresh directory of {@link #freshDirectory} and the helper in it, if this JVM
-     * made one; for a JVM that ends with {@code Runtime.halt}, which runs no deleteOnExit.
-     */
-    public static void removeFreshDirectory() {
-        Path dir = freshDirectory;
-        if (dir == null) {
-            return;
-        }
-        String[] names = dir.toFile().list();
-        for (String name : names == null ? new String[0] : names) {
-            dir.resolve(name).toFile().delete();
-        }
-        dir.toFile().delete();
-    }
-
-    /** One lstat of {@code path}; null if there is nothing there. */
-    private static FileModes.Stat existing(Path path) throws IOException {
-        try {
-            return FileModes.stat(path);
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-    }
-
-    /** The path itself if it exists, else its nearest existing ancestor (to be created under). */
-    private static Path existingAncestor(Path path) {
-        Path p = path;
-        while (p.getParent() != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            p = p.getParent();
-        }
-        return p;
+    static DaemonException cannotExecute(Path helper, String why, Throwable cause) {
+        return new DaemonException("cannot execute the daemon helper " + helper + " (os.name="
+                + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
+                + "): " + why, ExitStatus.NOT_INSTALLED, cause);
     }
 
     private static byte[] readResource(String resource) {

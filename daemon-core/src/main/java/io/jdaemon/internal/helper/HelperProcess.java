@@ -3,12 +3,11 @@ package io.jdaemon.internal.helper;
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
+import io.jdaemon.internal.listen.ListenerArgs;
 import io.jdaemon.internal.os.Capabilities;
 import io.jdaemon.internal.os.Decimal;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.UserAccount;
-import io.jdaemon.internal.pidfile.DaemonIdentity;
-import io.jdaemon.internal.pidfile.PidFile;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -16,89 +15,20 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Everything about running the native helper (which {@link HelperBinary} locates): its argument
- * lists, starting it with {@code ProcessBuilder}, reading what it prints (its {@code pid N} line,
- * its {@code jdaemon-helper: } errors) and its exit status, and turning them into results or one
- * line for the operator.
- *
- * <p>Two modes. {@link #detach}: fork, setsid, fork and execute the JVM's command line as the
- * daemon. {@link #query} and {@link #signal}, the control mode ({@code --control}): who holds a
- * pidfile's lock, as the kernel says through {@code fcntl(F_GETLK)} in this PID namespace, and
- * signals sent only to a process that provably is the daemon, through a pidfd where the kernel
- * has one. So neither the launcher nor the control commands load a native library into the JVM,
- * and no process is signalled by the PID a file names alone.
+ * Runs the helper's detach mode, which forks, calls setsid, forks again and executes the JVM's
+ * command line as the daemon: its argument list, starting it with {@code ProcessBuilder}, reading
+ * what it prints (its {@code pid N} line, its {@code jdaemon-helper: } errors) and its exit status
+ * ({@link HelperProtocol}), and turning them into the daemon's PID or one line for the operator.
+ * So the launcher loads no native library into its JVM.
  */
 public final class HelperProcess {
-
-    /** How long one control call of the helper may take. */
-    private static final long TIMEOUT_SECONDS = 10;
-    private static final String PREFIX = "jdaemon-helper: ";
-
-    /**
-     * What the kernel says of a pidfile and its lock, read by the helper from one descriptor
-     * opened with O_NOFOLLOW and O_NONBLOCK. Facts only: whether they prove a daemon is
-     * {@link DaemonIdentity}'s decision.
-     */
-    public static final class Lock {
-        private final String kind;
-        private final long holder;
-        private final long content;
-        private final long links;
-        private final long owner;
-
-        Lock(String kind, long holder, long content, long links, long owner) {
-            this.kind = kind;
-            this.holder = holder;
-            this.content = content;
-            this.links = links;
-            this.owner = owner;
-        }
-
-        /** absent, none, posix, ofd or read (see control.h). */
-        public String kind() {
-            return kind;
-        }
-
-        /** Whether there is a file at the path. */
-        public boolean exists() {
-            return !kind.equals("absent");
-        }
-
-        /** Whether some process holds a write lock: a daemon, or an impostor. */
-        public boolean writeLocked() {
-            return kind.equals("posix") || kind.equals("ofd");
-        }
-
-        /** The holder of a POSIX write lock, in this PID namespace; 0 if unknown or none. */
-        public long holder() {
-            return kind.equals("posix") ? holder : 0;
-        }
-
-        /** The PID the file names; 0 if its content is not a PID. */
-        public long content() {
-            return content;
-        }
-
-        /** The file's hard-link count. */
-        public long links() {
-            return links;
-        }
-
-        /** The file's owner; -1 if there is no file. */
-        public long owner() {
-            return owner;
-        }
-    }
-
-    /** Outcomes of {@link #signal}. */
-    public enum Sent { SENT, GONE, DENIED }
 
     private HelperProcess() {
     }
@@ -143,21 +73,22 @@ public final class HelperProcess {
      * Runs the helper to detach a daemon running {@code jvm}, with the options' log, working
      * directory, umask and SIGHUP policy, as {@code account} (null: this user), and returns the
      * daemon's PID once the daemon's JVM has been executed. Bounded by {@code deadline}: a helper
-     * still running then (blocked opening the log, say) is killed, and so is the daemon if its
-     * PID was announced.
+     * still running then (blocked opening the log, say) is killed, and {@code daemon} set to the
+     * daemon if the helper had announced its PID: the caller kills it.
      */
     public static long detach(Path helper, DaemonOptions options, UserAccount account, List<String> jvm,
-            long deadline) throws IOException {
-        return detach(helper, options, account, jvm, deadline, null);
+            long deadline, AtomicReference<ProcessHandle> daemon) throws IOException {
+        return detach(helper, options, account, jvm, deadline, daemon, null);
     }
 
     /**
-     * As {@link #detach(Path, DaemonOptions, UserAccount, List, long)}; with {@code listenFrom}
-     * ({@code PID:START:PIDFILE}, not null) the daemon's fd 0 is the listening socket the helper
-     * takes from that running daemon (see {@link #take}).
+     * As {@link #detach(Path, DaemonOptions, UserAccount, List, long, AtomicReference)}; with
+     * {@code listenFrom} ({@code PID:START:PIDFILE}, not null) the daemon's fd 0 is the listening
+     * socket the helper takes from that running daemon (see {@link HelperControl#take}), not
+     * one of {@code --listen}.
      */
     public static long detach(Path helper, DaemonOptions options, UserAccount account, List<String> jvm,
-            long deadline, String listenFrom) throws IOException {
+            long deadline, AtomicReference<ProcessHandle> daemon, String listenFrom) throws IOException {
         List<String> argv = new ArrayList<>(jvm.size() + 24);
         argv.add(helper.toString());
         argv.add("--log");
@@ -181,27 +112,32 @@ public final class HelperProcess {
                 Collections.addAll(argv, "--caps", join(caps));
             }
         }
-        if (listenFrom != null) {
-            // With the launcher's rights, before the switch: root takes any daemon's socket.
-            Collections.addAll(argv, "--listen-from", listenFrom);
-        }
         argv.add("--launcher-pid");
         argv.add(Long.toString(Processes.selfPid()));
+        // A successor's socket is the running daemon's, taken with the launcher's rights before
+        // the switch (root takes any daemon's); no other.
+        ListenerArgs listen = listenFrom != null ? null
+                : ListenerArgs.of(options.listen(), System.getenv(), Processes.selfPid());
+        argv.addAll(listen != null ? listen.helperArgs() : List.of("--listen-from", listenFrom));
         argv.add("--");
         argv.addAll(jvm);
         if (!Files.isExecutable(helper)) {
             // access(X_OK) also fails on a noexec mount, where the execute bit is set.
-            throw cannotExecute(helper, "permission denied, so its directory is "
+            throw HelperBinary.cannotExecute(helper, "permission denied, so its directory is "
                     + "probably on a noexec mount; set -D" + HelperBinary.CACHE_PROPERTY
                     + "=DIR to another directory or -D" + HelperBinary.HELPER_PROPERTY
                     + "=PATH to an executable helper", null);
         }
         Process helperProcess;
         try {
-            helperProcess = new ProcessBuilder(argv)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectErrorStream(true)
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(argv)
+                    .redirectInput(listen != null ? listen.stdin()
+                            : ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true);
+            if (listen != null) {
+                listen.environment(builder.environment());
+            }
+            helperProcess = builder.start();
         } catch (IOException e) {
             throw cannotRun(helper, argv, e);
         }
@@ -214,7 +150,7 @@ public final class HelperProcess {
             helperProcess.destroyForcibly();
             long announced = announcedPid(reader.soFar());
             if (announced > 0) {
-                ProcessHandle.of(announced).ifPresent(daemon -> killDaemon(daemon, options.pidFile()));
+                daemon.set(ProcessHandle.of(announced).orElse(null));
             }
             throw new DaemonException("the daemon helper did not finish within "
                     + options.startTimeout().toSeconds() + " s and was killed (is --log="
@@ -225,27 +161,28 @@ public final class HelperProcess {
         long pid = 0;
         List<String> problems = new ArrayList<>();
         for (String line : output.split("\n")) {
-            long announced = line.startsWith("pid ") ? Decimal.parse(line.substring(4)) : 0;
+            long announced = pidIn(line);
             if (pid == 0 && announced > 0) {
                 pid = announced;
             } else if (!line.isBlank()) {
-                problems.add(line.startsWith(PREFIX)
-                        ? line.substring(PREFIX.length()) : line);
+                problems.add(HelperProtocol.withoutPrefix(line));
             }
         }
-        if (status != 0 || pid == 0 || !problems.isEmpty()) {
+        if (status != HelperProtocol.EXIT_OK || pid == 0 || !problems.isEmpty()) {
+            for (String problem : problems) {
+                if (HelperProtocol.failedWith(problem, HelperProtocol.FORK_FAILED, HelperProtocol.EAGAIN)) {
+                    throw processLimit(null);
+                }
+                if (HelperProtocol.failedWith(problem, HelperProtocol.EXEC_FAILED, HelperProtocol.E2BIG)) {
+                    throw tooLong(jvm, null); // the daemon's exec of the JVM
+                }
+            }
             String reason = problems.isEmpty() ? "the helper exited with status " + status
                     : String.join("; ", problems);
-            if (reason.contains("cannot fork") && reason.contains("EAGAIN")
-                    || reason.contains("cannot fork: Resource temporarily unavailable")) {
-                throw processLimit(null);
-            }
-            if (reason.contains("Argument list too long")) {
-                throw tooLong(jvm, null); // the helper's exec of the JVM (E2BIG)
-            }
-            throw new DaemonException("cannot start: " + reason, status == 3 && pid == 0
-                    ? ExitStatus.UNSUPPORTED // credentials.h: CREDENTIALS_UNSUPPORTED
-                    : status == 1 && pid == 0 ? ExitStatus.NOT_CONFIGURED : ExitStatus.FAILED);
+            throw new DaemonException("cannot start: " + reason,
+                    status == HelperProtocol.EXIT_UNSUPPORTED && pid == 0 ? ExitStatus.UNSUPPORTED
+                    : status == HelperProtocol.EXIT_FAILED && pid == 0 ? ExitStatus.NOT_CONFIGURED
+                    : ExitStatus.FAILED);
         }
         return pid;
     }
@@ -253,12 +190,18 @@ public final class HelperProcess {
     /** The first "pid N" line of the helper's output, or 0. */
     private static long announcedPid(String output) {
         for (String line : output.split("\n")) {
-            long pid = line.startsWith("pid ") ? Decimal.parse(line.substring(4)) : 0;
+            long pid = pidIn(line);
             if (pid > 0) {
                 return pid;
             }
         }
         return 0;
+    }
+
+    /** The PID a {@link HelperProtocol#PID_LINE} names, or 0 for any other line. */
+    static long pidIn(String line) {
+        return line.startsWith(HelperProtocol.PID_LINE)
+                ? Decimal.parse(line.substring(HelperProtocol.PID_LINE.length())) : 0;
     }
 
     /**
@@ -278,7 +221,7 @@ public final class HelperProcess {
         if (message.contains("error=7,") || message.contains("Argument list too long")) {
             return tooLong(argv, e);
         }
-        return cannotExecute(helper, message + "; set -D" + HelperBinary.HELPER_PROPERTY
+        return HelperBinary.cannotExecute(helper, message + "; set -D" + HelperBinary.HELPER_PROPERTY
                 + "=PATH to an executable helper", e);
     }
 
@@ -407,160 +350,6 @@ public final class HelperProcess {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /**
-     * The one line for a helper that cannot be executed here: its path, this platform's
-     * {@code os.name} and {@code os.arch}, and {@code why} (with the fix).
-     */
-    private static DaemonException cannotExecute(Path helper, String why, Throwable cause) {
-        return new DaemonException("cannot execute the daemon helper " + helper + " (os.name="
-                + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
-                + "): " + why, ExitStatus.NOT_INSTALLED, cause);
-    }
-
-    /**
-     * Kills a daemon this launcher started that was not ready in time, and removes the pidfile
-     * ({@code pidFile}, if not null) it may have written. {@code daemon} was taken when the
-     * helper announced the PID: the JDK checks the process's start time before it signals, so
-     * a PID that the daemon, dead meanwhile, left to another process is not signalled.
-     */
-    public static void killDaemon(ProcessHandle daemon, Path pidFile) {
-        daemon.destroyForcibly();
-        Processes.awaitExit(daemon.pid(), Duration.ofSeconds(2));
-        if (pidFile != null) {
-            try {
-                PidFile.removeStale(pidFile);
-            } catch (PidFile.HeldException e) {
-                // another daemon holds it now (the one a successor was to replace): its file stays
-            }
-            try {
-                // a successor's file, not yet in place (see PidFile.acquireAside)
-                Files.deleteIfExists(PidFile.aside(pidFile, daemon.pid()));
-            } catch (IOException e) {
-                // left for the next start of that PID to remove
-            }
-        }
-    }
-
-    /**
-     * The lock state of a pidfile.
-     *
-     * @throws DaemonException if it cannot be read
-     */
-    public static Lock query(Path pidFile) {
-        Result r = run("query", pidFile.toString());
-        String[] f = r.out.trim().split(" ");
-        if (r.exit != 0 || f.length != 5) {
-            throw new DaemonException(r.reason("cannot inspect pidfile " + pidFile),
-                    ExitStatus.NOT_CONFIGURED);
-        }
-        try {
-            return new Lock(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
-                    Long.parseLong(f[4]));
-        } catch (NumberFormatException e) {
-            throw new DaemonException("unexpected answer of the daemon helper: " + r.out.trim(),
-                    ExitStatus.FAILED, e);
-        }
-    }
-
-    /**
-     * Sends {@code signal} (HUP, TERM, KILL, CONT or 0) to {@code pid} if it still is the daemon
-     * behind the pidfile (the helper checks again, after pinning the process), and, if
-     * {@code startTicks} is not negative, still the process that started then.
-     *
-     * @return SENT, GONE if it no longer holds the pidfile, DENIED if not permitted
-     * @throws DaemonException if the pidfile's lock does not prove it is the daemon
-     */
-    public static Sent signal(Path pidFile, long pid, String signal, long startTicks) {
-        Result r = startTicks < 0 ? run("signal", pidFile.toString(), Long.toString(pid), signal)
-                : run("signal", pidFile.toString(), Long.toString(pid), signal, Long.toString(startTicks));
-        switch (r.exit) {
-            case 0:
-                return Sent.SENT;
-            case 3:
-                return Sent.GONE;
-            case 4:
-                return Sent.DENIED;
-            default:
-                throw new DaemonException(r.reason("cannot signal pid " + pid), ExitStatus.FAILED);
-        }
-    }
-
-    /**
-     * Whether the listening socket at fd 0 of {@code pid}, the daemon behind {@code pidFile}
-     * with start time {@code startTicks}, can be taken over (the helper proves it holds the
-     * pidfile, pinned by a pidfd, and takes a copy with {@code pidfd_getfd}, which it closes
-     * again): the socket's address ({@code inet 127.0.0.1 8080}), or why not.
-     */
-    public static Taken take(Path pidFile, long pid, long startTicks) {
-        Result r = run(HelperProtocol.TAKE, pidFile.toString(), Long.toString(pid), Long.toString(startTicks));
-        String out = r.out.strip();
-        if (r.exit == HelperProtocol.CONTROL_OK && out.startsWith(HelperProtocol.LISTENING + " ")) {
-            return new Taken(out.substring(HelperProtocol.LISTENING.length() + 1), null);
-        }
-        return new Taken(null, r.reason("cannot take the listening socket of pid " + pid));
-    }
-
-    /** What {@link #take} found: the socket's address, or (address null) why it cannot. */
-    public record Taken(String address, String reason) {
-        /** Whether the socket can be taken over. */
-        public boolean possible() {
-            return address != null;
-        }
-    }
-
-    private static final class Result {
-        final int exit;
-        final String out;
-        final String err;
-
-        Result(int exit, String out, String err) {
-            this.exit = exit;
-            this.out = out;
-            this.err = err;
-        }
-
-        /** The helper's own line without its prefix, or {@code fallback}. */
-        String reason(String fallback) {
-            String line = err.strip();
-            if (line.isEmpty()) {
-                return fallback + " (the daemon helper exited with status " + exit + ")";
-            }
-            return line.startsWith(PREFIX) ? line.substring(PREFIX.length()) : line;
-        }
-    }
-
-    private static Result run(String... args) {
-        List<String> argv = new ArrayList<>(args.length + 2);
-        argv.add(HelperBinary.locate().toString());
-        argv.add("--control");
-        argv.addAll(List.of(args));
-        Process process;
-        try {
-            process = new ProcessBuilder(argv)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-        } catch (IOException e) {
-            throw cannotExecute(Path.of(argv.get(0)), e.getMessage() + "; set -D"
-                    + HelperBinary.HELPER_PROPERTY + "=PATH to an executable helper", e);
-        }
-        try (InputStream out = process.getInputStream(); InputStream err = process.getErrorStream()) {
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new DaemonException("the daemon helper did not answer within "
-                        + TIMEOUT_SECONDS + " s (" + String.join(" ", args) + ")", ExitStatus.FAILED);
-            }
-            // It has exited: what it wrote is in the pipes, small, and readable without blocking.
-            return new Result(process.exitValue(), new String(out.readAllBytes(), StandardCharsets.UTF_8),
-                    new String(err.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new DaemonException("cannot read the daemon helper's answer: " + e, ExitStatus.FAILED, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new DaemonException("interrupted while the daemon helper ran", ExitStatus.FAILED, e);
         }
     }
 }

@@ -19,10 +19,14 @@ public final class JvmOptions {
 
     /** The property that starts the JMX agent's remote connector at JVM start. */
     private static final String JMX_PORT = "com.sun.management.jmxremote.port";
-    /** What a log says when a listening port was taken (Java, the JDK's jdwp, native agents). */
-    private static final Pattern BIND_FAILURE = Pattern.compile(
-            "BindException|already in use|bind failed", Pattern.CASE_INSENSITIVE);
-    private static final Pattern JDWP_ADDRESS = Pattern.compile("(?:^|[,:=])address=(?:[^,]*:)?(\\d+)(?:,|$)");
+
+    /** Compiled at first use, off the usual start (start-up rule: see StartupRulesIT). */
+    private static final class Patterns {
+        /** What a log says when a listening port was taken (Java, the JDK's jdwp, native agents). */
+        static final Pattern BIND_FAILURE = Pattern.compile(
+                "BindException|already in use|bind failed", Pattern.CASE_INSENSITIVE);
+        static final Pattern JDWP_ADDRESS = Pattern.compile("(?:^|[,:=])address=(?:[^,]*:)?(\\d+)(?:,|$)");
+    }
 
     private JvmOptions() {
     }
@@ -68,7 +72,7 @@ public final class JvmOptions {
             if (settings == null || !("," + settings + ",").contains(",server=y,")) {
                 continue;
             }
-            Matcher address = JDWP_ADDRESS.matcher(settings);
+            Matcher address = Patterns.JDWP_ADDRESS.matcher(settings);
             if (address.find() && !isZero(address.group(1))) {
                 throw listening(option, "a debugger", address.group(1));
             }
@@ -98,7 +102,12 @@ public final class JvmOptions {
     }
 
     private static boolean isZero(String number) {
-        return number.chars().allMatch(c -> c == '0');
+        for (int i = 0; i < number.length(); i++) {
+            if (number.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -108,7 +117,7 @@ public final class JvmOptions {
      * with the fix. Null otherwise.
      */
     static String heldPort(List<String> launcherOptions, String logText) {
-        if (logText != null && !BIND_FAILURE.matcher(logText).find()) {
+        if (logText != null && !Patterns.BIND_FAILURE.matcher(logText).find()) {
             return null;
         }
         Set<Integer> ports = ListeningPorts.ofThisProcess();

@@ -1,14 +1,14 @@
 package io.jdaemon.internal.launch;
 
 import io.jdaemon.DaemonOptions;
-import io.jdaemon.internal.helper.HelperBinary;
+import io.jdaemon.internal.helper.HelperCache;
 import io.jdaemon.internal.os.FileModes;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.pidfile.DaemonIdentity;
+import java.io.File;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -16,13 +16,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The launch record: what the launcher needs to start a daemon again, and which process it
@@ -168,13 +165,15 @@ public final class LaunchRecord {
         Path tmp = dir.resolve("." + file.getFileName() + "." + Processes.selfPid() + ".tmp");
         try {
             Files.deleteIfExists(tmp);
-            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                    PosixFilePermissions.asFileAttribute(FileModes.RW_OWNER))) {
-                ByteBuffer bytes = ByteBuffer.wrap(record.text().getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    ch.write(bytes);
+            // java.io, no channel (start-up rule: see StartupRulesIT): the directory is private,
+            // so nobody else can plant a link at tmp; 0600 before anything is written.
+            File out = tmp.toFile();
+            try (FileOutputStream stream = new FileOutputStream(out)) {
+                if (!out.setReadable(false, false) || !out.setWritable(false, false)
+                        || !out.setReadable(true, true) || !out.setWritable(true, true)) {
+                    throw new IOException("cannot make " + tmp + " private");
                 }
+                stream.write(record.text().getBytes(StandardCharsets.UTF_8));
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -241,7 +240,7 @@ public final class LaunchRecord {
                 "jdaemon-state-" + System.getProperty("user.name")).toAbsolutePath());
         List<String> problems = new ArrayList<>();
         for (Path dir : candidates) {
-            String problem = HelperBinary.makePrivate(dir);
+            String problem = HelperCache.makePrivate(dir);
             if (problem == null) {
                 return dir;
             }
@@ -287,6 +286,7 @@ public final class LaunchRecord {
         line(out, "start-timeout-ms", Long.toString(options.startTimeout().toMillis()));
         line(out, "stop-timeout-ms", Long.toString(options.stopTimeout().toMillis()));
         line(out, "explicit-ready", Boolean.toString(options.explicitReady()));
+        line(out, "listen", options.listen() == null ? "" : options.listen());
         line(out, "stopping", Boolean.toString(stopping));
         if (predecessorPid > 0) {
             line(out, "predecessor", predecessorPid + " " + predecessorStart);
@@ -350,6 +350,9 @@ public final class LaunchRecord {
                     break;
                 case "user":
                     options.user(value.isEmpty() ? null : value);
+                    break;
+                case "listen":
+                    options.listen(value.isEmpty() ? null : value);
                     break;
                 case "keep-caps":
                     options.keepCaps(value.isEmpty() ? List.of() : Arrays.asList(value.split(",")));

@@ -244,7 +244,7 @@ public final class Launcher {
                     listener.close();
                     ProcessHandle daemon = spawned.get();
                     if (daemon != null) {
-                        HelperProcess.killDaemon(daemon, options.pidFile());
+                        killDaemon(daemon, options.pidFile());
                     }
                 } catch (IOException | RuntimeException ignored) {
                     // exiting anyway; the next status reports what is left
@@ -257,8 +257,8 @@ public final class Launcher {
         try {
             pid = HelperProcess.detach(preparation.helper(), options, account,
                     daemonCommandLine(listener.address(), listener.jvmOptionsFile(), account), deadline,
-                    predecessor == null ? null : predecessor.pid() + ":" + predecessor.startTicks() + ":"
-                            + options.pidFile().toAbsolutePath());
+                    spawned, predecessor == null ? null : predecessor.pid() + ":" + predecessor.startTicks()
+                            + ":" + options.pidFile().toAbsolutePath());
             ProcessHandle daemon = ProcessHandle.of(pid).orElse(null);
             spawned.set(daemon);
             listener.sweepLeftovers(); // while the daemon's JVM starts
@@ -361,7 +361,7 @@ public final class Launcher {
             PidFileHandover.takeOver(options.pidFile(), pid, uid);
         } catch (DaemonException e) {
             if (daemon != null) {
-                HelperProcess.killDaemon(daemon, options.pidFile());
+                killDaemon(daemon, options.pidFile());
             }
             LaunchRecord.write(predecessor);
             throw e;
@@ -578,7 +578,7 @@ public final class Launcher {
             }
             if (System.nanoTime() - deadline > 0) {
                 if (daemon != null) {
-                    HelperProcess.killDaemon(daemon, options.pidFile());
+                    killDaemon(daemon, options.pidFile());
                 }
                 if (outcome != null) {
                     return outcome; // failed, and now gone
@@ -790,6 +790,30 @@ public final class Launcher {
             return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * Kills a daemon this launcher started that was not ready in time, and removes the pidfile
+     * ({@code pidFile}, if not null) it may have written. {@code daemon} was taken when the
+     * helper announced the PID: the JDK checks the process's start time before it signals, so
+     * a PID that the daemon, dead meanwhile, left to another process is not signalled.
+     */
+    private static void killDaemon(ProcessHandle daemon, Path pidFile) {
+        daemon.destroyForcibly();
+        Processes.awaitExit(daemon.pid(), Duration.ofSeconds(2));
+        if (pidFile != null) {
+            try {
+                PidFile.removeStale(pidFile);
+            } catch (PidFile.HeldException e) {
+                // another daemon holds it now (the one a successor was to replace): its file stays
+            }
+            try {
+                // a successor's file, not yet in place (see PidFile.acquireAside)
+                Files.deleteIfExists(PidFile.aside(pidFile, daemon.pid()));
+            } catch (IOException e) {
+                // left for the next start of that PID to remove
+            }
         }
     }
 

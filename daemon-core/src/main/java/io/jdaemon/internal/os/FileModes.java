@@ -28,8 +28,6 @@ public final class FileModes {
     public static final Set<PosixFilePermission> RWX_OWNER = Set.of(OWNER_READ, OWNER_WRITE, OWNER_EXECUTE);
     /** 0500: the cached helper. */
     public static final Set<PosixFilePermission> RX_OWNER = Set.of(OWNER_READ, OWNER_EXECUTE);
-    /** 0600: a launch record. */
-    public static final Set<PosixFilePermission> RW_OWNER = Set.of(OWNER_READ, OWNER_WRITE);
     /** 0644: the pidfile. */
     public static final Set<PosixFilePermission> RW_OWNER_R_OTHERS =
             Set.of(OWNER_READ, OWNER_WRITE, GROUP_READ, OTHERS_READ);

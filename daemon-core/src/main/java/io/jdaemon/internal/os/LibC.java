@@ -115,6 +115,21 @@ public final class LibC {
     }
 
     /**
+     * Moves descriptor {@code from} to {@code to}: {@code dup2} (which clears close-on-exec on
+     * {@code to}), then closes {@code from}, so that only {@code to} is left to child processes.
+     *
+     * @throws IOException naming the error
+     */
+    public static void moveDescriptor(int from, int to) throws IOException {
+        try {
+            Holder.C.dup2(from, to);
+            Holder.C.close(from);
+        } catch (LastErrorException e) {
+            throw new IOException("dup2(" + from + ", " + to + "): " + describe(e), e);
+        }
+    }
+
+    /**
      * Sends one datagram to an AF_UNIX socket: a path, or an abstract address written with a
      * leading {@code @} (Linux). Used for sd_notify, which systemd accepts only from the service's
      * own process, so it cannot be delegated to a helper.

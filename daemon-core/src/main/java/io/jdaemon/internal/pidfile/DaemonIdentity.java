@@ -1,6 +1,6 @@
 package io.jdaemon.internal.pidfile;
 
-import io.jdaemon.internal.helper.HelperProcess;
+import io.jdaemon.internal.helper.HelperControl;
 import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
@@ -60,7 +60,7 @@ public final class DaemonIdentity {
      * @param lock what the helper found (a write-locked file)
      * @param record this user's launch record for the pidfile, or null
      */
-    static String notTheDaemon(Path pidFile, HelperProcess.Lock lock, LaunchRecord record) {
+    static String notTheDaemon(Path pidFile, HelperControl.Lock lock, LaunchRecord record) {
         String problem = lockProblem(pidFile, lock);
         if (problem != null || !procIsOurs()) {
             return problem;
@@ -106,25 +106,25 @@ public final class DaemonIdentity {
      * caller: when {@link #notTheDaemon} refuses it, the caller lacks the privilege (LSB 4)
      * rather than facing an impostor.
      */
-    static boolean anotherUsers(HelperProcess.Lock lock) {
+    static boolean anotherUsers(HelperControl.Lock lock) {
         long[] uids = procIsOurs() ? Processes.uids(lock.holder()) : null;
         return uids != null && uids[0] == lock.owner() && uids[1] == lock.owner()
                 && lock.owner() != TrustedPath.Identity.current().uid;
     }
 
     /** The holder, with its start time, once {@link #notTheDaemon} found no problem. */
-    static Proven proven(HelperProcess.Lock lock) {
+    static Proven proven(HelperControl.Lock lock) {
         long holder = lock.holder();
         return new Proven(holder, procIsOurs() ? Processes.startTicks(holder) : -1);
     }
 
     /** What the lock alone shows: why it proves no daemon, or null. */
-    private static String lockProblem(Path pidFile, HelperProcess.Lock lock) {
-        if (lock.kind().equals("ofd")) {
+    private static String lockProblem(Path pidFile, HelperControl.Lock lock) {
+        if (lock.ofdLocked()) {
             return "pidfile " + pidFile + " is locked by an open file description lock, not by "
                     + "a daemon's process";
         }
-        if (!lock.kind().equals("posix")) {
+        if (!lock.posixLocked()) {
             return "pidfile " + pidFile + " is not locked by a running daemon";
         }
         if (lock.holder() == 0) {

@@ -2,7 +2,7 @@ package io.jdaemon.internal.pidfile;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
-import io.jdaemon.internal.helper.HelperProcess;
+import io.jdaemon.internal.helper.HelperControl;
 import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.os.Decimal;
 import io.jdaemon.internal.os.ExistingFile;
@@ -302,7 +302,7 @@ public final class PidFile {
                 return new State(true, true, held.pid, held.pid, null, Processes.startTicks(held.pid), -1);
             }
         }
-        HelperProcess.Lock lock = HelperProcess.query(path);
+        HelperControl.Lock lock = HelperControl.query(path);
         if (!lock.exists()) {
             return new State(false, false, 0, 0, null);
         }

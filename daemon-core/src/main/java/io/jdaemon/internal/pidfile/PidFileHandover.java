@@ -2,7 +2,7 @@ package io.jdaemon.internal.pidfile;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
-import io.jdaemon.internal.helper.HelperProcess;
+import io.jdaemon.internal.helper.HelperControl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ public final class PidFileHandover {
      */
     public static void takeOver(Path pidFile, long pid, long owner) {
         Path aside = PidFile.aside(pidFile, pid);
-        HelperProcess.Lock lock = HelperProcess.query(aside);
+        HelperControl.Lock lock = HelperControl.query(aside);
         String problem = !lock.exists() ? "is gone"
                 : !lock.kind().equals("posix") || lock.holder() != pid ? "is not locked by pid " + pid
                 : lock.content() != pid ? "does not name pid " + pid

@@ -55,6 +55,29 @@ class FlagsTest {
     }
 
     @Test
+    void listenIsTakenOverTheProgrammaticOne() {
+        Flags.Parsed p = Flags.parse(new String[] {"a", "--listen=127.0.0.1:80", "b"},
+                DaemonOptions.builder().listen("8080").build());
+        assertThat(p.options().listen()).isEqualTo("127.0.0.1:80");
+        assertThat(p.given("--listen")).isTrue();
+        assertThat(p.serviceArgs()).containsExactly("a", "b");
+        assertThat(Flags.parse(new String[] {"--listen", "[::]:0"}, DaemonOptions.defaults()).options()
+                .listen()).isEqualTo("[::]:0");
+        assertThat(DaemonOptions.defaults().listen()).isNull();
+        assertThat(Flags.strip(List.of("a", "--listen", "80", "b"))).containsExactly("a", "b");
+    }
+
+    @Test
+    void listenThatIsNotAddrPortIsRefused() {
+        assertThat(usageError("--listen=localhost:80").getMessage()).isEqualTo(
+                "--listen=localhost:80 has no numeric IPv4 address before ':'; give a port (8080), a "
+                        + "numeric IPv4 address and port (127.0.0.1:8080) or an IPv6 one in brackets "
+                        + "([::1]:8080); a port is 0..65535");
+        assertThat(usageError("--listen").getMessage()).isEqualTo(
+                "--listen needs a value: --listen=[ADDR:]PORT");
+    }
+
+    @Test
     void jvmOptionThatIsNotOneJvmOptionIsRefused() {
         assertThat(usageError("--jvm-option=Xmx2g").getMessage())
                 .isEqualTo("--jvm-option=Xmx2g is not a JVM option; give one option that starts with -, "

@@ -39,6 +39,20 @@ class ProgramNameTest {
     }
 
     @Test
+    void theVersionStartsAtTheFirstDashThatStartsOne() {
+        assertThat(ProgramName.withoutVersion("a-b-1.2.3.RELEASE")).isEqualTo("a-b");
+        assertThat(ProgramName.withoutVersion("a-1.2-b-3.4")).isEqualTo("a");
+        assertThat(ProgramName.withoutVersion("a-1.2.x-y9")).isEqualTo("a");
+        // Not a version to its end: the whole name.
+        assertThat(ProgramName.withoutVersion("a-1.2a")).isEqualTo("a-1.2a");
+        assertThat(ProgramName.withoutVersion("a-1.2-")).isEqualTo("a-1.2-");
+        assertThat(ProgramName.withoutVersion("a-1.2.")).isEqualTo("a-1.2.");
+        assertThat(ProgramName.withoutVersion("a-1.")).isEqualTo("a-1.");
+        assertThat(ProgramName.withoutVersion("a-.1")).isEqualTo("a-.1");
+        assertThat(ProgramName.withoutVersion("-1.2")).isEqualTo("-1.2");
+    }
+
+    @Test
     void quarkusIsNamedByItsApplicationNotItsRunner(@org.junit.jupiter.api.io.TempDir Path dir)
             throws IOException {
         // No jar there: the directory holding quarkus-app.

@@ -236,7 +236,7 @@ class HelperBinaryTest {
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path cache = open.resolve("cache");
         System.setProperty(HelperBinary.CACHE_PROPERTY, cache.toString());
-        DaemonException e = catchThrowableOfType(DaemonException.class, HelperBinary::cacheDirectory);
+        DaemonException e = catchThrowableOfType(DaemonException.class, HelperCache::directory);
         assertThat(e).isNotNull();
         assertThat(e.exitCode()).isEqualTo(ExitStatus.NOT_INSTALLED);
         assertThat(e.getMessage()).contains(cache + " is unsafe: " + open + " is writable by every user")

@@ -3,6 +3,7 @@ package io.jdaemon.internal.helper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.jdaemon.internal.os.Decimal;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -70,6 +71,21 @@ class HelperProtocolTest {
                 HelperProtocol.FORK_FAILED, HelperProtocol.E2BIG)).isFalse();
         assertThat(HelperProtocol.failedWith("cannot fork (EAGAIN)",
                 HelperProtocol.FORK_FAILED, HelperProtocol.EAGAIN)).as("no errno").isFalse();
+    }
+
+    /** The helper's PID rule (pid.c) is Decimal's, bounds included. */
+    @Test
+    void javaReadsPidsByTheHelpersRule() {
+        String max = Integer.toString(HelperProtocol.PID_MAX);
+        assertThat(Decimal.parse(max)).isEqualTo(HelperProtocol.PID_MAX);
+        assertThat(Decimal.parse(Long.toString(HelperProtocol.PID_MAX + 1L))).isZero();
+        assertThat(Decimal.parse("0".repeat(HelperProtocol.PID_MAX_DIGITS - 1) + "7")).isEqualTo(7);
+        assertThat(Decimal.parse("0".repeat(HelperProtocol.PID_MAX_DIGITS) + "7")).isZero();
+        assertThat(Decimal.parse("0")).isZero();
+
+        assertThat(HelperProcess.pidIn(HelperProtocol.PID_LINE + "4242")).isEqualTo(4242);
+        assertThat(HelperProcess.pidIn(HelperProtocol.PID_LINE + "twelve")).isZero();
+        assertThat(HelperProcess.pidIn(HelperProtocol.PREFIX + "pid 4242")).isZero();
     }
 
     @Test

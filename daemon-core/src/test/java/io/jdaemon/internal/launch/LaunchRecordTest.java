@@ -27,7 +27,7 @@ class LaunchRecordTest {
                 .workDir(dir).umask(027).sighup(DaemonOptions.Sighup.RELOAD)
                 .startTimeout(Duration.ofMillis(2500)).stopTimeout(Duration.ofSeconds(7)).explicitReady(true)
                 .user("svc:grp").keepCaps(List.of("net_bind_service", "net_raw")).name("app")
-                .jvmOptions(List.of("-Xmx64m", "-Dsecret=x y")).build();
+                .jvmOptions(List.of("-Xmx64m", "-Dsecret=x y")).listen("[::1]:8080").build();
         return new LaunchRecord(pidFile, pid, 123456789012L, 1001, options, JvmCommandLine.recorded(
                 List.of("/usr/bin/java", "-Dline=a\nb", "-Dslash=c:\\d", "-jar", "/opt/app.jar", "--port=80", ""),
                 3, 5, dir), false);
@@ -57,6 +57,7 @@ class LaunchRecordTest {
         assertThat(o.keepCaps()).containsExactly("net_bind_service", "net_raw");
         assertThat(o.name()).isEqualTo("app");
         assertThat(o.jvmOptions()).containsExactly("-Xmx64m", "-Dsecret=x y");
+        assertThat(o.listen()).isEqualTo("[::1]:8080");
         assertThat(back.commandLine().jvmOptions()).containsExactly("-Dline=a\nb", "-Dslash=c:\\d");
         assertThat(back.commandLine().cwd()).isEqualTo(dir);
         assertThat(back.commandLine().argv()).containsExactly("/usr/bin/java", "-Dline=a\nb", "-Dslash=c:\\d",
