@@ -31,7 +31,7 @@ public final class PidFileHandover {
         Path aside = PidFile.aside(pidFile, pid);
         HelperControl.Lock lock = HelperControl.query(aside);
         String problem = !lock.exists() ? "is gone"
-                : !lock.kind().equals("posix") || lock.holder() != pid ? "is not locked by pid " + pid
+                : !lock.posixLocked() || lock.holder() != pid ? "is not locked by pid " + pid
                 : lock.content() != pid ? "does not name pid " + pid
                 : lock.links() != 1 ? "has " + lock.links() + " hard links"
                 : lock.owner() != owner ? "belongs to uid " + lock.owner() + ", not to uid " + owner
