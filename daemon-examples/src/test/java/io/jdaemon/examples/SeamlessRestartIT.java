@@ -24,14 +24,17 @@ class SeamlessRestartIT extends WithExample {
     /** Restarts per framework: 20 for Jetty; Spring Boot's start takes seconds each here (see #restarts). */
     private static final int JETTY_RESTARTS = 20;
     /**
-     * Spring Boot starts in 3-8 s on this 2-core machine under the suite's load, twice per
-     * restart for the JVM and Spring: 10 restarts keep the test near a minute and a half.
+     * Spring Boot starts in 3-8 s on this 2-core machine under the suite's load, and in a minute
+     * when the machine is shared by several suites (load 100 seen): 5 restarts keep the test
+     * within minutes there, and still cross the window where both daemons accept.
      */
-    private static final int SPRING_RESTARTS = 10;
+    private static final int SPRING_RESTARTS = 5;
+    /** A start on a machine at load 100 takes a minute; the restarts use the recorded timeout. */
+    private static final String START_TIMEOUT = "--start-timeout=300";
 
     private List<String> jetty(SampleBuild sample, String... more) {
         List<String> cmd = sample.command(example, "--daemon", "--pidfile=" + example.pidFile,
-                "--log=" + example.log, "--listen=127.0.0.1:0", "--inherit-channel");
+                "--log=" + example.log, "--listen=127.0.0.1:0", START_TIMEOUT, "--inherit-channel");
         cmd.addAll(List.of(more));
         return cmd;
     }
@@ -49,7 +52,7 @@ class SeamlessRestartIT extends WithExample {
     void springBootServesThroughRestartsWithoutARefusedOrFailedRequest() throws Exception {
         SampleBuild sample = SampleBuild.of("spring-sample");
         Example.Result start = example.run(sample.command(example, "--daemon", "--pidfile=" + example.pidFile,
-                "--log=" + example.log, "--listen=127.0.0.1:0", "--sample.inherit-channel=true"));
+                "--log=" + example.log, "--listen=127.0.0.1:0", START_TIMEOUT, "--sample.inherit-channel=true"));
         assertThat(start.exit()).as(start.err()).isZero();
         int port = port("Tomcat started on port (\\d+)");
         underLoad(sample, port, "/health", start.startedPid(), SPRING_RESTARTS);
@@ -74,7 +77,7 @@ class SeamlessRestartIT extends WithExample {
             assertThat(example.pidFileContent()).isEqualTo(pid + "\n");
             assertThat(new Proc(pid).locksOn(example.pidFile)).isNotEmpty();
             assertThat(example.processes()).containsExactly(pid);
-            assertThat(aside(pid)).doesNotExist();
+            assertThat(asides()).as("the failed daemon's pidfile beside the old one's").isEmpty();
             load.awaitAnswers(20);
             load.close();
             assertThat(load.refused.get() + load.failed.get()).as(load.toString()).isZero();
@@ -101,7 +104,7 @@ class SeamlessRestartIT extends WithExample {
                         "stopped, pid " + pid);
                 assertThat(example.processes()).as("restart %d: one daemon", i).containsExactly(now);
                 assertThat(new Proc(now).locksOn(example.pidFile)).as("restart %d: its lock", i).isNotEmpty();
-                assertThat(aside(now)).doesNotExist();
+                assertThat(asides()).as("restart %d: a pidfile beside the daemon's", i).isEmpty();
                 pid = now;
                 pids.add(pid);
                 fresh.awaitAnswers(10); // the new daemon serves before the next restart
@@ -116,8 +119,12 @@ class SeamlessRestartIT extends WithExample {
         }
     }
 
-    private Path aside(long pid) {
-        return example.pidFile.resolveSibling("." + example.pidFile.getFileName() + "." + pid + ".tmp");
+    /** Files named as a daemon's pidfile before it is in place ({@code .NAME.PID.tmp}). */
+    private List<Path> asides() throws java.io.IOException {
+        String prefix = "." + example.pidFile.getFileName() + ".";
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(example.pidFile.getParent())) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
+        }
     }
 
     private int port(String regex) {
