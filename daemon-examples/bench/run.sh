@@ -9,7 +9,7 @@
 #   --quick     a smoke run with few repetitions (numbers not for publishing)
 #   --keep      keep the temporary work directory (logs, -Xlog class-load files)
 #   anything else is passed to bench.py, e.g. --runs 15, or
-#   --jdk /usr/lib/jvm/java-17-openjdk-amd64,/usr/lib/jvm/temurin-25-jdk-amd64 (sections 1 and 9 on
+#   --jdk /usr/lib/jvm/java-17-openjdk-amd64,/usr/lib/jvm/temurin-25-jdk-amd64 (sections 1 and 10 on
 #   both JDKs, interleaved; the first runs the other sections), or --sections services (the
 #   Spring Boot and Quarkus samples alone, built into bench/target/samples first)
 #

@@ -8,8 +8,8 @@ import os
 import signal
 import time
 
-from . import (big_heap, consecutive, control, first_use, footprint, ready, report, scale,
-               services, split)
+from . import (big_heap, consecutive, control, first_use, footprint, ready, report, restart,
+               scale, services, split)
 from .context import Bench
 from .stats import loadavg
 
@@ -44,6 +44,8 @@ def run_all(bench):
         timed("bigheap", lambda: big_heap.run(bench))
     if "services" in sections:
         timed("services", lambda: services.run(bench))
+    if "restart" in sections:
+        timed("restart", lambda: restart.run(bench))
     text = report.assemble(bench)
     text += "\nWhole run: %.0f s.\n" % (time.monotonic() - t_start)
     return text
@@ -69,8 +71,12 @@ def main(description=__doc__):
                     default={"split", "control", "footprint", "scale", "consecutive", "firstuse",
                              "bigheap"},
                     help="comma-separated subset of split,control,footprint,scale,consecutive,"
-                         "firstuse,bigheap,services (time to ready always runs, except for "
-                         "services alone)")
+                         "firstuse,bigheap,restart,services (time to ready always runs, except "
+                         "for services alone; restart and services only when named)")
+    ap.add_argument("--restarts", type=int, default=10, help="restart: restarts per way")
+    ap.add_argument("--restart-clients", type=int, default=4, help="restart: load clients")
+    ap.add_argument("--spring-jar", help="restart: the Spring Boot sample's jar (spring-sample.jar "
+                    "of a sample build); without it only the example runs")
     ap.add_argument("--first-use-runs", type=int, default=5)
     ap.add_argument("--big-heap-runs", type=int, default=3)
     ap.add_argument("--variants", type=lambda s: set(s.split(",")),

@@ -5,8 +5,8 @@ import platform
 import subprocess
 import time
 
-from . import (big_heap, consecutive, control, first_use, footprint, ready, scale, services,
-               split, targets)
+from . import (big_heap, consecutive, control, first_use, footprint, ready, restart, scale,
+               services, split, targets)
 from .stats import fmt
 
 
@@ -71,7 +71,7 @@ def assemble(bench):
           "%s %s → %s (%.0f s)" % (k, fmt(v["start"], 1), fmt(v["end"], 1), v["seconds"])
           for k, v in bench.results.get("load", {}).items())))
     if len(bench.jdks) > 1:
-        w("JDKs, interleaved in sections 1 and 9 (the first also runs every other section): " + "; ".join(
+        w("JDKs, interleaved in sections 1 and 10 (the first also runs every other section): " + "; ".join(
             "JDK %s `%s` (%s)" % (j[0], j[1], j[3]) for j in bench.jdks) + ".")
     if env["packages"]:
         w("Peers: " + ", ".join("%s %s" % kv for kv in sorted(env["packages"].items())) + ".")
@@ -85,6 +85,7 @@ def assemble(bench):
     consecutive.report(bench, w)
     first_use.report(bench, w)
     big_heap.report(bench, w)
+    restart.report(bench, w)
     services.report(bench, w)
     if "ready" in bench.results:
         targets.report(bench, w)

@@ -1,4 +1,4 @@
-"""Section 9, real services: the Spring Boot and Quarkus samples in the foreground, with
+"""Section 10, real services: the Spring Boot and Quarkus samples in the foreground, with
 `--daemon` and with `--daemon --startup-cache`, on every JDK, interleaved; and the launcher's
 CPU per second while it waits for a slow start."""
 
@@ -178,13 +178,13 @@ def report(bench, w):
     res = bench.results.get("services")
     if not res:
         if "services" in bench.skipped:
-            w("### 9. Real services")
+            w("### 10. Real services")
             w("")
             w("Skipped: %s." % bench.skipped["services"])
             w("")
         return
     runs = res["runs"]
-    w("### 9. Real services (ms, MB)")
+    w("### 10. Real services (ms, MB)")
     w("")
     w("The framework samples, each way interleaved in shuffled rounds (%d measured, after one "
       "warm-up round), on every JDK: from invoking the command until the service's first 200 "

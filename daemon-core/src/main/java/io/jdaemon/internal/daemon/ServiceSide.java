@@ -28,6 +28,11 @@ public final class ServiceSide {
 
     /** The failure a daemon reports when it exits before it was ready, without a reason. */
     public static final String EXITED_BEFORE_READY = "the daemon exited before it was ready";
+    /**
+     * The daemon JVM's property with the launcher's one line for the log about the startup cache
+     * (training, or why none is used); see {@code StartupCache}.
+     */
+    public static final String STARTUP_CACHE_NOTE = "jdaemon.startupCache.note";
 
     private static volatile ServiceSide current;
     /** Gives SIGHUP back to the JVM once ready (see {@link Signals#reportHangupUntilReady}). */
@@ -76,6 +81,11 @@ public final class ServiceSide {
         if (!settings.logFile().equals("/dev/null")) {
             LostOutput.install(); // output a full file system drops is counted and announced
         }
+        String cacheNote = System.getProperty(STARTUP_CACHE_NOTE);
+        if (cacheNote != null) {
+            System.clearProperty(STARTUP_CACHE_NOTE);
+            LibraryLog.warn(ServiceSide.class, cacheNote);
+        }
         DaemonOptions.Sighup policy = sighupNamed(settings.sighup());
         try {
             // Before the pidfile names this process: a SIGHUP sent to that PID meets the policy.
@@ -90,7 +100,8 @@ public final class ServiceSide {
         PidFile pidFile = null;
         try {
             if (!settings.pidFile().isEmpty()) {
-                pidFile = PidFile.acquire(Path.of(settings.pidFile()), pid);
+                pidFile = settings.successor() ? PidFile.acquireAside(Path.of(settings.pidFile()), pid)
+                        : PidFile.acquire(Path.of(settings.pidFile()), pid);
             }
         } catch (PidFile.HeldException e) {
             reporter.running(e.pid());
@@ -133,14 +144,16 @@ public final class ServiceSide {
     }
 
     private static void start(ServiceSide side, PidFile pidFile, boolean explicitReady) {
-        if (pidFile != null) {
-            // Deleted after every shutdown hook has run: the pidfile is the last thing to go.
-            pidFile.path().toFile().deleteOnExit();
-        }
         current = side;
         Runtime.getRuntime().addShutdownHook(new Thread("jdaemon-exit") {
             @Override
             public void run() {
+                if (pidFile != null) {
+                    // Deleted after every shutdown hook has run (the pidfile is the last thing to
+                    // go), if it is still this daemon's: a restart may have put its successor's
+                    // in its place.
+                    pidFile.deleteOnExitIfOurs();
+                }
                 side.exiting();
             }
         });

@@ -79,13 +79,24 @@ public final class HelperProcess {
      * directory, umask and SIGHUP policy, as {@code account} (null: this user), and returns the
      * daemon's PID once the daemon's JVM has been executed. Bounded by {@code deadline}: a helper
      * still running then (blocked opening the log, say) is killed, and {@code daemon} set to the
-     * daemon if the helper had announced its PID: the caller kills it. With {@code watch} (the
-     * handshake directory), the helper stays until the daemon's start is over and wakes the
-     * launcher through the returned {@link Detached#watch}.
+     * daemon if the helper had announced its PID: the caller kills it.
+     */
+    public static long detach(Path helper, DaemonOptions options, UserAccount account, List<String> jvm,
+            long deadline, AtomicReference<ProcessHandle> daemon) throws IOException {
+        return detach(helper, options, account, jvm, deadline, daemon, null, null).pid();
+    }
+
+    /**
+     * As {@link #detach(Path, DaemonOptions, UserAccount, List, long, AtomicReference)}; with
+     * {@code listenFrom} ({@code PID:START:PIDFILE}, or null) the daemon's fd 0 is the listening
+     * socket the helper takes from that running daemon (see {@link HelperControl#take}), not
+     * one of {@code --listen}; with {@code watch} (the handshake directory, or null) the helper
+     * stays until the daemon's start is over and wakes the launcher through the returned
+     * {@link Detached#watch}.
      */
     public static Detached detach(Path helper, DaemonOptions options, UserAccount account,
-            List<String> jvm, long deadline, AtomicReference<ProcessHandle> daemon, String watch)
-            throws IOException {
+            List<String> jvm, long deadline, AtomicReference<ProcessHandle> daemon, String listenFrom,
+            String watch) throws IOException {
         List<String> argv = new ArrayList<>(jvm.size() + 24);
         argv.add(helper.toString());
         argv.add("--log");
@@ -111,8 +122,11 @@ public final class HelperProcess {
         }
         argv.add("--launcher-pid");
         argv.add(Long.toString(Processes.selfPid()));
-        ListenerArgs listen = ListenerArgs.of(options.listen(), System.getenv(), Processes.selfPid());
-        argv.addAll(listen.helperArgs());
+        // A successor's socket is the running daemon's, taken with the launcher's rights before
+        // the switch (root takes any daemon's); no other.
+        ListenerArgs listen = listenFrom != null ? null
+                : ListenerArgs.of(options.listen(), System.getenv(), Processes.selfPid());
+        argv.addAll(listen != null ? listen.helperArgs() : List.of("--listen-from", listenFrom));
         if (watch != null) {
             argv.add("--watch"); // the helper wakes us while the daemon starts
             argv.add(watch);
@@ -129,9 +143,12 @@ public final class HelperProcess {
         Process helperProcess;
         try {
             ProcessBuilder builder = new ProcessBuilder(argv)
-                    .redirectInput(listen.stdin())
+                    .redirectInput(listen != null ? listen.stdin()
+                            : ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true);
-            listen.environment(builder.environment());
+            if (listen != null) {
+                listen.environment(builder.environment());
+            }
             helperProcess = builder.start();
         } catch (IOException e) {
             throw cannotRun(helper, argv, e);

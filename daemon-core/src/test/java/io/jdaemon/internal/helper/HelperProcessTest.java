@@ -110,7 +110,7 @@ class HelperProcessTest {
         AtomicReference<ProcessHandle> daemon = new AtomicReference<>();
         HelperProcess.Detached detached = HelperProcess.detach(helper, options, null,
                 List.of("/usr/bin/java", "-version"), System.nanoTime() + Duration.ofSeconds(60).toNanos(),
-                daemon, watch);
+                daemon, null, watch);
         assertThat(daemon.get()).as("no daemon to kill").isNull();
         return detached;
     }

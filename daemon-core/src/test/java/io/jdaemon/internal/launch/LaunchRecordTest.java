@@ -25,7 +25,7 @@ class LaunchRecordTest {
     private LaunchRecord record(Path pidFile, long pid) {
         DaemonOptions options = DaemonOptions.builder().pidFile(pidFile).logFile(dir.resolve("x.log"))
                 .workDir(dir).umask(027).sighup(DaemonOptions.Sighup.RELOAD)
-                .startTimeout(Duration.ofMillis(2500)).stopTimeout(Duration.ofSeconds(7)).explicitReady(true)
+                .startTimeout(Duration.ofMillis(2500)).stopTimeout(Duration.ofSeconds(7)).explicitReady(true).startupCache(true)
                 .user("svc:grp").keepCaps(List.of("net_bind_service", "net_raw")).name("app")
                 .jvmOptions(List.of("-Xmx64m", "-Dsecret=x y")).listen("[::1]:8080").build();
         return new LaunchRecord(pidFile, pid, 123456789012L, 1001, options, JvmCommandLine.recorded(
@@ -53,6 +53,7 @@ class LaunchRecordTest {
         assertThat(o.startTimeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(o.stopTimeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(o.explicitReady()).isTrue();
+        assertThat(o.startupCache()).isTrue();
         assertThat(o.user()).isEqualTo("svc:grp");
         assertThat(o.keepCaps()).containsExactly("net_bind_service", "net_raw");
         assertThat(o.name()).isEqualTo("app");
@@ -65,6 +66,21 @@ class LaunchRecordTest {
         assertThat(back.commandLine().serviceArgs()).containsExactly("--port=80", "");
         assertThat(back.stopping()).isFalse();
         assertThat(LaunchRecord.parse(original.stopping(true).text()).stopping()).isTrue();
+    }
+
+    @Test
+    void aSuccessorsRecordNamesItsPredecessorUntilItIsGone() {
+        LaunchRecord plain = record(dir.resolve("x.pid"), 42);
+        assertThat(plain.text()).doesNotContain("predecessor");
+        assertThat(plain.names(42, 123456789012L)).isTrue();
+        assertThat(plain.names(41, 7)).isFalse();
+
+        LaunchRecord handing = LaunchRecord.parse(record(dir.resolve("x.pid"), 42).predecessor(41, 7).text());
+        assertThat(handing.names(42, 123456789012L)).as("the new daemon").isTrue();
+        assertThat(handing.names(41, 7)).as("the old one, while it stops").isTrue();
+        assertThat(handing.names(41, 8)).as("another process with its PID").isFalse();
+        assertThat(handing.stopping(true).names(41, 7)).isTrue();
+        assertThat(LaunchRecord.parse(handing.predecessor(0, -1).text()).names(41, 7)).isFalse();
     }
 
     @Test
