@@ -45,8 +45,9 @@ import java.util.Set;
  * whose launcher is gone before it read the settings gives up; one whose launcher goes later
  * completes its start and runs.
  *
- * <p>Files rather than an AF_UNIX socket, whose first channel sets up the JCA providers on JDK
- * 17 (start-up rule: see StartupRulesIT).
+ * <p>Files rather than an AF_UNIX socket: on JDK 17 the first AF_UNIX channel, like
+ * {@code Files.createTempDirectory}, sets up {@code SecureRandom} and the JCA providers, tens of
+ * milliseconds in each JVM on the path from launch to ready.
  */
 public final class Readiness {
 
@@ -170,8 +171,8 @@ public final class Readiness {
                 try {
                     created = FileModes.stat(dir);
                     // Written while the directory is still this launcher's alone, where nobody
-                    // else can plant a link: java.io suffices (start-up rule: see
-                    // StartupRulesIT). Then given to the daemon's user, the file before the directory.
+                    // else can plant a link: java.io suffices (no channel classes in the
+                    // launcher). Then given to the daemon's user, the file before the directory.
                     if (!jvmOptions.isEmpty()) {
                         writeOwn(dir, JVM_OPTIONS, ArgFiles.text(jvmOptions).getBytes(nativeCharset()));
                     }
@@ -280,8 +281,8 @@ public final class Readiness {
          * it is told from a regular file on the descriptor itself, not by a check of the name that could
          * be raced. Only root hands the directory to another user, so the read-write open is
          * root's, on a file it never writes. In a directory of this user's alone (the daemon is
-         * this user's too), a type check of the name, then java.io (start-up rule: see
-         * StartupRulesIT).
+         * this user's too), a type check of the name, then java.io, which needs no channel
+         * classes.
          */
         private byte[] read(String name) throws IOException {
             if (ownerUid == TrustedPath.Identity.current().uid) {
@@ -513,7 +514,7 @@ public final class Readiness {
     private static void writeOwn(Path dir, String name, byte[] content) throws IOException {
         File tmp = dir.resolve(name + TMP_INFIX + Processes.selfPid()).toFile();
         try (FileOutputStream out = new FileOutputStream(tmp)) {
-            // 0600 before anything is written (start-up rule: see StartupRulesIT).
+            // 0600 before anything is written (java.io: no EnumSet of permissions).
             if (!tmp.setReadable(false, false) || !tmp.setWritable(false, false)
                     || !tmp.setReadable(true, true) || !tmp.setWritable(true, true)) {
                 throw new IOException("cannot make " + tmp + " private");
@@ -567,7 +568,7 @@ public final class Readiness {
      * made in this PID namespace, whose PID is dead or no longer a JVM. Best effort.
      */
     private static void sweep(Path tmp) {
-        // java.io's list and no glob (start-up rule: see StartupRulesIT).
+        // java.io's list and no glob: no directory stream or regex set up for a usually empty sweep.
         String[] names = tmp.toFile().list();
         if (names == null) {
             return; // the temporary directory cannot be listed: the start goes on
@@ -696,7 +697,8 @@ public final class Readiness {
 
     /**
      * Fields as UTF-8 text separated by NUL, which no path holds (a NUL in a message becomes a
-     * space). Not {@code DataOutputStream} (start-up rule: see StartupRulesIT).
+     * space). Not {@code DataOutputStream}: on JDK 25 its numbers go through
+     * {@code VarHandle}s, whose first use costs milliseconds in each JVM.
      */
     private static byte[] join(String... fields) {
         StringBuilder text = new StringBuilder();

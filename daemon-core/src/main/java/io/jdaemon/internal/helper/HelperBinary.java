@@ -167,9 +167,9 @@ public final class HelperBinary {
 
     /**
      * Whether {@code file} is the packaged helper with this CRC-32 and size: a regular file (not
-     * a link) of this user's, mode 0500, of that size, whose content has that CRC-32, read with
-     * {@code FileInputStream} (start-up rule: see StartupRulesIT); the resource is not read. Not a
-     * defence against this user, who owns the
+     * a link) of this user's, mode 0500, of that size, whose content has that CRC-32. Its own
+     * read with {@code FileInputStream} (loaded at JVM boot) and CRC32 costs about a millisecond;
+     * the resource is not read. Not a defence against this user, who owns the
      * private directory: a check that the copy is complete and is this version's.
      */
     static boolean isIntactCopy(Path file, long crc, long size) {
@@ -213,8 +213,8 @@ public final class HelperBinary {
 
     /**
      * The jar {@link Platform} was loaded from, opened through {@code ZipFile} (which shares the
-     * class loader's open copy), or null; not a class-path resource lookup (start-up rule: see
-     * StartupRulesIT).
+     * class loader's open copy), or null. Much cheaper at start-up than a class-path resource
+     * lookup, which first searches the runtime image and then opens a {@code jar:} URL.
      */
     private static ZipFile platformJar() throws IOException {
         CodeSource source = Platform.class.getProtectionDomain().getCodeSource();
@@ -272,8 +272,9 @@ public final class HelperBinary {
 
     /**
      * The cached helper's file name: {@code jdaemon-helper-CRC32-SIZE}, to tell versions apart.
-     * CRC-32 because the jar's central directory already records it for every entry (and no
-     * digest: start-up rule, see StartupRulesIT).
+     * CRC-32 because the jar's central directory already records it for every entry (and a
+     * cryptographic digest would set up the JCA providers, tens of milliseconds on the path from
+     * launch to ready).
      */
     public static String fileName(byte[] content) {
         CRC32 crc = new CRC32();
