@@ -43,6 +43,8 @@ import java.util.Objects;
  *   <tr><td>{@link Builder#jvmOptions(List) jvmOptions}</td>
  *       <td>{@code --jvm-option=OPTION}, repeated</td><td>none: the daemon's JVM runs with the
  *       launching JVM's options only</td></tr>
+ *   <tr><td>{@link Builder#startupCache(boolean) startupCache}</td><td>{@code --startup-cache}</td>
+ *       <td>{@code false}: the daemon's JVM maps no class-data archive of the library's</td></tr>
  *   <tr><td>{@link Builder#listen(String) listen}</td><td>{@code --listen=[ADDR:]PORT}</td>
  *       <td>none: the service binds its own sockets; see {@link Daemon#listeningChannel()}</td></tr>
  *   <tr><td>{@link Builder#explicitReady(boolean) explicitReady}</td><td>none</td>
@@ -85,6 +87,7 @@ public final class DaemonOptions {
     private final Duration startTimeout;
     private final Duration stopTimeout;
     private final boolean explicitReady;
+    private final boolean startupCache;
     private final String user;
     private final List<String> keepCaps;
     private final List<String> jvmOptions;
@@ -100,6 +103,7 @@ public final class DaemonOptions {
         this.startTimeout = b.startTimeout;
         this.stopTimeout = b.stopTimeout;
         this.explicitReady = b.explicitReady;
+        this.startupCache = b.startupCache;
         this.user = b.user;
         this.keepCaps = List.copyOf(b.keepCaps);
         this.jvmOptions = List.copyOf(b.jvmOptions);
@@ -128,6 +132,7 @@ public final class DaemonOptions {
         b.startTimeout = startTimeout;
         b.stopTimeout = stopTimeout;
         b.explicitReady = explicitReady;
+        b.startupCache = startupCache;
         b.user = user;
         b.keepCaps = new ArrayList<>(keepCaps);
         b.jvmOptions = new ArrayList<>(jvmOptions);
@@ -181,6 +186,14 @@ public final class DaemonOptions {
     }
 
     /**
+     * {@return whether the daemon's JVM uses the managed startup cache (a class-data archive the
+     * library trains and keeps; docs/STARTUP_CACHE.md)}
+     */
+    public boolean startupCache() {
+        return startupCache;
+    }
+
+    /**
      * {@return the user the daemon runs as, {@code USER[:GROUP]}, or {@code null} for the
      * launching user}
      */
@@ -216,8 +229,8 @@ public final class DaemonOptions {
         return "DaemonOptions[name=" + name + ", pidFile=" + pidFile + ", logFile=" + logFile
                 + ", workDir=" + workDir + ", umask=0" + Integer.toOctalString(umask)
                 + ", sighup=" + sighup + ", startTimeout=" + startTimeout + ", stopTimeout=" + stopTimeout
-                + ", explicitReady=" + explicitReady + ", user=" + user + ", keepCaps=" + keepCaps
-                + ", jvmOptions=" + jvmOptions + ", listen=" + listen + "]";
+                + ", explicitReady=" + explicitReady + ", startupCache=" + startupCache + ", user=" + user
+                + ", keepCaps=" + keepCaps + ", jvmOptions=" + jvmOptions + ", listen=" + listen + "]";
     }
 
     /** Builds {@link DaemonOptions}; starts from the defaults. */
@@ -231,6 +244,7 @@ public final class DaemonOptions {
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration stopTimeout = Duration.ofSeconds(120);
         private boolean explicitReady;
+        private boolean startupCache;
         private String user;
         private List<String> keepCaps = new ArrayList<>();
         private List<String> jvmOptions = new ArrayList<>();
@@ -352,6 +366,22 @@ public final class DaemonOptions {
          */
         public Builder explicitReady(boolean explicitReady) {
             this.explicitReady = explicitReady;
+            return this;
+        }
+
+        /**
+         * When true, the daemon's JVM starts from a class-data archive the library creates,
+         * trains and keeps for it (JDK 25: the AOT cache; 19 to 24: an auto-created shared
+         * archive; 17: dynamic AppCDS): the first daemon writes it when it exits, the next ones
+         * map it and start faster. Kept in a private directory of the daemon's user, rebuilt when
+         * the JDK, the JVM's options or a class-path jar change; see docs/STARTUP_CACHE.md.
+         * Only the daemon's JVM uses it, not the launcher's. Default: false.
+         *
+         * @param startupCache whether the daemon's JVM uses the managed startup cache
+         * @return this builder
+         */
+        public Builder startupCache(boolean startupCache) {
+            this.startupCache = startupCache;
             return this;
         }
 

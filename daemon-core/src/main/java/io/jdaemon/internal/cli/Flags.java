@@ -81,6 +81,7 @@ public final class Flags {
 
     private static final String DAEMON = "--daemon";
     private static final String FORCE = "--force";
+    private static final String STARTUP_CACHE = "--startup-cache";
     private static final List<String> VALUED = List.of("--pidfile", "--log", "--workdir", "--umask",
             "--sighup", "--start-timeout", "--stop-timeout", "--user", "--keep-caps", "--jvm-option",
             "--listen");
@@ -113,6 +114,11 @@ public final class Flags {
             }
             if (arg.equals(DAEMON) || arg.startsWith(DAEMON + "=")) {
                 action = action(arg.equals(DAEMON) ? "start" : arg.substring(DAEMON.length() + 1));
+                continue;
+            }
+            if (arg.equals(STARTUP_CACHE)) {
+                options.startupCache(true);
+                given.add(arg);
                 continue;
             }
             int eq = arg.indexOf('=');
@@ -173,7 +179,8 @@ public final class Flags {
                 rest.addAll(args.subList(i, args.size()));
                 break;
             }
-            if (arg.equals(DAEMON) || arg.startsWith(DAEMON + "=") || arg.equals(FORCE)) {
+            if (arg.equals(DAEMON) || arg.startsWith(DAEMON + "=") || arg.equals(FORCE)
+                    || arg.equals(STARTUP_CACHE)) {
                 continue;
             }
             int eq = arg.indexOf('=');

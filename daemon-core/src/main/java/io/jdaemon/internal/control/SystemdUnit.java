@@ -101,8 +101,8 @@ public final class SystemdUnit {
      * The service's command line in the unit: this JVM's (its options and those of
      * {@code --jvm-option}, the class path or jar and the main class, paths absolute), then
      * {@code --pidfile} if there is one, given or a default in code (a service in the foreground
-     * writes its pidfile only when the flag is given), and {@code --sighup} if given (the
-     * service still honours both), then the service's arguments without the library's flags.
+     * writes its pidfile only when the flag is given), and {@code --sighup} and {@code --listen}
+     * if given (the service still honours them), then the service's arguments without the library's flags.
      */
     static List<String> commandLine(DaemonOptions defaults, Flags.Parsed parsed,
             JvmCommandLine jvm) {
@@ -116,6 +116,11 @@ public final class SystemdUnit {
         }
         if (parsed.given("--sighup")) {
             argv.add("--sighup=" + options.sighup().name().toLowerCase(Locale.ROOT));
+        }
+        if (parsed.given("--listen")) {
+            // The service in the foreground binds it (a socket unit would let systemd bind it,
+            // docs/SOCKETS.md; then --listen gives way to systemd's socket).
+            argv.add("--listen=" + options.listen());
         }
         // The command line's own arguments (those main received may have been changed by main),
         // without the library's flags: the unit's settings replace them.

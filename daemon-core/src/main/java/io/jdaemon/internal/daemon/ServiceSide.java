@@ -28,6 +28,11 @@ public final class ServiceSide {
 
     /** The failure a daemon reports when it exits before it was ready, without a reason. */
     public static final String EXITED_BEFORE_READY = "the daemon exited before it was ready";
+    /**
+     * The daemon JVM's property with the launcher's one line for the log about the startup cache
+     * (training, or why none is used); see {@code StartupCache}.
+     */
+    public static final String STARTUP_CACHE_NOTE = "jdaemon.startupCache.note";
 
     private static volatile ServiceSide current;
     /** Gives SIGHUP back to the JVM once ready (see {@link Signals#reportHangupUntilReady}). */
@@ -75,6 +80,11 @@ public final class ServiceSide {
         }
         if (!settings.logFile().equals("/dev/null")) {
             LostOutput.install(); // output a full file system drops is counted and announced
+        }
+        String cacheNote = System.getProperty(STARTUP_CACHE_NOTE);
+        if (cacheNote != null) {
+            System.clearProperty(STARTUP_CACHE_NOTE);
+            LibraryLog.warn(ServiceSide.class, cacheNote);
         }
         DaemonOptions.Sighup policy = sighupNamed(settings.sighup());
         try {

@@ -256,6 +256,7 @@ public final class LaunchRecord {
         line(out, "start-timeout-ms", Long.toString(options.startTimeout().toMillis()));
         line(out, "stop-timeout-ms", Long.toString(options.stopTimeout().toMillis()));
         line(out, "explicit-ready", Boolean.toString(options.explicitReady()));
+        line(out, "startup-cache", Boolean.toString(options.startupCache()));
         line(out, "listen", options.listen() == null ? "" : options.listen());
         line(out, "stopping", Boolean.toString(stopping));
         for (String option : options.jvmOptions()) {
@@ -343,6 +344,9 @@ public final class LaunchRecord {
                     break;
                 case "explicit-ready":
                     options.explicitReady(Boolean.parseBoolean(value));
+                    break;
+                case "startup-cache":
+                    options.startupCache(Boolean.parseBoolean(value));
                     break;
                 case "stopping":
                     stopping = Boolean.parseBoolean(value);

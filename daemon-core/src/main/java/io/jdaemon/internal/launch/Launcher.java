@@ -117,6 +117,13 @@ public final class Launcher {
             // refused before anything is spawned.
             JvmOptions.refuseListeningOptions(jvm.jvmOptions());
             List<String> jvmOptions = jvm.withJvmOptions(options.jvmOptions()).options(Readiness.MARKER);
+            if (options.startupCache()) {
+                // Before the service's own options: its -Xlog settings win over the cache's.
+                List<String> cached = new ArrayList<>(StartupCache.plan(
+                        jvm.withJvmOptions(options.jvmOptions()), options.pidFile(), account).options());
+                cached.addAll(jvmOptions);
+                jvmOptions = cached;
+            }
             try (Readiness.Listener listener = account == null
                     ? Readiness.Listener.open(settings, jvmOptions, -1, -1)
                     : Readiness.Listener.open(settings, jvmOptions, (int) account.uid(), (int) account.gid())) {

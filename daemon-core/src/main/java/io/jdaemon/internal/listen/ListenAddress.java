@@ -160,7 +160,7 @@ public final class ListenAddress {
         for (int i = 0; i < 4; i++) {
             String p = parts[i];
             if (p.isEmpty() || p.length() > 3 || p.length() > 1 && p.charAt(0) == '0'
-                    || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    || !only(p, "0123456789")) {
                 return null;
             }
             int v = Integer.parseInt(p);
@@ -177,9 +177,8 @@ public final class ListenAddress {
      * is parsed by the JDK without any name lookup.
      */
     private static InetAddress ipv6(String s) {
-        if (s.isEmpty() || s.indexOf(':') < 0 || s.indexOf('%') >= 0
-                || !s.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
-            return null;
+        if (s.isEmpty() || s.indexOf(':') < 0 || !only(s, "0123456789abcdefABCDEF:.")) {
+            return null; // a zone (%eth0), a name
         }
         try {
             InetAddress a = InetAddress.getByName(s);
@@ -189,6 +188,16 @@ public final class ListenAddress {
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    /** Whether every character of {@code s} is one of {@code allowed} (no lambda: start-up path). */
+    private static boolean only(String s, String allowed) {
+        for (int i = 0; i < s.length(); i++) {
+            if (allowed.indexOf(s.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] mapped(byte[] v4) {

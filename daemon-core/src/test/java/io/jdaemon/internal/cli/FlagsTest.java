@@ -55,6 +55,17 @@ class FlagsTest {
     }
 
     @Test
+    void startupCacheIsAFlagOfTheLibrary() {
+        Flags.Parsed p = Flags.parse(new String[] {"a", "--startup-cache", "b"}, DaemonOptions.defaults());
+        assertThat(p.options().startupCache()).isTrue();
+        assertThat(p.serviceArgs()).containsExactly("a", "b");
+        assertThat(DaemonOptions.defaults().startupCache()).isFalse();
+        assertThat(Flags.parse(new String[] {"a"}, DaemonOptions.builder().startupCache(true).build())
+                .options().startupCache()).isTrue();
+        assertThat(Flags.strip(List.of("--startup-cache", "x"))).containsExactly("x");
+    }
+
+    @Test
     void listenIsTakenOverTheProgrammaticOne() {
         Flags.Parsed p = Flags.parse(new String[] {"a", "--listen=127.0.0.1:80", "b"},
                 DaemonOptions.builder().listen("8080").build());

@@ -122,6 +122,13 @@ class SystemdUnitTest {
     }
 
     @Test
+    void listenStaysOnTheCommandLine() throws IOException {
+        String unit = unit("/usr/bin/java", Map.of(), "--daemon=unit", "--listen=[::1]:8080", "serve");
+        assertThat(execStart(unit)).containsExactly("/usr/bin/java", "-Xmx64m", "-jar",
+                "/srv/app/app.jar", "--listen=[::1]:8080", "serve");
+    }
+
+    @Test
     void withoutFlagsTheUnitHasTheLibrarysDefaults() throws IOException {
         String unit = unit("/usr/bin/java", Map.of(), "--daemon=unit", "serve");
         assertThat(execStart(unit)).containsExactly("/usr/bin/java", "-Xmx64m", "-jar",

@@ -25,7 +25,7 @@ class LaunchRecordTest {
     private LaunchRecord record(Path pidFile, long pid) {
         DaemonOptions options = DaemonOptions.builder().pidFile(pidFile).logFile(dir.resolve("x.log"))
                 .workDir(dir).umask(027).sighup(DaemonOptions.Sighup.RELOAD)
-                .startTimeout(Duration.ofMillis(2500)).stopTimeout(Duration.ofSeconds(7)).explicitReady(true)
+                .startTimeout(Duration.ofMillis(2500)).stopTimeout(Duration.ofSeconds(7)).explicitReady(true).startupCache(true)
                 .user("svc:grp").keepCaps(List.of("net_bind_service", "net_raw")).name("app")
                 .jvmOptions(List.of("-Xmx64m", "-Dsecret=x y")).listen("[::1]:8080").build();
         return new LaunchRecord(pidFile, pid, 123456789012L, 1001, options, JvmCommandLine.recorded(
@@ -53,6 +53,7 @@ class LaunchRecordTest {
         assertThat(o.startTimeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(o.stopTimeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(o.explicitReady()).isTrue();
+        assertThat(o.startupCache()).isTrue();
         assertThat(o.user()).isEqualTo("svc:grp");
         assertThat(o.keepCaps()).containsExactly("net_bind_service", "net_raw");
         assertThat(o.name()).isEqualTo("app");
