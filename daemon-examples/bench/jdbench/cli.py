@@ -8,7 +8,7 @@ import os
 import signal
 import time
 
-from . import big_heap, consecutive, control, first_use, footprint, ready, report, scale, split
+from . import big_heap, consecutive, control, first_use, footprint, ready, report, restart, scale, split
 from .context import Bench
 from .stats import loadavg
 
@@ -40,6 +40,8 @@ def run_all(bench):
         timed("firstuse", lambda: first_use.run(bench))
     if "bigheap" in sections:
         timed("bigheap", lambda: big_heap.run(bench))
+    if "restart" in sections:
+        timed("restart", lambda: restart.run(bench))
     text = report.assemble(bench)
     text += "\nWhole run: %.0f s.\n" % (time.monotonic() - t_start)
     return text
@@ -65,7 +67,12 @@ def main(description=__doc__):
                     default={"split", "control", "footprint", "scale", "consecutive", "firstuse",
                              "bigheap"},
                     help="comma-separated subset of split,control,footprint,scale,consecutive,"
-                         "firstuse,bigheap (time to ready always runs)")
+                         "firstuse,bigheap,restart (time to ready always runs; restart only when "
+                         "named)")
+    ap.add_argument("--restarts", type=int, default=10, help="restart: restarts per way")
+    ap.add_argument("--restart-clients", type=int, default=4, help="restart: load clients")
+    ap.add_argument("--spring-jar", help="restart: the Spring Boot sample's jar (spring-sample.jar "
+                    "of a sample build); without it only the example runs")
     ap.add_argument("--first-use-runs", type=int, default=5)
     ap.add_argument("--big-heap-runs", type=int, default=3)
     ap.add_argument("--variants", type=lambda s: set(s.split(",")),

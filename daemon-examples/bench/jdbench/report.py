@@ -5,7 +5,7 @@ import platform
 import subprocess
 import time
 
-from . import big_heap, consecutive, control, first_use, footprint, ready, scale, split, targets
+from . import big_heap, consecutive, control, first_use, footprint, ready, restart, scale, split, targets
 from .stats import fmt
 
 
@@ -80,5 +80,6 @@ def assemble(bench):
     consecutive.report(bench, w)
     first_use.report(bench, w)
     big_heap.report(bench, w)
+    restart.report(bench, w)
     targets.report(bench, w)
     return "\n".join(out) + "\n"

@@ -39,6 +39,7 @@
 #include "listen.h"
 #include "signals.h"
 #include "descriptors.h"
+#include "handover.h"
 
 /* A pipe whose write end only P3 keeps (close-on-exec): it reads EOF once
  * P3 has executed the program or died. */
@@ -105,13 +106,18 @@ int main(int argc, char **argv)
     if (die_with_launcher(&opt) != 0)
         return PROTOCOL_EXIT_FAILED;
     /* Before the user switch: a root launcher binds port 80 for a daemon
-     * that keeps no capability. Close-on-exec until P3 puts it at fd 0. */
+     * that keeps no capability; root takes the socket of a daemon that runs
+     * as another user. Close-on-exec until P3 puts it at fd 0. */
     if (opt.listen_spec != NULL)
         listen_fd = listen_open(&opt.listen_at, opt.listen_spec);
     else if (opt.listen_fd >= 0)
         listen_fd = listen_adopt(opt.listen_fd, "the inherited listening socket");
     else if (opt.listen_launcher_fd >= 0)
         listen_fd = listen_from_launcher(opt.launcher_pid, opt.listen_launcher_fd);
+    else if (opt.listen_from_pid != 0
+             && handover_take(opt.listen_from_pidfile, opt.listen_from_pid,
+                              opt.listen_from_start, &listen_fd) != 0)
+        return 1;
     if ((opt.listen_spec != NULL || opt.listen_fd >= 0
          || opt.listen_launcher_fd >= 0) && listen_fd < 0)
         return PROTOCOL_EXIT_FAILED;

@@ -51,6 +51,7 @@
 #define PROTOCOL_CONTROL "--control"
 #define PROTOCOL_QUERY "query"
 #define PROTOCOL_SIGNAL "signal"
+#define PROTOCOL_TAKE "take"
 
 /* query's reply on stdout: KIND HOLDER CONTENT LINKS OWNER, one space
  * between fields, a newline after. */
@@ -78,5 +79,14 @@
 #define PROTOCOL_CONTROL_REFUSED 1
 #define PROTOCOL_CONTROL_GONE 3
 #define PROTOCOL_CONTROL_DENIED 4
+/* take's further statuses: the kernel cannot take a descriptor (Linux
+ * before 5.6: no pidfd_getfd); the daemon's fd 0 is no listening TCP
+ * socket. DENIED there: pidfd_getfd was not permitted (ptrace access). */
+#define PROTOCOL_CONTROL_UNSUPPORTED 5
+#define PROTOCOL_CONTROL_NOT_LISTENING 6
+
+/* take's reply on stdout: this word, a space, then FAMILY ADDR PORT of the
+ * socket (inet 127.0.0.1 8080, inet6 :: 8080) and a newline. */
+#define PROTOCOL_LISTENING "listening"
 
 #endif

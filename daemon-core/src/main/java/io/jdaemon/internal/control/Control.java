@@ -131,6 +131,11 @@ public final class Control {
             return pid > 0 ? OptionalLong.of(pid) : OptionalLong.empty();
         }
 
+        /** The running daemon's start time (field 22 of /proc/PID/stat); -1 where unknown. */
+        long startTicks() {
+            return startTicks;
+        }
+
         /** Why the state is UNKNOWN; empty otherwise. */
         public String detail() {
             return detail;
@@ -454,6 +459,10 @@ public final class Control {
      * user, an older version, or a supervisor), this command's own flags and command line, said
      * in one line.
      */
+    /** The start of the line a restart that closes the listening socket says. */
+    static final String NOT_SEAMLESS = "not seamless (connections are refused until the new daemon "
+            + "listens): ";
+
     private Report restart(Path pidFile, boolean force) {
         LaunchRecord record = LaunchRecord.read(pidFile);
         DaemonOptions again = options;
@@ -472,10 +481,14 @@ public final class Control {
             said = changes.isEmpty() ? null : Report.notice("restarting with the settings recorded at "
                     + "its start, except: " + String.join("; ", changes));
         }
-        Report stopped = stopReport(pidFile, force);
-        if (said != null) {
-            stopped = said.then(stopped);
+        String notSeamless = Handover.impossible(pidFile, record, again);
+        if (notSeamless == null) {
+            Report handedOver = Handover.restart(record, again, name, commandLine, again.stopTimeout(), force);
+            return said == null ? handedOver : said.then(handedOver);
         }
+        said = said == null ? Report.notice(NOT_SEAMLESS + notSeamless)
+                : said.then(Report.notice(NOT_SEAMLESS + notSeamless));
+        Report stopped = said.then(stopReport(pidFile, force));
         try {
             return stopped.then(new Launcher(again, name, commandLine).start());
         } catch (DaemonException e) {

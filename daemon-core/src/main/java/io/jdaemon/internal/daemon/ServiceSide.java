@@ -100,7 +100,8 @@ public final class ServiceSide {
         PidFile pidFile = null;
         try {
             if (!settings.pidFile().isEmpty()) {
-                pidFile = PidFile.acquire(Path.of(settings.pidFile()), pid);
+                pidFile = settings.successor() ? PidFile.acquireAside(Path.of(settings.pidFile()), pid)
+                        : PidFile.acquire(Path.of(settings.pidFile()), pid);
             }
         } catch (PidFile.HeldException e) {
             reporter.running(e.pid());
@@ -142,14 +143,16 @@ public final class ServiceSide {
     }
 
     private static void start(ServiceSide side, PidFile pidFile, boolean explicitReady) {
-        if (pidFile != null) {
-            // Deleted after every shutdown hook has run: the pidfile is the last thing to go.
-            pidFile.path().toFile().deleteOnExit();
-        }
         current = side;
         Runtime.getRuntime().addShutdownHook(new Thread("jdaemon-exit") {
             @Override
             public void run() {
+                if (pidFile != null) {
+                    // Deleted after every shutdown hook has run (the pidfile is the last thing to
+                    // go), if it is still this daemon's: a restart may have put its successor's
+                    // in its place.
+                    pidFile.deleteOnExitIfOurs();
+                }
                 side.exiting();
             }
         });

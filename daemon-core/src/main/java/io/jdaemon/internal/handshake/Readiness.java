@@ -75,11 +75,20 @@ public final class Readiness {
     /** The most the launcher reads of a handshake file (a failure's reason is cut at 16000 chars). */
     private static final int MAX_FILE = 65536;
     /** How many NUL-separated fields the settings file has. */
-    private static final int SETTINGS_FIELDS = 6;
+    private static final int SETTINGS_FIELDS = 7;
 
-    /** What the launcher resolved and the daemon needs: absolute paths, the policy. */
+    /**
+     * What the launcher resolved and the daemon needs: absolute paths, the policy; whether the
+     * daemon succeeds a running one whose listening socket it took (its pidfile then waits
+     * beside the running one's, see {@code PidFile.acquireAside}).
+     */
     public record Settings(String pidFile, String logFile, String sighup, boolean explicitReady,
-            long launcherPid) {
+            long launcherPid, boolean successor) {
+        /** The settings of a daemon that succeeds none. */
+        public Settings(String pidFile, String logFile, String sighup, boolean explicitReady,
+                long launcherPid) {
+            this(pidFile, logFile, sighup, explicitReady, launcherPid, false);
+        }
     }
 
     /** The daemon's report. */
@@ -684,7 +693,7 @@ public final class Readiness {
     private static byte[] encode(Settings settings) {
         return join(settings.pidFile(), settings.logFile(), settings.sighup(),
                 settings.explicitReady() ? "1" : "0", Long.toString(settings.launcherPid()),
-                Processes.pidNamespace());
+                settings.successor() ? "1" : "0", Processes.pidNamespace());
     }
 
     private static Settings decode(byte[] bytes) throws IOException {
@@ -692,7 +701,7 @@ public final class Readiness {
         if (in.length != SETTINGS_FIELDS) {
             throw new IOException("malformed settings: " + in.length + " fields");
         }
-        return new Settings(in[0], in[1], in[2], in[3].equals("1"), number(in[4]));
+        return new Settings(in[0], in[1], in[2], in[3].equals("1"), number(in[4]), in[5].equals("1"));
     }
 
     /**

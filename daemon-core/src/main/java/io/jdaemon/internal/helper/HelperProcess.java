@@ -78,6 +78,17 @@ public final class HelperProcess {
      */
     public static long detach(Path helper, DaemonOptions options, UserAccount account, List<String> jvm,
             long deadline, AtomicReference<ProcessHandle> daemon) throws IOException {
+        return detach(helper, options, account, jvm, deadline, daemon, null);
+    }
+
+    /**
+     * As {@link #detach(Path, DaemonOptions, UserAccount, List, long, AtomicReference)}; with
+     * {@code listenFrom} ({@code PID:START:PIDFILE}, not null) the daemon's fd 0 is the listening
+     * socket the helper takes from that running daemon (see {@link HelperControl#take}), not
+     * one of {@code --listen}.
+     */
+    public static long detach(Path helper, DaemonOptions options, UserAccount account, List<String> jvm,
+            long deadline, AtomicReference<ProcessHandle> daemon, String listenFrom) throws IOException {
         List<String> argv = new ArrayList<>(jvm.size() + 24);
         argv.add(helper.toString());
         argv.add("--log");
@@ -103,8 +114,11 @@ public final class HelperProcess {
         }
         argv.add("--launcher-pid");
         argv.add(Long.toString(Processes.selfPid()));
-        ListenerArgs listen = ListenerArgs.of(options.listen(), System.getenv(), Processes.selfPid());
-        argv.addAll(listen.helperArgs());
+        // A successor's socket is the running daemon's, taken with the launcher's rights before
+        // the switch (root takes any daemon's); no other.
+        ListenerArgs listen = listenFrom != null ? null
+                : ListenerArgs.of(options.listen(), System.getenv(), Processes.selfPid());
+        argv.addAll(listen != null ? listen.helperArgs() : List.of("--listen-from", listenFrom));
         argv.add("--");
         argv.addAll(jvm);
         if (!Files.isExecutable(helper)) {
@@ -117,9 +131,12 @@ public final class HelperProcess {
         Process helperProcess;
         try {
             ProcessBuilder builder = new ProcessBuilder(argv)
-                    .redirectInput(listen.stdin())
+                    .redirectInput(listen != null ? listen.stdin()
+                            : ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true);
-            listen.environment(builder.environment());
+            if (listen != null) {
+                listen.environment(builder.environment());
+            }
             helperProcess = builder.start();
         } catch (IOException e) {
             throw cannotRun(helper, argv, e);

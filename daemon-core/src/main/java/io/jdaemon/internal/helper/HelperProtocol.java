@@ -52,6 +52,8 @@ public final class HelperProtocol {
     public static final String QUERY = "query";
     /** {@code --control signal PIDFILE PID SIGNAL [START]}: signal the proven holder only. */
     public static final String SIGNAL = "signal";
+    /** {@code --control take PIDFILE PID START}: whether the daemon's listening socket can be taken. */
+    public static final String TAKE = "take";
 
     /** Fields of query's reply: KIND HOLDER CONTENT LINKS OWNER, one space apart. */
     public static final int QUERY_FIELDS = 5;
@@ -85,6 +87,13 @@ public final class HelperProtocol {
     public static final int CONTROL_GONE = 3;
     /** The kernel does not permit the signal. */
     public static final int CONTROL_DENIED = 4;
+    /** take: this kernel cannot take a descriptor (no pidfd_getfd: Linux before 5.6). */
+    public static final int CONTROL_UNSUPPORTED = 5;
+    /** take: the daemon's fd 0 is no listening TCP socket. */
+    public static final int CONTROL_NOT_LISTENING = 6;
+
+    /** take's reply: this word, a space, then FAMILY ADDR PORT of the socket. */
+    public static final String LISTENING = "listening";
 
     private HelperProtocol() {
     }
