@@ -120,7 +120,9 @@ def one_way(bench, service, jar, way):
     port = free_port()
     pidf = d + "/d.pid"
     base = [bench.java_real, bench.tag_opt(tag), "-jar", jar]
-    common = ["--pidfile=" + pidf, "--log=" + d + "/d.log"]
+    # the daemon's own start timeout too: a loaded machine starts Spring Boot in a minute
+    common = ["--pidfile=" + pidf, "--log=" + d + "/d.log",
+              "--start-timeout=%d" % int(bench.args.start_timeout)]
     serve = (["--listen=127.0.0.1:%d" % port] + inherit) if way == "handover" else own_port(port)
     timeout = bench.args.start_timeout
 

@@ -122,8 +122,7 @@ public final class ServiceSide {
     }
 
     /**
-     * The policy of this name. Not {@code Sighup.valueOf}: {@code Enum.valueOf} finds the
-     * constants reflectively, and on JDK 25 the first reflective call costs milliseconds.
+     * The policy of this name; not {@code Sighup.valueOf} (start-up rule: see StartupRulesIT).
      */
     private static DaemonOptions.Sighup sighupNamed(String name) {
         for (DaemonOptions.Sighup policy : DaemonOptions.Sighup.values()) {

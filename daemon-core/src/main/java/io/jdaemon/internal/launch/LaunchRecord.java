@@ -165,8 +165,7 @@ public final class LaunchRecord {
         Path tmp = dir.resolve("." + file.getFileName() + "." + Processes.selfPid() + ".tmp");
         try {
             Files.deleteIfExists(tmp);
-            // java.io, no channel (start-up rule: see StartupRulesIT): the directory is private,
-            // so nobody else can plant a link at tmp; 0600 before anything is written.
+            // java.io (start-up rule: see StartupRulesIT): no link can be planted in a private dir.
             File out = tmp.toFile();
             try (FileOutputStream stream = new FileOutputStream(out)) {
                 if (!out.setReadable(false, false) || !out.setWritable(false, false)
@@ -252,8 +251,8 @@ public final class LaunchRecord {
 
     /**
      * The file name of the record of the pidfile {@code abs}: a 64-bit FNV-1a hash of its path
-     * (cheap in a fresh JVM, unlike a MessageDigest's providers); the path inside the record is
-     * checked on reading.
+     * (no digest: start-up rule, see StartupRulesIT); the path inside the record is checked on
+     * reading.
      */
     static String fileName(Path abs) {
         long hash = 0xcbf29ce484222325L;
