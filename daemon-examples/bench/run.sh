@@ -9,8 +9,9 @@
 #   --quick     a smoke run with few repetitions (numbers not for publishing)
 #   --keep      keep the temporary work directory (logs, -Xlog class-load files)
 #   anything else is passed to bench.py, e.g. --runs 15, or
-#   --jdk /usr/lib/jvm/java-17-openjdk-amd64,/usr/lib/jvm/temurin-25-jdk-amd64 (section 1 on both
-#   JDKs, interleaved; the first runs the other sections)
+#   --jdk /usr/lib/jvm/java-17-openjdk-amd64,/usr/lib/jvm/temurin-25-jdk-amd64 (sections 1 and 10 on
+#   both JDKs, interleaved; the first runs the other sections), or --sections services (the
+#   Spring Boot and Quarkus samples alone, built into bench/target/samples first)
 #
 # Writes daemon-examples/bench/target/results.md (and results.json) and prints the tables.
 # Needs java (17+), mvn, python3. Run as root, it installs the Debian packages jsvc and
@@ -23,14 +24,16 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=1
 keep=0
+services=0
 extra=()
 for arg in "$@"; do
+    [[ $arg == *services* ]] && services=1
     case "$arg" in
         --no-build) build=0 ;;
         --keep) keep=1 ;;
         --quick) extra+=(--runs 3 --warmup 1 --split-runs 2 --footprint-runs 2 --big-heap-runs 1 --scale 1,5
-                         --scale-reps 1 --consecutive 10) ;;
-        -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+                         --scale-reps 1 --consecutive 10 --services-runs 1) ;;
+        -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) extra+=("$arg") ;;
     esac
 done
@@ -66,6 +69,20 @@ if ((build)); then
     if ! mvn -B -q -f "$here/peers/pom.xml" package; then
         say "the peer services did not build: jsvc and akuma will be skipped"
     fi
+fi
+
+samples="$here/target/samples"
+if ((build && services)); then
+    # The real-services section: the Spring Boot and Quarkus samples, built as SampleBuild
+    # builds them (against this build's jars, nothing installed) into bench/target/samples.
+    say "building the Spring Boot and Quarkus samples (daemon-examples/samples)"
+    version=$(cd "$root" && ls daemon-core/target/daemon-core-*.jar | grep -v -e sources -e javadoc \
+              | head -1 | sed 's/.*daemon-core-\(.*\)\.jar/\1/')
+    mvn -B -q -f "$root/daemon-examples/samples/pom.xml" package -pl ../spring-sample,../quarkus-sample \
+        -Dsamples.build="$samples" \
+        -Djdaemon.core.jar="$root/daemon-core/target/daemon-core-$version.jar" \
+        -Djdaemon.native.jar="$root/daemon-native/target/daemon-native-$version.jar" \
+        || say "the samples did not build: the real-services section will say so"
 fi
 
 jar="$root/daemon-examples/target/daemon-examples.jar"
@@ -137,7 +154,7 @@ fi
 out="$here/target/results.md"
 mkdir -p "$here/target"
 python3 "$here/bench.py" --jar "$work/jars/daemon-examples.jar" "${peer_args[@]}" \
-    --work "$work" --out "$out" --commit "$commit" "${extra[@]}" &
+    --work "$work" --out "$out" --commit "$commit" --samples-dir "$samples" "${extra[@]}" &
 bench_pid=$!
 wait "$bench_pid"
 bench_pid=

@@ -8,7 +8,8 @@ import os
 import signal
 import time
 
-from . import big_heap, consecutive, control, first_use, footprint, ready, report, scale, split
+from . import (big_heap, consecutive, control, first_use, footprint, ready, report, restart,
+               scale, services, split)
 from .context import Bench
 from .stats import loadavg
 
@@ -24,7 +25,8 @@ def run_all(bench):
         fn()
         load[name] = dict(start=before, end=loadavg(), seconds=time.monotonic() - t)
 
-    timed("ready", lambda: ready.run(bench))  # always: the baselines of every other section
+    if sections != {"services"}:  # the baselines of every other section
+        timed("ready", lambda: ready.run(bench))
     if "split" in sections:
         bench.results["helper_alone"] = split.helper_alone(bench)
         timed("split", lambda: split.run(bench))
@@ -40,6 +42,10 @@ def run_all(bench):
         timed("firstuse", lambda: first_use.run(bench))
     if "bigheap" in sections:
         timed("bigheap", lambda: big_heap.run(bench))
+    if "services" in sections:
+        timed("services", lambda: services.run(bench))
+    if "restart" in sections:
+        timed("restart", lambda: restart.run(bench))
     text = report.assemble(bench)
     text += "\nWhole run: %.0f s.\n" % (time.monotonic() - t_start)
     return text
@@ -65,7 +71,12 @@ def main(description=__doc__):
                     default={"split", "control", "footprint", "scale", "consecutive", "firstuse",
                              "bigheap"},
                     help="comma-separated subset of split,control,footprint,scale,consecutive,"
-                         "firstuse,bigheap (time to ready always runs)")
+                         "firstuse,bigheap,restart,services (time to ready always runs, except "
+                         "for services alone; restart and services only when named)")
+    ap.add_argument("--restarts", type=int, default=10, help="restart: restarts per way")
+    ap.add_argument("--restart-clients", type=int, default=4, help="restart: load clients")
+    ap.add_argument("--spring-jar", help="restart: the Spring Boot sample's jar (spring-sample.jar "
+                    "of a sample build); without it only the example runs")
     ap.add_argument("--first-use-runs", type=int, default=5)
     ap.add_argument("--big-heap-runs", type=int, default=3)
     ap.add_argument("--variants", type=lambda s: set(s.split(",")),
@@ -82,6 +93,10 @@ def main(description=__doc__):
     ap.add_argument("--cds", action="store_true",
                     help="time to ready: also the foreground and ours with an archive trained by a "
                          "foreground run (JDK 25+: AOT cache; older: dynamic AppCDS), per JDK")
+    ap.add_argument("--samples-dir", help="where the framework samples were built (services)")
+    ap.add_argument("--services-runs", type=int, default=5)
+    ap.add_argument("--service-timeout", type=float, default=120.0,
+                    help="services: a start not serving by then counts as failed")
     ap.add_argument("--start-timeout", type=float, default=60.0)
     ap.add_argument("--ready-timeout", type=float, default=15.0,
                     help="section 1: a start not ready by then counts as failed (hung)")

@@ -5,7 +5,8 @@ import platform
 import subprocess
 import time
 
-from . import big_heap, consecutive, control, first_use, footprint, ready, scale, split, targets
+from . import (big_heap, consecutive, control, first_use, footprint, ready, restart, scale,
+               services, split, targets)
 from .stats import fmt
 
 
@@ -60,19 +61,23 @@ def assemble(bench):
     w("Run of %s on %s, kernel %s, %s, %d cores; %s; jdaemon %s. Medians of %d runs after %d "
       "warm-up round(s); min–max in the next column; × is the ratio to the foreground "
       "baseline's median." % (env["date"], env["os"], env["kernel"], env["cpu"], env["cores"],
-                              env["java"], env["commit"], bench.args.runs, bench.args.warmup))
+                              env["java"], env["commit"],
+                              bench.args.runs if "ready" in bench.results else
+                              bench.args.services_runs,
+                              bench.args.warmup if "ready" in bench.results else 1))
     w("Load average (1, 5, 15 min) at the start: %s; at the end: %s (other work on the "
       "machine shows here and widens the min–max). 1-minute load at the start → end of each "
       "section: %s." % (env["load_start"], env["load_end"], ", ".join(
           "%s %s → %s (%.0f s)" % (k, fmt(v["start"], 1), fmt(v["end"], 1), v["seconds"])
           for k, v in bench.results.get("load", {}).items())))
     if len(bench.jdks) > 1:
-        w("JDKs, interleaved in section 1 (the first also runs every other section): " + "; ".join(
+        w("JDKs, interleaved in sections 1 and 10 (the first also runs every other section): " + "; ".join(
             "JDK %s `%s` (%s)" % (j[0], j[1], j[3]) for j in bench.jdks) + ".")
     if env["packages"]:
         w("Peers: " + ", ".join("%s %s" % kv for kv in sorted(env["packages"].items())) + ".")
     w("")
-    ready.report(bench, w)
+    if "ready" in bench.results:
+        ready.report(bench, w)
     split.report(bench, w)
     control.report(bench, w)
     footprint.report(bench, w)
@@ -80,5 +85,8 @@ def assemble(bench):
     consecutive.report(bench, w)
     first_use.report(bench, w)
     big_heap.report(bench, w)
-    targets.report(bench, w)
+    restart.report(bench, w)
+    services.report(bench, w)
+    if "ready" in bench.results:
+        targets.report(bench, w)
     return "\n".join(out) + "\n"

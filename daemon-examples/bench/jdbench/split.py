@@ -136,6 +136,8 @@ def logging_cost(bench, ours, fg):
 
 def report(bench, w):
     sp = bench.results.get("split")
+    if sp is None and "split" not in bench.args.sections:
+        return
     if not sp or not sp["ours"] or not sp["fg"]:
         w("### 2. Overhead split: no successful run")
         w("")

@@ -47,6 +47,33 @@ static int parse_sighup(const char *s, enum hup_mode *out)
     return 0;
 }
 
+/* PID:START:PIDFILE, PID and START strict decimals, PIDFILE not empty. */
+static int parse_listen_from(const char *s, struct options *opt)
+{
+    const char *colon = strchr(s, ':');
+    const char *second;
+    unsigned long long start = 0;
+
+    if (colon == NULL)
+        return -1;
+    opt->listen_from_pid = pid_parse(s, (size_t)(colon - s));
+    if (opt->listen_from_pid <= 0)
+        return -1;
+    second = colon + 1;
+    if (*second == ':')
+        return -1;
+    for (; *second >= '0' && *second <= '9'; second++) {
+        start = start * 10 + (unsigned long long)(*second - '0');
+        if (start > 0x7FFFFFFFFFFFFFFFULL / 10)
+            return -1;
+    }
+    if (*second != ':' || second[1] == '\0')
+        return -1;
+    opt->listen_from_start = (long long)start;
+    opt->listen_from_pidfile = second + 1;
+    return 0;
+}
+
 /* Strict decimal id 0..2^32-2 (-1 means "unchanged" to setuid and friends). */
 static int parse_id(const char *s, unsigned long *out)
 {
@@ -127,7 +154,8 @@ static int is_option(const char *a)
     static const char *const names[] = {
         "--log", "--workdir", "--umask", "--sighup", "--uid", "--gid",
         "--groups", "--caps", "--home", "--user-name", "--shell", "--launcher-pid",
-        "--listen", "--listen-fd", "--listen-launcher-fd", NULL
+        "--listen", "--listen-fd", "--listen-launcher-fd", "--listen-from",
+        "--watch", NULL
     };
     int i;
 
@@ -162,6 +190,7 @@ int args_parse(int argc, char **argv, struct options *opt)
     opt->listen_spec = NULL;
     opt->listen_fd = -1;
     opt->listen_launcher_fd = -1;
+    opt->watch_dir = NULL;
 
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -194,6 +223,10 @@ int args_parse(int argc, char **argv, struct options *opt)
             opt->launcher_pid = pid_parse(value, strlen(value));
             if (opt->launcher_pid == 0)
                 return usage_error("invalid --launcher-pid (a pid expected)",
+                                   value);
+        } else if (strcmp(a, "--listen-from") == 0) {
+            if (parse_listen_from(value, opt) != 0)
+                return usage_error("invalid --listen-from (PID:START:PIDFILE expected)",
                                    value);
         } else if (strcmp(a, "--sighup") == 0) {
             if (parse_sighup(value, &opt->sighup) != 0)
@@ -240,6 +273,11 @@ int args_parse(int argc, char **argv, struct options *opt)
                 return usage_error("invalid --listen-launcher-fd (a descriptor "
                                    "number expected)", value);
             opt->listen_launcher_fd = (int)id;
+        } else if (strcmp(a, "--watch") == 0) {
+            if (value[0] != '/')
+                return usage_error("--watch needs an absolute directory path",
+                                   value);
+            opt->watch_dir = value;
         } else if (strcmp(a, "--home") == 0) {
             opt->home = value;
         } else if (strcmp(a, "--shell") == 0) {
@@ -261,9 +299,9 @@ int args_parse(int argc, char **argv, struct options *opt)
                            "--shell need --uid", NULL);
 
     if ((opt->listen_spec != NULL) + (opt->listen_fd >= 0)
-        + (opt->listen_launcher_fd >= 0) > 1)
-        return usage_error("--listen, --listen-fd and --listen-launcher-fd exclude "
-                           "each other", NULL);
+        + (opt->listen_launcher_fd >= 0) + (opt->listen_from_pid != 0) > 1)
+        return usage_error("--listen, --listen-fd, --listen-launcher-fd and "
+                           "--listen-from exclude each other", NULL);
 
     if (i >= argc)
         return usage_error("missing '--' before PROGRAM", NULL);

@@ -3,7 +3,8 @@
  *   jdaemon-helper [--log PATH] [--workdir DIR] [--umask OCTAL]
  *                  [--sighup inherit|ignore|default] [--launcher-pid PID]
  *                  [--listen [ADDR:]PORT | --listen-fd N |
- *                   --listen-launcher-fd N]
+ *                   --listen-launcher-fd N | --listen-from PID:START:PIDFILE]
+ *                  [--watch DIR]
  *                  [--uid N --gid N --groups G,... --home DIR --user-name NAME
  *                   [--shell PATH]
  *                   [--caps N,...]] -- PROGRAM [ARG...]
@@ -11,8 +12,11 @@
  * --listen binds the daemon's listening socket, --listen-fd N adopts this
  * process's descriptor N (a listening socket the launcher passed as our
  * stdin: N is 0), --listen-launcher-fd N takes the launcher's descriptor N
- * (systemd's fd 3); each becomes the daemon's fd 0 (see listen.h).
- * --uid and its companions switch to another user (see credentials.h); the
+ * (systemd's fd 3), --listen-from takes the running daemon's fd 0 for a
+ * seamless restart (see handover.h); each becomes the daemon's fd 0 (see
+ * listen.h).
+ * --watch DIR keeps this first process until the daemon's start is over
+ * (see watch.h). --uid and its companions switch to another user (see credentials.h); the
  * Java launcher resolves names to numbers, the helper takes numbers only.
  */
 #ifndef JDAEMON_ARGS_H
@@ -54,11 +58,21 @@ struct options {
     long launcher_pid;
     /* --listen: listen_spec is its value (NULL without), listen_at parsed.
      * --listen-fd: listen_fd is N (-1 without); --listen-launcher-fd:
-     * listen_launcher_fd is N (-1 without). At most one of the three. */
+     * listen_launcher_fd is N (-1 without). At most one of the four (with
+     * --listen-from). */
     const char *listen_spec;
     struct listen_addr listen_at;
     int listen_fd;
     int listen_launcher_fd;
+    /* --listen-from PID:START:PIDFILE: fd 0 of the daemon becomes the
+     * listening socket taken from PID (start time START, 22nd field of
+     * /proc/PID/stat), the daemon PIDFILE's lock proves (see handover.h).
+     * listen_from_pid 0 (the default): none. */
+    long listen_from_pid;
+    long long listen_from_start;
+    const char *listen_from_pidfile;
+    /* --watch: the launcher's handshake directory (NULL without). */
+    const char *watch_dir;
     /* PROGRAM followed by its ARGs, NULL-terminated; points into argv. */
     char **program_argv;
 };

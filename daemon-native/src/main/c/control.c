@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #endif
 
+#include "handover.h"
 #include "pid.h"
 #include "protocol.h"
 
@@ -189,12 +190,19 @@ static long long start_ticks(long pid)
 #define HAVE_PIDFD 1
 #endif
 
-static int deliver(const char *path, long pid, int sig, long long start)
+/*
+ * Proves that pid holds path's lock as its daemon (and, if start >= 0, has
+ * that start time), pinning it with a pidfd first where the kernel has one,
+ * so a reused PID can never pass (see control.h).
+ */
+int control_prove(const char *path, long pid, long long start, const char *verb,
+                  int *pidfd_out)
 {
     struct lock_state st;
     const char *why;
-    int fd, pidfd = -1, rc;
+    int fd, pidfd = -1;
 
+    *pidfd_out = -1;
     if (inspect(path, &fd, &st) != 0) {
         if (errno != ENOENT)
             return unreadable(path);
@@ -234,10 +242,21 @@ static int deliver(const char *path, long pid, int sig, long long start)
     if (why != NULL) {
         if (pidfd >= 0)
             close(pidfd);
-        fprintf(stderr, PROTOCOL_PREFIX "pidfile %s %s; not signalling pid %ld\n",
-                path, why, pid);
+        fprintf(stderr, PROTOCOL_PREFIX "pidfile %s %s; not %s pid %ld\n",
+                path, why, verb, pid);
         return PROTOCOL_CONTROL_REFUSED;
     }
+    *pidfd_out = pidfd;
+    return PROTOCOL_CONTROL_OK;
+}
+
+static int deliver(const char *path, long pid, int sig, long long start)
+{
+    int pidfd, rc;
+
+    rc = control_prove(path, pid, start, "signalling", &pidfd);
+    if (rc != PROTOCOL_CONTROL_OK)
+        return rc;
 #ifdef HAVE_PIDFD
     if (pidfd >= 0) {
         rc = (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
@@ -273,7 +292,17 @@ int control_main(int argc, char **argv)
         if (pid > 0 && sig >= 0)
             return deliver(argv[2], pid, sig, start);
     }
+    if (argc == 5 && strcmp(argv[1], PROTOCOL_TAKE) == 0) {
+        long pid = pid_parse(argv[3], strlen(argv[3]));
+        long long start;
+        char *end = NULL;
+        errno = 0;
+        start = strtoll(argv[4], &end, 10);
+        if (pid > 0 && errno == 0 && end != argv[4] && *end == '\0' && start >= 0)
+            return handover_probe(argv[2], pid, start);
+    }
     fprintf(stderr, PROTOCOL_PREFIX "usage: --control query PIDFILE | "
-            "--control signal PIDFILE PID HUP|TERM|KILL|CONT|0 [START]\n");
+            "--control signal PIDFILE PID HUP|TERM|KILL|CONT|0 [START] | "
+            "--control take PIDFILE PID START\n");
     return PROTOCOL_EXIT_USAGE;
 }

@@ -28,6 +28,15 @@
  *       signalled. Exit 0 sent; 3 PID is gone or no longer holds the lock;
  *       4 not permitted; 1 refused, with one line on stderr.
  *
+ *   jdaemon-helper --control take PIDFILE PID START
+ *       Whether a restart can take over the daemon's listening socket (see
+ *       handover.h): proves PID as "signal" does, takes a copy of its fd 0
+ *       with pidfd_getfd(2), and prints one line "listening FAMILY ADDR PORT"
+ *       (FAMILY inet or inet6) of the socket it found, then closes the copy.
+ *       Exit 0; 3 gone; 4 not permitted (pidfd_getfd needs ptrace access);
+ *       5 the kernel cannot (Linux < 5.6); 6 fd 0 is no listening TCP
+ *       socket; 1 refused; a line on stderr says which.
+ *
  * The kernel answers F_GETLK in the caller's PID namespace, with or without
  * /proc, which is why this lives in the helper and not in Java (which has
  * no F_GETLK, and whose launcher loads no native library).
@@ -37,5 +46,15 @@
 
 /* argv[0] is "--control"; returns the exit status. */
 int control_main(int argc, char **argv);
+
+/*
+ * Proves that pid holds path's lock as the daemon (and has start time start,
+ * if start >= 0), pinned with a pidfd where the kernel has pidfd_open:
+ * PROTOCOL_CONTROL_OK with *pidfd_out (-1 without pidfd), PROTOCOL_CONTROL_GONE,
+ * or PROTOCOL_CONTROL_REFUSED after one line on stderr ending "; not VERB pid
+ * PID" (see protocol.h).
+ */
+int control_prove(const char *path, long pid, long long start, const char *verb,
+                  int *pidfd_out);
 
 #endif

@@ -59,7 +59,7 @@ static void intermediate(void)
     _exit(PROTOCOL_EXIT_OK);
 }
 
-void detach(void)
+int detach(int *p1_status)
 {
     pid_t child, r;
     int status;
@@ -74,7 +74,7 @@ void detach(void)
     }
     if (child == 0) {
         intermediate();
-        return; /* P3 */
+        return 0; /* P3 */
     }
 
     /* P1: our exit status tells the launcher whether P2 managed to start
@@ -90,6 +90,7 @@ void detach(void)
     if (WIFSIGNALED(status))
         fprintf(stderr, PROTOCOL_PREFIX "intermediate process killed by signal %d\n",
                 WTERMSIG(status));
-    exit(WIFEXITED(status) && WEXITSTATUS(status) == PROTOCOL_EXIT_OK
-         ? PROTOCOL_EXIT_OK : PROTOCOL_EXIT_FAILED);
+    *p1_status = WIFEXITED(status) && WEXITSTATUS(status) == PROTOCOL_EXIT_OK
+                     ? PROTOCOL_EXIT_OK : PROTOCOL_EXIT_FAILED;
+    return 1;
 }

@@ -8,7 +8,9 @@
  *      launcher (Linux) and check it is still there, bind the listening
  *      socket if asked (with the launcher's rights), become the daemon's
  *      user if asked (so every file below is opened as that user), open
- *      files, fork P2, wait for it, exit 0 if it succeeded, else 1.
+ *      files, fork P2, wait for it and for P3's exec; exit 0 if it
+ *      succeeded, else 1; with --watch, first wake the launcher on each
+ *      step of the daemon's start until it is over (watch.h).
  *   P2: setsid(), fork P3, write "pid N" to stdout, exit.
  *   P3: prepare the process (umask, signals, stdio, descriptors) and exec
  *      the program, which keeps P3's pid. If exec fails, an error line goes
@@ -38,28 +40,53 @@
 #include "report.h"
 #include "listen.h"
 #include "signals.h"
+#include "watch.h"
 #include "descriptors.h"
+#include "handover.h"
 
-/* A pipe whose write end only P3 keeps (close-on-exec): it reads EOF once
- * P3 has executed the program or died. */
+/* A pipe whose write end only P3 keeps (close-on-exec): P3 writes its pid
+ * into it, and it reads EOF once P3 has executed the program or died. */
 static int exec_sync[2] = {-1, -1};
 
-/* atexit handler, run by P1 only (P2 and P3 leave with _exit): P1 stays
- * until P3 has executed the program or failed to. The launcher reads our
- * stdout pipe until its end; but its JDK drains and closes that pipe as soon
- * as its own child, P1, has exited, which would lose an error line P3 writes
- * later ("cannot execute ..."). */
-static void await_daemon_exec(void)
+/* Run by P1 only (P2 and P3 leave with _exit), also as an atexit handler:
+ * P1 stays until P3 has executed the program or failed to. The launcher
+ * reads our stdout pipe until its end (or, with --watch, until our
+ * "watching" line); but its JDK drains and closes that pipe as soon as its
+ * own child, P1, has exited, which would lose an error line P3 writes later
+ * ("cannot execute ..."). Returns P3's pid, or 0 if it did not say. */
+static long await_daemon_exec(void)
 {
+    union {
+        long pid;
+        char bytes[sizeof(long)];
+    } got;
+    size_t have = 0;
     char c;
     ssize_t n;
 
     if (exec_sync[0] < 0)
-        return;
+        return 0;
     (void)close(exec_sync[1]);
-    do
-        n = read(exec_sync[0], &c, 1);
-    while (n > 0 || (n < 0 && errno == EINTR));
+    got.pid = 0;
+    for (;;) {
+        n = read(exec_sync[0], have < sizeof got.bytes ? &got.bytes[have] : &c, 1);
+        if (n > 0) {
+            if (have < sizeof got.bytes)
+                have++;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        break;
+    }
+    (void)close(exec_sync[0]);
+    exec_sync[0] = -1;
+    return have == sizeof got.bytes ? got.pid : 0;
+}
+
+static void await_daemon_exec_at_exit(void)
+{
+    (void)await_daemon_exec();
 }
 
 /*
@@ -92,7 +119,8 @@ int main(int argc, char **argv)
 {
     struct options opt;
     struct daemon_fds fds;
-    int rc, errfd, listen_fd = -1;
+    int rc, errfd, status, listen_fd = -1;
+    long self;
 
     /* Control mode (see control.h): no fork, no exec. */
     if (argc > 1 && strcmp(argv[1], PROTOCOL_CONTROL) == 0)
@@ -105,13 +133,18 @@ int main(int argc, char **argv)
     if (die_with_launcher(&opt) != 0)
         return PROTOCOL_EXIT_FAILED;
     /* Before the user switch: a root launcher binds port 80 for a daemon
-     * that keeps no capability. Close-on-exec until P3 puts it at fd 0. */
+     * that keeps no capability; root takes the socket of a daemon that runs
+     * as another user. Close-on-exec until P3 puts it at fd 0. */
     if (opt.listen_spec != NULL)
         listen_fd = listen_open(&opt.listen_at, opt.listen_spec);
     else if (opt.listen_fd >= 0)
         listen_fd = listen_adopt(opt.listen_fd, "the inherited listening socket");
     else if (opt.listen_launcher_fd >= 0)
         listen_fd = listen_from_launcher(opt.launcher_pid, opt.listen_launcher_fd);
+    else if (opt.listen_from_pid != 0
+             && handover_take(opt.listen_from_pidfile, opt.listen_from_pid,
+                              opt.listen_from_start, &listen_fd) != 0)
+        return 1;
     if ((opt.listen_spec != NULL || opt.listen_fd >= 0
          || opt.listen_launcher_fd >= 0) && listen_fd < 0)
         return PROTOCOL_EXIT_FAILED;
@@ -144,15 +177,22 @@ int main(int argc, char **argv)
 
     if (pipe(exec_sync) != 0 || fcntl(exec_sync[0], F_SETFD, FD_CLOEXEC) != 0
         || fcntl(exec_sync[1], F_SETFD, FD_CLOEXEC) != 0
-        || atexit(await_daemon_exec) != 0) {
+        || atexit(await_daemon_exec_at_exit) != 0) {
         fprintf(stderr, PROTOCOL_PREFIX "cannot create a pipe: %s\n",
                 strerror(errno));
         return PROTOCOL_EXIT_FAILED;
     }
 
-    detach(); /* P1 and P2 do not come back */
+    if (detach(&status)) { /* P1; P2 does not come back */
+        self = await_daemon_exec();
+        if (status == 0 && opt.watch_dir != NULL && self > 0)
+            status = watch_daemon(opt.watch_dir, self);
+        return status;
+    }
 
     /* ---- P3: async-signal-safe calls only from here on. */
+    self = (long)getpid();
+    (void)report_write_all(exec_sync[1], (const char *)&self, sizeof self);
     errfd = descriptors_save_error_fd();
 
     /* Before exec, because ignored dispositions and the mask survive it. */

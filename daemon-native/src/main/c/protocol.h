@@ -28,6 +28,14 @@
 /* On stdout, once: this line, the daemon's PID and a newline. */
 #define PROTOCOL_PID_LINE "pid "
 
+/* With --watch DIR (watch.h), on stdout after the PID line (and any error
+ * line of the daemon's exec): this line once P1 watches the daemon's start,
+ * then one line per event until the start is over; each only wakes the
+ * launcher, which reads the handshake's files itself. */
+#define PROTOCOL_WATCHING "watching"
+#define PROTOCOL_WATCH_CHANGED "changed" /* a file was renamed into DIR */
+#define PROTOCOL_WATCH_EXITED "exited"   /* the daemon exited */
+
 /* Exit statuses. OK: the PID was written, and the daemon executed PROGRAM
  * or wrote on stderr why not. FAILED: a check before the daemon was forked
  * failed (or a fork), with one line on stderr; nothing is left running.
@@ -51,6 +59,7 @@
 #define PROTOCOL_CONTROL "--control"
 #define PROTOCOL_QUERY "query"
 #define PROTOCOL_SIGNAL "signal"
+#define PROTOCOL_TAKE "take"
 
 /* query's reply on stdout: KIND HOLDER CONTENT LINKS OWNER, one space
  * between fields, a newline after. */
@@ -78,5 +87,14 @@
 #define PROTOCOL_CONTROL_REFUSED 1
 #define PROTOCOL_CONTROL_GONE 3
 #define PROTOCOL_CONTROL_DENIED 4
+/* take's further statuses: the kernel cannot take a descriptor (Linux
+ * before 5.6: no pidfd_getfd); the daemon's fd 0 is no listening TCP
+ * socket. DENIED there: pidfd_getfd was not permitted (ptrace access). */
+#define PROTOCOL_CONTROL_UNSUPPORTED 5
+#define PROTOCOL_CONTROL_NOT_LISTENING 6
+
+/* take's reply on stdout: this word, a space, then FAMILY ADDR PORT of the
+ * socket (inet 127.0.0.1 8080, inet6 :: 8080) and a newline. */
+#define PROTOCOL_LISTENING "listening"
 
 #endif

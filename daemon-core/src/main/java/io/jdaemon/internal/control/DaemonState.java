@@ -55,6 +55,11 @@ public final class DaemonState {
         return pid > 0 ? OptionalLong.of(pid) : OptionalLong.empty();
     }
 
+    /** The running daemon's start time (field 22 of /proc/PID/stat); -1 where unknown. */
+    long startTicks() {
+        return startTicks;
+    }
+
     /** Why the state is UNKNOWN; empty otherwise. */
     public String detail() {
         return detail;

@@ -31,6 +31,10 @@ final class Restart {
         this.name = name;
     }
 
+    /** The start of the line a restart that closes the listening socket says. */
+    static final String NOT_SEAMLESS = "not seamless (connections are refused until the new daemon "
+            + "listens): ";
+
     private boolean given(String flag) {
         return parsed != null && parsed.given(flag);
     }
@@ -62,10 +66,14 @@ final class Restart {
             said = changes.isEmpty() ? null : Report.notice("restarting with the settings recorded at "
                     + "its start, except: " + String.join("; ", changes));
         }
-        Report stopped = control.stopReport(pidFile, force);
-        if (said != null) {
-            stopped = said.then(stopped);
+        String notSeamless = Handover.impossible(pidFile, record, again);
+        if (notSeamless == null) {
+            Report handedOver = Handover.restart(record, again, name, commandLine, again.stopTimeout(), force);
+            return said == null ? handedOver : said.then(handedOver);
         }
+        said = said == null ? Report.notice(NOT_SEAMLESS + notSeamless)
+                : said.then(Report.notice(NOT_SEAMLESS + notSeamless));
+        Report stopped = said.then(control.stopReport(pidFile, force));
         try {
             return stopped.then(new Launcher(again, name, commandLine).start());
         } catch (DaemonException e) {

@@ -101,7 +101,8 @@ public final class ServiceSide {
         PidFile pidFile = null;
         try {
             if (!settings.pidFile().isEmpty()) {
-                pidFile = PidFile.acquire(Path.of(settings.pidFile()), pid);
+                pidFile = settings.successor() ? PidFile.acquireAside(Path.of(settings.pidFile()), pid)
+                        : PidFile.acquire(Path.of(settings.pidFile()), pid);
             }
         } catch (PidFile.HeldException e) {
             reporter.running(e.pid());
@@ -122,8 +123,7 @@ public final class ServiceSide {
     }
 
     /**
-     * The policy of this name. Not {@code Sighup.valueOf}: {@code Enum.valueOf} finds the
-     * constants reflectively, and on JDK 25 the first reflective call costs milliseconds.
+     * The policy of this name; not {@code Sighup.valueOf} (start-up rule: see StartupRulesIT).
      */
     private static DaemonOptions.Sighup sighupNamed(String name) {
         for (DaemonOptions.Sighup policy : DaemonOptions.Sighup.values()) {
@@ -144,14 +144,16 @@ public final class ServiceSide {
     }
 
     private static void start(ServiceSide side, PidFile pidFile, boolean explicitReady) {
-        if (pidFile != null) {
-            // Deleted after every shutdown hook has run: the pidfile is the last thing to go.
-            pidFile.path().toFile().deleteOnExit();
-        }
         current = side;
         Runtime.getRuntime().addShutdownHook(new Thread("jdaemon-exit") {
             @Override
             public void run() {
+                if (pidFile != null) {
+                    // Deleted after every shutdown hook has run (the pidfile is the last thing to
+                    // go), if it is still this daemon's: a restart may have put its successor's
+                    // in its place.
+                    pidFile.deleteOnExitIfOurs();
+                }
                 side.exiting();
             }
         });

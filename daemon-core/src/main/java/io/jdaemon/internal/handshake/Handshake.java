@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
  * fresh directory only this user can enter (mode 0700, checked by the daemon). The launcher
  * writes the settings it resolved; the daemon reads them as soon as its JVM runs, and later
  * writes exactly one outcome (ready, failed with the reason, or already running), atomically by
- * renaming. The launcher polls for the outcome every millisecond and for the daemon's death
- * every few; nothing is inherited, so the daemon keeps no descriptor of the launcher's. A daemon
- * whose launcher is gone before it read the settings gives up; one whose launcher goes later
- * completes its start and runs.
+ * renaming. The launcher reads the outcome when its helper wakes it (a file renamed into the
+ * directory, the daemon's exit) and at least once a second; nothing is inherited, so the daemon
+ * keeps no descriptor of the launcher's. A daemon whose launcher is gone before it read the
+ * settings gives up; one whose launcher goes later completes its start and runs.
  *
  * <p>Files rather than an AF_UNIX socket: on JDK 17 the first AF_UNIX channel, like
  * {@code Files.createTempDirectory}, sets up {@code SecureRandom} and the JCA providers, tens of
@@ -47,11 +47,20 @@ public final class Handshake {
     /** The most the launcher reads of a handshake file (a failure's reason is cut at 16000 chars). */
     static final int MAX_FILE = 65536;
     /** How many NUL-separated fields the settings file has. */
-    static final int SETTINGS_FIELDS = 6;
+    static final int SETTINGS_FIELDS = 7;
 
-    /** What the launcher resolved and the daemon needs: absolute paths, the policy. */
+    /**
+     * What the launcher resolved and the daemon needs: absolute paths, the policy; whether the
+     * daemon succeeds a running one whose listening socket it took (its pidfile then waits
+     * beside the running one's, see {@code PidFile.acquireAside}).
+     */
     public record Settings(String pidFile, String logFile, String sighup, boolean explicitReady,
-            long launcherPid) {
+            long launcherPid, boolean successor) {
+        /** The settings of a daemon that succeeds none. */
+        public Settings(String pidFile, String logFile, String sighup, boolean explicitReady,
+                long launcherPid) {
+            this(pidFile, logFile, sighup, explicitReady, launcherPid, false);
+        }
     }
 
     /** The daemon's report. */
@@ -67,7 +76,7 @@ public final class Handshake {
     static byte[] encode(Settings settings) {
         return join(settings.pidFile(), settings.logFile(), settings.sighup(),
                 settings.explicitReady() ? "1" : "0", Long.toString(settings.launcherPid()),
-                Processes.pidNamespace());
+                settings.successor() ? "1" : "0", Processes.pidNamespace());
     }
 
     static Settings decode(byte[] bytes) throws IOException {
@@ -75,7 +84,7 @@ public final class Handshake {
         if (in.length != SETTINGS_FIELDS) {
             throw new IOException("malformed settings: " + in.length + " fields");
         }
-        return new Settings(in[0], in[1], in[2], in[3].equals("1"), number(in[4]));
+        return new Settings(in[0], in[1], in[2], in[3].equals("1"), number(in[4]), in[5].equals("1"));
     }
 
     /**

@@ -76,7 +76,7 @@ public final class LauncherEnd implements AutoCloseable {
             SecureDirectoryStream<Path> held) {
         this.dir = dir;
         this.created = created;
-        // java.io for the polls: a stat every millisecond without an exception when absent.
+        // java.io for the looks: a stat without an exception when absent.
         this.outcome = dir.resolve(OUTCOME).toFile();
         this.extend = dir.resolve(EXTEND).toFile();
         this.ownerUid = ownerUid;
@@ -192,7 +192,7 @@ public final class LauncherEnd implements AutoCloseable {
      */
     public Outcome poll(long pid) throws IOException {
         if (!outcome.exists()) {
-            return null; // the common case: one stat, no exception, every millisecond
+            return null; // the common case: one stat, no exception
         }
         byte[] bytes;
         try {

@@ -135,6 +135,29 @@ public final class HelperControl {
         }
     }
 
+    /**
+     * Whether the listening socket at fd 0 of {@code pid}, the daemon behind {@code pidFile}
+     * with start time {@code startTicks}, can be taken over (the helper proves it holds the
+     * pidfile, pinned by a pidfd, and takes a copy with {@code pidfd_getfd}, which it closes
+     * again): the socket's address ({@code inet 127.0.0.1 8080}), or why not.
+     */
+    public static Taken take(Path pidFile, long pid, long startTicks) {
+        Result r = run(HelperProtocol.TAKE, pidFile.toString(), Long.toString(pid), Long.toString(startTicks));
+        String out = r.out.strip();
+        if (r.exit == HelperProtocol.CONTROL_OK && out.startsWith(HelperProtocol.LISTENING + " ")) {
+            return new Taken(out.substring(HelperProtocol.LISTENING.length() + 1), null);
+        }
+        return new Taken(null, r.reason("cannot take the listening socket of pid " + pid));
+    }
+
+    /** What {@link #take} found: the socket's address, or (address null) why it cannot. */
+    public record Taken(String address, String reason) {
+        /** Whether the socket can be taken over. */
+        public boolean possible() {
+            return address != null;
+        }
+    }
+
     private static final class Result {
         final int exit;
         final String out;

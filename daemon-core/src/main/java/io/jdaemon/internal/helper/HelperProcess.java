@@ -8,10 +8,8 @@ import io.jdaemon.internal.os.Capabilities;
 import io.jdaemon.internal.os.Decimal;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.UserAccount;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +29,13 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class HelperProcess {
 
     private HelperProcess() {
+    }
+
+    /**
+     * A daemon detached: its PID, and the helper's output while it watches the daemon's start
+     * (null if the helper cannot watch: the launcher then polls), to be closed when done.
+     */
+    public record Detached(long pid, HelperOutput watch) {
     }
 
     /** The line for a thread or process that could not be created for the process limit. */
@@ -78,6 +83,20 @@ public final class HelperProcess {
      */
     public static long detach(Path helper, DaemonOptions options, UserAccount account, List<String> jvm,
             long deadline, AtomicReference<ProcessHandle> daemon) throws IOException {
+        return detach(helper, options, account, jvm, deadline, daemon, null, null).pid();
+    }
+
+    /**
+     * As {@link #detach(Path, DaemonOptions, UserAccount, List, long, AtomicReference)}; with
+     * {@code listenFrom} ({@code PID:START:PIDFILE}, or null) the daemon's fd 0 is the listening
+     * socket the helper takes from that running daemon (see {@link HelperControl#take}), not
+     * one of {@code --listen}; with {@code watch} (the handshake directory, or null) the helper
+     * stays until the daemon's start is over and wakes the launcher through the returned
+     * {@link Detached#watch}.
+     */
+    public static Detached detach(Path helper, DaemonOptions options, UserAccount account,
+            List<String> jvm, long deadline, AtomicReference<ProcessHandle> daemon, String listenFrom,
+            String watch) throws IOException {
         List<String> argv = new ArrayList<>(jvm.size() + 24);
         argv.add(helper.toString());
         argv.add("--log");
@@ -103,8 +122,15 @@ public final class HelperProcess {
         }
         argv.add("--launcher-pid");
         argv.add(Long.toString(Processes.selfPid()));
-        ListenerArgs listen = ListenerArgs.of(options.listen(), System.getenv(), Processes.selfPid());
-        argv.addAll(listen.helperArgs());
+        // A successor's socket is the running daemon's, taken with the launcher's rights before
+        // the switch (root takes any daemon's); no other.
+        ListenerArgs listen = listenFrom != null ? null
+                : ListenerArgs.of(options.listen(), System.getenv(), Processes.selfPid());
+        argv.addAll(listen != null ? listen.helperArgs() : List.of("--listen-from", listenFrom));
+        if (watch != null) {
+            argv.add("--watch"); // the helper wakes us while the daemon starts
+            argv.add(watch);
+        }
         argv.add("--");
         argv.addAll(jvm);
         if (!Files.isExecutable(helper)) {
@@ -117,18 +143,22 @@ public final class HelperProcess {
         Process helperProcess;
         try {
             ProcessBuilder builder = new ProcessBuilder(argv)
-                    .redirectInput(listen.stdin())
+                    .redirectInput(listen != null ? listen.stdin()
+                            : ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true);
-            listen.environment(builder.environment());
+            if (listen != null) {
+                listen.environment(builder.environment());
+            }
             helperProcess = builder.start();
         } catch (IOException e) {
             throw cannotRun(helper, argv, e);
         }
-        // The helper's output ends when the daemon's exec succeeded or failed: the pipe's last
-        // copy is close-on-exec in the daemon.
-        HelperOutput reader = new HelperOutput(helperProcess.getInputStream());
+        // The detach's output is over when the daemon's exec succeeded or failed: the output
+        // ends (the pipe's last copy is close-on-exec in the daemon), or, with --watch, the
+        // helper says "watching" and stays until the daemon's start is over.
+        HelperOutput reader = new HelperOutput(helperProcess);
         reader.start();
-        String output = reader.await(deadline);
+        String output = reader.awaitDetach(deadline);
         if (output == null) {
             helperProcess.destroyForcibly();
             long announced = announcedPid(reader.soFar());
@@ -140,7 +170,8 @@ public final class HelperProcess {
                     + options.logFile() + " a FIFO, or on a file system that does not answer?); "
                     + "fix that or raise --start-timeout", ExitStatus.FAILED);
         }
-        int status = waitFor(helperProcess, deadline);
+        boolean watching = reader.watching();
+        int status = watching ? HelperProtocol.EXIT_OK : waitFor(helperProcess, deadline);
         long pid = 0;
         List<String> problems = new ArrayList<>();
         for (String line : output.split("\n")) {
@@ -152,6 +183,7 @@ public final class HelperProcess {
             }
         }
         if (status != HelperProtocol.EXIT_OK || pid == 0 || !problems.isEmpty()) {
+            reader.close();
             for (String problem : problems) {
                 if (HelperProtocol.failedWith(problem, HelperProtocol.FORK_FAILED, HelperProtocol.EAGAIN)) {
                     throw processLimit(null);
@@ -167,7 +199,7 @@ public final class HelperProcess {
                     : status == HelperProtocol.EXIT_FAILED && pid == 0 ? ExitStatus.NOT_CONFIGURED
                     : ExitStatus.FAILED);
         }
-        return pid;
+        return new Detached(pid, watching ? reader : null);
     }
 
     /** The first "pid N" line of the helper's output, or 0. */
@@ -229,65 +261,6 @@ public final class HelperProcess {
                 + env + " bytes of environment; Linux allows 131072 bytes per argument and a quarter "
                 + "of the stack limit, ulimit -s, for all together); put long values in an argument "
                 + "file (java @FILE) or shorten the environment", ExitStatus.FAILED, cause);
-    }
-
-    /** Reads the helper's output to its end on a thread of its own, so it can be waited for with a deadline. */
-    private static final class HelperOutput extends Thread {
-        private final InputStream in;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private boolean done;
-
-        HelperOutput(InputStream in) {
-            super("jdaemon-helper-output");
-            setDaemon(true);
-            this.in = in;
-        }
-
-        @Override
-        public void run() {
-            byte[] buffer = new byte[4096];
-            try (InputStream stream = in) {
-                for (int n; (n = stream.read(buffer)) > 0; ) {
-                    synchronized (this) {
-                        bytes.write(buffer, 0, n);
-                    }
-                }
-            } catch (IOException e) {
-                // the helper was killed: what was read so far stands
-            } finally {
-                synchronized (this) {
-                    done = true;
-                    notifyAll();
-                }
-            }
-        }
-
-        /** Everything, once the output has ended; null if {@code deadline} passed first. */
-        synchronized String await(long deadline) {
-            boolean interrupted = false;
-            try {
-                while (!done) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return null;
-                    }
-                    try {
-                        wait(Math.max(1, left / 1_000_000));
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                return soFar();
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        synchronized String soFar() {
-            return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
-        }
     }
 
     /**

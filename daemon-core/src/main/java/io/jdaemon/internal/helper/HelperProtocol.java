@@ -26,6 +26,16 @@ public final class HelperProtocol {
 
     /** On stdout, once: this, the daemon's PID and a newline. */
     public static final String PID_LINE = "pid ";
+    /**
+     * With {@code --watch DIR}, on stdout after the PID line (and any error line of the daemon's
+     * exec): this line once the helper watches the daemon's start; then one line per event until
+     * the start is over, each of which only wakes the launcher.
+     */
+    public static final String WATCHING = "watching";
+    /** Event: a file was renamed into the watched directory. */
+    public static final String WATCH_CHANGED = "changed";
+    /** Event: the daemon exited. */
+    public static final String WATCH_EXITED = "exited";
     /** The PID was written, and the daemon executed PROGRAM or wrote on stderr why not. */
     public static final int EXIT_OK = 0;
     /** A check before the daemon was forked failed (or a fork): one line on stderr, nothing left. */
@@ -52,6 +62,8 @@ public final class HelperProtocol {
     public static final String QUERY = "query";
     /** {@code --control signal PIDFILE PID SIGNAL [START]}: signal the proven holder only. */
     public static final String SIGNAL = "signal";
+    /** {@code --control take PIDFILE PID START}: whether the daemon's listening socket can be taken. */
+    public static final String TAKE = "take";
 
     /** Fields of query's reply: KIND HOLDER CONTENT LINKS OWNER, one space apart. */
     public static final int QUERY_FIELDS = 5;
@@ -85,6 +97,13 @@ public final class HelperProtocol {
     public static final int CONTROL_GONE = 3;
     /** The kernel does not permit the signal. */
     public static final int CONTROL_DENIED = 4;
+    /** take: this kernel cannot take a descriptor (no pidfd_getfd: Linux before 5.6). */
+    public static final int CONTROL_UNSUPPORTED = 5;
+    /** take: the daemon's fd 0 is no listening TCP socket. */
+    public static final int CONTROL_NOT_LISTENING = 6;
+
+    /** take's reply: this word, a space, then FAMILY ADDR PORT of the socket. */
+    public static final String LISTENING = "listening";
 
     private HelperProtocol() {
     }

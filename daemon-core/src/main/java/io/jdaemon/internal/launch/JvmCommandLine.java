@@ -214,7 +214,7 @@ public final class JvmCommandLine {
                 Charset cs = nativeCharset();
                 List<String> raw = new ArrayList<>();
                 byte[] bytes;
-                // FileInputStream, loaded at JVM boot: no NIO channel set up for one read.
+                // FileInputStream (start-up rule: see StartupRulesIT).
                 try (FileInputStream in = new FileInputStream(cmdline.toFile())) {
                     bytes = in.readAllBytes();
                 }

@@ -53,6 +53,9 @@ public final class LaunchRecord {
     private final DaemonOptions options;
     private final JvmCommandLine commandLine;
     private final boolean stopping;
+    /** The daemon this one took the listening socket from, while it stops; 0 if none. */
+    private long predecessorPid;
+    private long predecessorStart = -1;
 
     /**
      * @param options the daemon's options, its {@code --jvm-option}s among them
@@ -68,6 +71,11 @@ public final class LaunchRecord {
         this.options = options;
         this.commandLine = commandLine;
         this.stopping = stopping;
+    }
+
+    /** The pidfile, absolute. */
+    public Path pidFile() {
+        return pidFile;
     }
 
     /** The daemon's PID. */
@@ -102,7 +110,28 @@ public final class LaunchRecord {
 
     /** This record with the stop mark set or cleared. */
     public LaunchRecord stopping(boolean mark) {
-        return new LaunchRecord(pidFile, pid, startTicks, uid, options, commandLine, mark);
+        return new LaunchRecord(pidFile, pid, startTicks, uid, options, commandLine, mark)
+                .predecessor(predecessorPid, predecessorStart);
+    }
+
+    /**
+     * This record naming also the daemon its daemon took the listening socket from (a restart
+     * that hands it over), which holds the pidfile until the successor's file replaces it and
+     * then stops; {@code pid} 0 for none.
+     */
+    public LaunchRecord predecessor(long pid, long startTicks) {
+        this.predecessorPid = pid;
+        this.predecessorStart = startTicks;
+        return this;
+    }
+
+    /**
+     * Whether process {@code pid} with start time {@code startTicks} is the recorded daemon, or
+     * the predecessor it is taking over from.
+     */
+    public boolean names(long pid, long startTicks) {
+        return pid == this.pid && startTicks == this.startTicks
+                || predecessorPid > 0 && pid == predecessorPid && startTicks == predecessorStart;
     }
 
     /**
@@ -135,8 +164,7 @@ public final class LaunchRecord {
         Path tmp = dir.resolve("." + file.getFileName() + "." + Processes.selfPid() + ".tmp");
         try {
             Files.deleteIfExists(tmp);
-            // java.io, no channel (start-up rule: see StartupRulesIT): the directory is private,
-            // so nobody else can plant a link at tmp; 0600 before anything is written.
+            // java.io (start-up rule: see StartupRulesIT): no link can be planted in a private dir.
             File out = tmp.toFile();
             try (FileOutputStream stream = new FileOutputStream(out)) {
                 if (!out.setReadable(false, false) || !out.setWritable(false, false)
@@ -222,8 +250,8 @@ public final class LaunchRecord {
 
     /**
      * The file name of the record of the pidfile {@code abs}: a 64-bit FNV-1a hash of its path
-     * (cheap in a fresh JVM, unlike a MessageDigest's providers); the path inside the record is
-     * checked on reading.
+     * (no digest: start-up rule, see StartupRulesIT); the path inside the record is checked on
+     * reading.
      */
     static String fileName(Path abs) {
         long hash = 0xcbf29ce484222325L;
@@ -259,6 +287,9 @@ public final class LaunchRecord {
         line(out, "startup-cache", Boolean.toString(options.startupCache()));
         line(out, "listen", options.listen() == null ? "" : options.listen());
         line(out, "stopping", Boolean.toString(stopping));
+        if (predecessorPid > 0) {
+            line(out, "predecessor", predecessorPid + " " + predecessorStart);
+        }
         for (String option : options.jvmOptions()) {
             line(out, "jvm-option", option);
         }
@@ -286,6 +317,7 @@ public final class LaunchRecord {
         int targetStart = -1;
         Path cwd = null;
         boolean stopping = false;
+        long[] predecessor = {0, -1};
         List<String> argv = new ArrayList<>();
         List<String> jvmOptions = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
@@ -351,6 +383,10 @@ public final class LaunchRecord {
                 case "stopping":
                     stopping = Boolean.parseBoolean(value);
                     break;
+                case "predecessor":
+                    String[] f = value.split(" ");
+                    predecessor = new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+                    break;
                 case "service-args-start":
                     serviceArgsStart = Integer.parseInt(value);
                     break;
@@ -375,7 +411,8 @@ public final class LaunchRecord {
             return null;
         }
         return new LaunchRecord(pidFile, pid, start, uid, options.jvmOptions(jvmOptions).build(),
-                JvmCommandLine.recorded(argv, targetStart, serviceArgsStart, cwd), stopping);
+                JvmCommandLine.recorded(argv, targetStart, serviceArgsStart, cwd), stopping)
+                .predecessor(predecessor[0], predecessor[1]);
     }
 
     private static void line(StringBuilder out, String key, String value) {

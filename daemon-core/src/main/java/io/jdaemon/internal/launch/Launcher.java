@@ -11,11 +11,14 @@ import io.jdaemon.internal.control.DaemonState;
 import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.handshake.Handshake;
 import io.jdaemon.internal.handshake.LauncherEnd;
+import io.jdaemon.internal.helper.HelperOutput;
 import io.jdaemon.internal.helper.HelperProcess;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.os.UserAccount;
 import io.jdaemon.internal.pidfile.PidFile;
+import io.jdaemon.internal.pidfile.PidFileHandover;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.io.IOException;
@@ -38,6 +41,8 @@ public final class Launcher {
     private final JvmCommandLine recorded;
     private String name;
     private JvmCommandLine jvm;
+    /** The running daemon this one succeeds on its listening socket; null for a plain start. */
+    private LaunchRecord predecessor;
 
     /**
      * A launcher for a daemon with these options, named {@code name} in messages; null for the
@@ -56,6 +61,19 @@ public final class Launcher {
         this.name = name;
         this.recorded = recorded;
         this.jvm = recorded;
+    }
+
+    /**
+     * This launcher, starting the successor of the daemon {@code running} records (proven the
+     * pidfile's holder, with its start time): the new daemon is started on that daemon's
+     * listening socket, taken by the helper ({@code --listen-from}), while the running one still
+     * serves and holds the pidfile; once it is ready, its pidfile replaces the running one's in
+     * one step and the launch record names it (see {@link PidFileHandover}). Stopping the old
+     * one is the caller's. If the new one does not become ready, nothing else changes.
+     */
+    public Launcher succeeding(LaunchRecord running) {
+        this.predecessor = running;
+        return this;
     }
 
     /** The name this launcher's messages give the service. */
@@ -94,7 +112,7 @@ public final class Launcher {
         try {
             StartChecks checks = new StartChecks(options);
             UserAccount account = checks.account();
-            Report running = checks.checkFiles(account);
+            Report running = checks.checkFiles(account, predecessor);
             if (running != null) {
                 return running;
             }
@@ -102,7 +120,7 @@ public final class Launcher {
             Handshake.Settings settings = new Handshake.Settings(
                     options.pidFile() == null ? "" : options.pidFile().toString(),
                     options.logFile().toString(), options.sighup().name(), options.explicitReady(),
-                    Processes.selfPid());
+                    Processes.selfPid(), predecessor != null);
             jvm = recorded != null ? recorded : JvmCommandLine.current();
             // Options acting at JVM start act here too: a port the daemon would need is
             // refused before anything is spawned.
@@ -151,16 +169,24 @@ public final class Launcher {
         Runtime.getRuntime().addShutdownHook(abort);
         long pid = 0;
         Handshake.Outcome outcome = null;
+        HelperOutput watch = null;
         try {
-            pid = HelperProcess.detach(preparation.helper(), options, account,
-                    daemonCommandLine(listener.address(), listener.jvmOptionsFile(), account), deadline,
-                    spawned);
+            HelperProcess.Detached detached = HelperProcess.detach(preparation.helper(), options,
+                    account, daemonCommandLine(listener.address(), listener.jvmOptionsFile(), account),
+                    deadline, spawned, predecessor == null ? null : predecessor.pid() + ":"
+                            + predecessor.startTicks() + ":" + options.pidFile().toAbsolutePath(),
+                    listener.address());
+            pid = detached.pid();
+            watch = detached.watch();
             ProcessHandle daemon = ProcessHandle.of(pid).orElse(null);
             spawned.set(daemon);
             listener.sweepLeftovers(); // while the daemon's JVM starts
             name(); // likewise: the report names the service
-            outcome = OutcomeWait.await(options, listener, pid, daemon, deadline);
+            outcome = OutcomeWait.await(options, listener, pid, daemon, deadline, watch);
         } finally {
+            if (watch != null) {
+                watch.close(); // the helper's first process, which watched the start
+            }
             if (outcome == null) {
                 // Failed (or no thread could be started): clean up now rather than in the
                 // shutdown hook, which may not get a thread either.
@@ -170,7 +196,10 @@ public final class Launcher {
         }
         switch (outcome.kind()) {
             case READY:
-                String unrecorded = record(pid, account);
+                if (predecessor != null) {
+                    takeOver(pid, account, spawned.get());
+                }
+                String unrecorded = predecessor != null ? null : record(pid, account);
                 Report started = Report.said("started, pid " + pid, ExitStatus.OK);
                 if (unrecorded != null) {
                     started = Report.notice("warning: " + unrecorded
@@ -237,6 +266,30 @@ public final class Launcher {
                 options, jvm, false));
     }
 
+    /**
+     * The successor is ready: the launch record names it (and, while it stops, its predecessor),
+     * then its pidfile replaces the predecessor's. If that fails the successor is killed and the
+     * predecessor's record put back: the old daemon serves on, as if nothing had been started.
+     */
+    private void takeOver(long pid, UserAccount account, ProcessHandle daemon) {
+        long uid = account != null ? account.uid() : TrustedPath.Identity.current().uid;
+        String unrecorded = LaunchRecord.write(new LaunchRecord(options.pidFile(), pid,
+                Processes.startTicks(pid), uid, options, jvm, false)
+                .predecessor(predecessor.pid(), predecessor.startTicks()));
+        try {
+            if (unrecorded != null) {
+                throw new DaemonException("cannot hand over: " + unrecorded, ExitStatus.FAILED);
+            }
+            PidFileHandover.takeOver(options.pidFile(), pid, uid);
+        } catch (DaemonException e) {
+            if (daemon != null) {
+                killDaemon(daemon, options.pidFile());
+            }
+            LaunchRecord.write(predecessor);
+            throw e;
+        }
+    }
+
     /** The failure reports of this start (the log's new lines, the reason). */
     private StartReport report() {
         return new StartReport(options, jvm, name());
@@ -255,7 +308,13 @@ public final class Launcher {
             try {
                 PidFile.removeStale(pidFile);
             } catch (PidFile.HeldException e) {
-                // another daemon holds it now: its file stays
+                // another daemon holds it now (the one a successor was to replace): its file stays
+            }
+            try {
+                // a successor's file, not yet in place (see PidFile.acquireAside)
+                Files.deleteIfExists(PidFile.aside(pidFile, daemon.pid()));
+            } catch (IOException e) {
+                // left for the next start of that PID to remove
             }
         }
     }

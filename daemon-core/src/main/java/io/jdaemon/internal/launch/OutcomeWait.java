@@ -5,6 +5,7 @@ import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.handshake.Handshake;
 import io.jdaemon.internal.handshake.LauncherEnd;
+import io.jdaemon.internal.helper.HelperOutput;
 import io.jdaemon.internal.os.Processes;
 import java.io.IOException;
 import java.time.Duration;
@@ -17,28 +18,40 @@ final class OutcomeWait {
     /** How much all extensions together add to the start timeout, at most. */
     static final java.time.Duration EXTENSIONS_LIMIT = java.time.Duration.ofHours(1);
 
+    /**
+     * The longest the launcher waits on its helper's output between two looks of its own at the
+     * handshake and the daemon: a missed wake-up costs at most this.
+     */
+    static final long LOOK_NANOS = 1_000_000_000L;
+
     private OutcomeWait() {
     }
 
     /**
-     * Waits for the daemon's outcome: polls for it every millisecond, and for the daemon's death
-     * every 20; a daemon that failed is waited for until it has exited. Bounded by the start
-     * timeout, past which the daemon is killed.
+     * Waits for the daemon's outcome; a daemon that failed is waited for until it has exited.
+     * Bounded by the start timeout, past which the daemon is killed. With the helper's
+     * {@code watch}, blocks on its output, which wakes this thread when a file is renamed into
+     * the handshake directory or the daemon exits, and looks at least every {@link #LOOK_NANOS}
+     * anyway (the lines only wake: what counts is read and checked here); without it (no
+     * inotify left), or once the helper is gone, polls for the outcome every millisecond and
+     * for the daemon's death every 20.
      */
     static Handshake.Outcome await(DaemonOptions options, LauncherEnd listener, long pid,
-            ProcessHandle daemon, long deadline) throws IOException {
+            ProcessHandle daemon, long deadline, HelperOutput watch) throws IOException {
         long limit = System.nanoTime() + EXTENSIONS_LIMIT.toNanos() + options.startTimeout().toNanos();
         long lastExtension = 0;
+        long seen = 0;
         for (int tick = 1; ; tick++) {
             Handshake.Outcome outcome = listener.poll(pid);
             if (outcome != null && outcome.kind() != Handshake.Outcome.Kind.FAILED) {
                 return outcome;
             }
-            if (tick % 20 == 0 && !Processes.isAlive(pid)) {
+            boolean look = watch != null || tick % 20 == 0;
+            if (look && !Processes.isAlive(pid)) {
                 outcome = listener.poll(pid); // written just before it died?
                 return outcome != null ? outcome : new Handshake.Outcome(Handshake.Outcome.Kind.DIED, "", pid);
             }
-            long extended = tick % 20 == 0 || System.nanoTime() - deadline > 0
+            long extended = look || System.nanoTime() - deadline > 0
                     ? listener.extendedDeadline() : 0; // Daemon.extendStartTimeout
             if (extended != 0 && extended != lastExtension) {
                 lastExtension = extended;
@@ -56,7 +69,12 @@ final class OutcomeWait {
                         + options.startTimeout().toSeconds() + " s and was killed; raise "
                         + "--start-timeout or see " + options.logFile(), ExitStatus.FAILED);
             }
-            sleep(1);
+            if (watch != null && watch.watching()) {
+                long now = System.nanoTime();
+                seen = watch.awaitEvent(seen, deadline - now < LOOK_NANOS ? deadline : now + LOOK_NANOS);
+            } else {
+                sleep(1);
+            }
         }
     }
 

@@ -35,7 +35,7 @@ final class StartChecks {
      *
      * @return {@code already running, pid N} if a daemon holds the pidfile; null to go on
      */
-    Report checkFiles(UserAccount account) {
+    Report checkFiles(UserAccount account, LaunchRecord predecessor) {
         // Who opens the files: the daemon's user (the helper switches before it opens the log).
         TrustedPath.Identity opener = account == null ? TrustedPath.Identity.current()
                 : TrustedPath.Identity.of(account.uid(), account.gid());
@@ -52,7 +52,9 @@ final class StartChecks {
                 }
             }
             PidFileState state = awaitStopping(pidFile, PidFile.inspect(pidFile));
-            if (state.locked()) {
+            boolean succeeded = predecessor != null && state.holder().isPresent()
+                    && state.holder().getAsLong() == predecessor.pid();
+            if (state.locked() && !succeeded) {
                 if (state.problem() != null) {
                     throw new DaemonException(state.problem() + "; not starting (remove the lock or "
                             + "choose another --pidfile)", ExitStatus.FAILED);

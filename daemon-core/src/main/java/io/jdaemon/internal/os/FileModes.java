@@ -17,10 +17,8 @@ import java.util.Set;
 /**
  * The file modes the library creates and checks: as permission sets to create files with, as
  * numbers to check them. Neither {@code PosixFilePermissions.fromString} nor
- * {@code PosixFileAttributes.permissions()}: on JDK 25 both build an {@code EnumSet}, whose first
- * use finds the enum's constants reflectively, and the first reflective call of a JVM spins
- * method-handle classes (about 200 classes, 8 to 16 ms in the launcher, which otherwise needs no
- * reflection at all).
+ * {@code PosixFileAttributes.permissions()}, which build an {@code EnumSet} (start-up rule: see
+ * StartupRulesIT).
  */
 public final class FileModes {
 

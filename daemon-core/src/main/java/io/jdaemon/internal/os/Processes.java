@@ -24,15 +24,14 @@ public final class Processes {
     }
 
     /**
-     * This process's PID, from the {@code /proc/self} link where there is one (cheaper at
-     * start-up than ProcessHandle, whose first use costs milliseconds); read once, since a JVM
-     * never forks.
+     * This process's PID, from the {@code /proc/self} link where there is one (not ProcessHandle:
+     * start-up rule, see StartupRulesIT); read once, since a JVM never forks.
      */
     public static long selfPid() {
         long pid = selfPid;
         if (pid == 0) {
             try {
-                // java.io's realpath: cheaper at start-up than the NIO link read.
+                // java.io's realpath (start-up rule: see StartupRulesIT).
                 pid = Decimal.parse(new File("/proc/self").getCanonicalFile().getName());
             } catch (IOException e) {
                 // no /proc
@@ -61,10 +60,10 @@ public final class Processes {
 
     /**
      * {@code "now N"}, N the soft limit named {@code what} in /proc/self/limits (e.g. "Max open
-     * files"), or a hint where there is none. (No regex: this runs on every start.)
+     * files"), or a hint where there is none.
      */
     public static String limit(String what) {
-        // java.io, loaded at boot: no channel or reader classes for one small read.
+        // java.io, no regex (start-up rule: see StartupRulesIT).
         try (FileInputStream in = new FileInputStream("/proc/self/limits")) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (line.startsWith(what)) {
@@ -132,8 +131,7 @@ public final class Processes {
         }
         try {
             String s;
-            // FileInputStream, loaded at JVM boot: the launcher polls this while the daemon boots
-            // and sets up no NIO channel for it.
+            // FileInputStream (start-up rule: see StartupRulesIT).
             try (FileInputStream in = new FileInputStream(stat.toFile())) {
                 s = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
             } catch (FileNotFoundException e) {

@@ -20,7 +20,9 @@ import java.nio.file.Path;
  * regular file with one link that names that process. Then who it is:
  * <ul>
  * <li>With a {@link LaunchRecord} of this user for the pidfile whose process still runs: the
- * holder must be that process (PID and start time), run as the recorded user (real and
+ * holder must be that process (PID and start time), or, while a restart hands the listening
+ * socket over, the daemon it took it from (whose pidfile the new one's replaces), run as the
+ * recorded user (real and
  * effective uid), and the pidfile must be owned by that user (the daemon creates it as itself).
  * <li>Without one (a daemon started by another user or an older version, or a service in the
  * foreground under a supervisor with {@code --pidfile}): the holder must run as the pidfile's
@@ -71,7 +73,7 @@ public final class DaemonIdentity {
                     + "see in /proc (it exited meanwhile, or /proc hides it)";
         }
         if (record != null && record.processAlive()) {
-            if (record.pid() != holder || record.startTicks() != start) {
+            if (!record.names(holder, start)) {
                 return "pidfile " + pidFile + " is locked by pid " + holder + ", but the daemon "
                         + "this user started for it is pid " + record.pid() + ", still running";
             }

@@ -95,24 +95,12 @@ public final class PidFile {
      * @throws DaemonException if the path is a symlink or the file cannot be written
      */
     public static PidFile acquire(Path path, long pid) throws HeldException {
-        Path tmp = path.resolveSibling("." + path.getFileName() + "." + pid + ".tmp");
+        Path tmp = aside(path, pid);
         FileChannel channel = null;
         boolean done = false;
         try {
-              PidFilePlacement.refuseUntrustedDirectory(path, TrustedPath.Identity.current());
-            // In a directory only root and this user can change, a path names what it named when
-            // checked: only a dead process with our PID can have left this name.
-            Files.deleteIfExists(tmp);
-            // Created with its mode (less the umask) by open(2): no chmod by path afterwards.
-            channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS), MODE);
-            channel.lock();
+            channel = writeLocked(path, tmp, pid);
             Object key = attributes(tmp).fileKey();
-            OpenFileChmod.chmod(tmp, key); // 0644 whatever the umask: others may read it
-            channel.write(ByteBuffer.wrap((pid + "\n").getBytes(StandardCharsets.US_ASCII)));
-            // No fsync (on ext4 0.2 ms idle, up to 15 ms beside other writers, on the way to
-            // ready): readers see the page cache, and a pidfile that a crash left empty or stale
-            // is unlocked, so the next start removes it.
             for (int attempt = 0; ; attempt++) {
                 try {
                     Files.createLink(path, tmp);
@@ -128,14 +116,68 @@ public final class PidFile {
                 }
             }
         } catch (IOException | UnsupportedOperationException e) {
-            throw new DaemonException("cannot create pidfile " + path + ": " + reason(e)
-                    + "; check that its directory exists and is writable", ExitStatus.NOT_CONFIGURED, e);
+            throw cannotCreate(path, e);
         } finally {
             deleteQuietly(tmp);
             if (!done) {
                 closeQuietly(channel);
             }
         }
+    }
+
+    /**
+     * As {@link #acquire}, for the successor of a running daemon (a restart that hands the
+     * listening socket over): the file, locked and complete, stays under its name
+     * {@link #aside} while the running daemon still holds {@code path}. The launcher renames it
+     * over {@code path} once this daemon is ready ({@link PidFileHandover#takeOver}): one
+     * step from the old daemon's file to the new one's, so no reader ever finds none.
+     */
+    public static PidFile acquireAside(Path path, long pid) {
+        Path tmp = aside(path, pid);
+        FileChannel channel = null;
+        try {
+            channel = writeLocked(path, tmp, pid);
+            PidFile held = new PidFile(path, pid, channel, attributes(tmp).fileKey());
+            HELD.add(held);
+            return held;
+        } catch (IOException | UnsupportedOperationException e) {
+            closeQuietly(channel);
+            deleteQuietly(tmp);
+            throw cannotCreate(path, e);
+        }
+    }
+
+    /** The name beside {@code path} under which {@code pid}'s daemon writes its pidfile first. */
+    public static Path aside(Path path, long pid) {
+        return path.resolveSibling("." + path.getFileName() + "." + pid + ".tmp");
+    }
+
+    /** Creates {@code tmp}, locks it and writes {@code pid} into it: the open, locked file. */
+    private static FileChannel writeLocked(Path path, Path tmp, long pid) throws IOException {
+        PidFilePlacement.refuseUntrustedDirectory(path, TrustedPath.Identity.current());
+        // In a directory only root and this user can change, a path names what it named when
+        // checked: only a dead process with our PID can have left this name.
+        Files.deleteIfExists(tmp);
+        // Created with its mode (less the umask) by open(2): no chmod by path afterwards.
+        FileChannel channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), MODE);
+        try {
+            channel.lock();
+            OpenFileChmod.chmod(tmp, attributes(tmp).fileKey()); // 0644 whatever the umask: others may read it
+            channel.write(ByteBuffer.wrap((pid + "\n").getBytes(StandardCharsets.US_ASCII)));
+            // No fsync (on ext4 0.2 ms idle, up to 15 ms beside other writers, on the way to
+            // ready): readers see the page cache, and a pidfile that a crash left empty or stale
+            // is unlocked, so the next start removes it.
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static DaemonException cannotCreate(Path path, Exception e) {
+        return new DaemonException("cannot create pidfile " + path + ": " + reason(e)
+                + "; check that its directory exists and is writable", ExitStatus.NOT_CONFIGURED, e);
     }
 
     /**
@@ -182,6 +224,25 @@ public final class PidFile {
     }
 
     /**
+     * Has the JVM delete the pidfile once every shutdown hook has run, if the path still names
+     * this process's file now (or its successor's file beside it, never put in place); called
+     * from a shutdown hook (the JDK deletes those files after
+     * the hooks, see {@code java.io.DeleteOnExitHook}). A file that replaced it (a successor's,
+     * see {@link PidFileHandover}) is left alone.
+     */
+    public void deleteOnExitIfOurs() {
+        for (Path name : new Path[] {path, aside(path, pid)}) { // a successor's may not be in place
+            try {
+                if (Objects.equals(attributes(name).fileKey(), key)) {
+                    name.toFile().deleteOnExit();
+                }
+            } catch (IOException | IllegalStateException e) {
+                // gone already, or the JVM is past that stage: the lock ends with the process
+            }
+        }
+    }
+
+    /**
      * Removes the pidfile, if it is still the one this process created, and releases the lock.
      * Idempotent.
      */
@@ -190,12 +251,14 @@ public final class PidFile {
             return;
         }
         HELD.remove(this);
-        try {
-            if (Objects.equals(attributes(path).fileKey(), key)) {
-                Files.delete(path);
+        for (Path name : new Path[] {path, aside(path, pid)}) { // a successor's may not be in place
+            try {
+                if (Objects.equals(attributes(name).fileKey(), key)) {
+                    Files.delete(name);
+                }
+            } catch (IOException ignored) {
+                // gone already, or replaced by someone else's: theirs to keep
             }
-        } catch (IOException ignored) {
-            // gone already, or replaced by someone else's: theirs to keep
         }
         closeQuietly(channel);
     }

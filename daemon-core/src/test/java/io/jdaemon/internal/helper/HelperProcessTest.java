@@ -68,21 +68,50 @@ class HelperProcessTest {
         assertThat(e.exitCode()).isEqualTo(ExitStatus.FAILED);
     }
 
+    @Test
+    void aWatchingHelperWakesTheLauncherOnEachLineUntilClosed() throws IOException {
+        HelperProcess.Detached detached = detached("echo 'pid 4242'; echo watching; echo changed; "
+                + "exec sleep 60", dir.toString());
+        assertThat(detached.pid()).isEqualTo(4242);
+        HelperOutput watch = detached.watch();
+        assertThat(watch).as("the helper watches").isNotNull();
+        long bound = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        assertThat(watch.awaitEvent(0, bound)).as("events told").isEqualTo(1);
+        watch.close();
+        watch.awaitEvent(1, bound); // returns once the output ended
+        assertThat(watch.watching()).as("still watching after close").isFalse();
+    }
+
+    @Test
+    void aHelperThatDoesNotWatchLeavesTheLauncherToPoll() throws IOException {
+        HelperProcess.Detached detached = detached("echo 'pid 4242'", dir.toString());
+        assertThat(detached.pid()).isEqualTo(4242);
+        assertThat(detached.watch()).isNull();
+    }
+
     private DaemonException failure(String script) {
         return catchThrowableOfType(DaemonException.class, () -> detach(script));
     }
 
     /** Runs detach mode with {@code script} (sh) as the helper. */
     private long detach(String script) throws IOException {
+        HelperProcess.Detached detached = detached(script, null);
+        assertThat(detached.watch()).as("no watch asked for").isNull();
+        return detached.pid();
+    }
+
+    /** Runs detach mode with {@code script} (sh) as the helper, with {@code --watch} if not null. */
+    private HelperProcess.Detached detached(String script, String watch) throws IOException {
         Path helper = dir.resolve("helper.sh");
         Files.writeString(helper, "#!/bin/sh\n" + script + "\n");
         Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwx------"));
         DaemonOptions options = DaemonOptions.builder().logFile(dir.resolve("log")).workDir(dir)
                 .startTimeout(Duration.ofSeconds(60)).build();
         AtomicReference<ProcessHandle> daemon = new AtomicReference<>();
-        long pid = HelperProcess.detach(helper, options, null, List.of("/usr/bin/java", "-version"),
-                System.nanoTime() + Duration.ofSeconds(60).toNanos(), daemon);
+        HelperProcess.Detached detached = HelperProcess.detach(helper, options, null,
+                List.of("/usr/bin/java", "-version"), System.nanoTime() + Duration.ofSeconds(60).toNanos(),
+                daemon, null, watch);
         assertThat(daemon.get()).as("no daemon to kill").isNull();
-        return pid;
+        return detached;
     }
 }

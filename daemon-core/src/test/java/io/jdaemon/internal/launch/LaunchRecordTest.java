@@ -69,6 +69,21 @@ class LaunchRecordTest {
     }
 
     @Test
+    void aSuccessorsRecordNamesItsPredecessorUntilItIsGone() {
+        LaunchRecord plain = record(dir.resolve("x.pid"), 42);
+        assertThat(plain.text()).doesNotContain("predecessor");
+        assertThat(plain.names(42, 123456789012L)).isTrue();
+        assertThat(plain.names(41, 7)).isFalse();
+
+        LaunchRecord handing = LaunchRecord.parse(record(dir.resolve("x.pid"), 42).predecessor(41, 7).text());
+        assertThat(handing.names(42, 123456789012L)).as("the new daemon").isTrue();
+        assertThat(handing.names(41, 7)).as("the old one, while it stops").isTrue();
+        assertThat(handing.names(41, 8)).as("another process with its PID").isFalse();
+        assertThat(handing.stopping(true).names(41, 7)).isTrue();
+        assertThat(LaunchRecord.parse(handing.predecessor(0, -1).text()).names(41, 7)).isFalse();
+    }
+
+    @Test
     void anythingElseIsNoRecord() {
         String good = record(dir.resolve("x.pid"), 42).text();
         assertThat(LaunchRecord.parse("")).isNull();

@@ -19,8 +19,12 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * {@link Daemon#ready()} once {@code server.start()} returned (the connector is bound). A bind
  * failure escapes {@code main}, and the launcher prints it. Every request answers {@code ok}.
  *
- * <p>Its flags: {@code --port=N} (0 picks a free one, printed as {@code listening on port N}) and
- * {@code --stop-marker=PATH} (written once Jetty has stopped, to show that its stop ran).
+ * <p>Its flags: {@code --port=N} (0 picks a free one, printed as {@code listening on port N}),
+ * {@code --stop-marker=PATH} (written once Jetty has stopped, to show that its stop ran) and
+ * {@code --inherit-channel} (the recipe for {@code --listen}: the connector serves the socket the
+ * daemon inherited, {@link ServerConnector#setInheritChannel}, and a stop lets requests under way
+ * finish, {@link GracefulHandler}, so a {@code --daemon=restart} that hands the socket over
+ * fails none).
  */
 public final class JettySample {
 
@@ -31,23 +35,45 @@ public final class JettySample {
         args = Daemon.detachIfRequested(args, DaemonOptions.builder().explicitReady(true).build());
         int port = 8080;
         String stopMarker = null;
+        boolean inherit = false;
         for (String arg : args) {
             if (arg.startsWith("--port=")) {
                 port = Integer.parseInt(arg.substring("--port=".length()));
             } else if (arg.startsWith("--stop-marker=")) {
                 stopMarker = arg.substring("--stop-marker=".length());
+            } else if (arg.equals("--inherit-channel")) {
+                inherit = true;
             }
         }
 
         Server server = new Server(port);
-        server.setHandler(new Handler.Abstract() {
+        Handler ok = new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 Content.Sink.write(response, true, "ok\n", callback);
                 return true;
             }
-        });
-        server.setStopAtShutdown(true); // SIGTERM: Jetty's own shutdown hook stops the server
+        };
+        if (inherit) {
+            ((ServerConnector) server.getConnectors()[0]).setInheritChannel(true);
+            server.setStopTimeout(10_000); // at most this long for connections under way
+        }
+        server.setHandler(ok);
+        if (inherit) {
+            // SIGTERM: stop accepting at once (the socket stays open in the daemon that took it
+            // over), then stop: connections already accepted are served first.
+            ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                connector.close();
+                try {
+                    server.stop();
+                } catch (Exception e) {
+                    e.printStackTrace();
+                }
+            }, "jetty-sample-stop"));
+        } else {
+            server.setStopAtShutdown(true); // SIGTERM: Jetty's own shutdown hook stops the server
+        }
         if (stopMarker != null) {
             Path marker = Path.of(stopMarker);
             server.addEventListener(new LifeCycle.Listener() {
