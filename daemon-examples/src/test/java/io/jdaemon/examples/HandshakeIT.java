@@ -98,8 +98,13 @@ class HandshakeIT extends WithExample {
             // PID in the name means nothing here; its settings (NUL-separated, the namespace last)
             // say where it ran
             Path otherNamespace = leftover(tmp, "jdaemon-" + dead.pid() + "-1a2b-3");
-            Files.writeString(otherNamespace.resolve("settings"), "\0" + dir.resolve("x.log")
-                    + "\0DEFAULT\00\0" + dead.pid() + "\0pid:[1]");
+            Files.writeString(otherNamespace.resolve("settings"), String.join("\0", "",
+                    dir.resolve("x.log").toString(), "DEFAULT", "0", Long.toString(dead.pid()), "0",
+                    "pid:[1]"));
+            // and one of a version before the successor field: the namespace is last there too
+            Path olderVersion = leftover(tmp, "jdaemon-" + dead.pid() + "-1a2b-4");
+            Files.writeString(olderVersion.resolve("settings"), String.join("\0", "",
+                    dir.resolve("x.log").toString(), "DEFAULT", "0", Long.toString(dead.pid()), "pid:[1]"));
 
             example.startDaemon();
 
@@ -107,6 +112,7 @@ class HandshakeIT extends WithExample {
             assertThat(ofSleep).doesNotExist();
             assertThat(ofLiveJvm.resolve("settings")).exists();
             assertThat(otherNamespace.resolve("settings")).exists();
+            assertThat(olderVersion.resolve("settings")).exists();
             assertThat(theirs.resolve("settings")).exists();
             assertThat(Files.isSymbolicLink(link)).isTrue();
             assertThat(target.resolve("settings")).hasContent("root's");

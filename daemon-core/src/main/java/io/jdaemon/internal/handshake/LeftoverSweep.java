@@ -2,7 +2,6 @@ package io.jdaemon.internal.handshake;
 
 import static io.jdaemon.internal.handshake.Handshake.DIRECTORY_PREFIX;
 import static io.jdaemon.internal.handshake.Handshake.SETTINGS;
-import static io.jdaemon.internal.handshake.Handshake.SETTINGS_FIELDS;
 import static io.jdaemon.internal.handshake.Handshake.fields;
 import static io.jdaemon.internal.handshake.HandshakeFiles.removeDirectory;
 
@@ -20,6 +19,9 @@ import java.nio.file.Path;
 
 /** Removes the handshake directories that launchers which are gone left behind. */
 final class LeftoverSweep {
+
+    /** The fewest fields of settings that name the launcher's PID namespace (last). */
+    private static final int SETTINGS_WITH_NAMESPACE = 6;
 
     private LeftoverSweep() {
     }
@@ -78,7 +80,10 @@ final class LeftoverSweep {
         } catch (NoSuchFileException | FileNotFoundException e) {
             return true;
         }
-        return in.length < SETTINGS_FIELDS || in[SETTINGS_FIELDS - 1].equals(Processes.pidNamespace());
+        // The namespace is the last field, in this version's settings and in those of a version
+        // with fewer fields (six, before a successor was named): not at a fixed index.
+        return in.length < SETTINGS_WITH_NAMESPACE
+                || in[in.length - 1].equals(Processes.pidNamespace());
     }
 
     /** The launcher's PID in a handshake directory's name {@code jdaemon-PID-HEX-N}, else -1. */
