@@ -157,13 +157,16 @@ final class Example implements AutoCloseable {
         return port;
     }
 
-    /** GET http://127.0.0.1:PORT/PATH, or null if nothing answers. */
+    /**
+     * GET http://127.0.0.1:PORT/PATH, or null if nothing answers (a closed port answers at once).
+     * A service's first answer, JIT-cold on a loaded machine, can take seconds: 30 s bounds it.
+     */
     static String get(int port, String path) {
         try {
             HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + path)
                     .openConnection();
-            c.setConnectTimeout(5000);
-            c.setReadTimeout(5000);
+            c.setConnectTimeout(30_000);
+            c.setReadTimeout(30_000);
             try (InputStream in = c.getInputStream()) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
             }
