@@ -160,11 +160,13 @@ public final class Daemon {
      * {@code ServerConnector.setInheritChannel}); in the foreground with {@code --listen} it is a
      * channel of its own. The same channel on every call, in blocking mode as the JDK gives it.
      *
-     * <p>To stop accepting, stop calling {@code accept} (connections not yet accepted stay
-     * queued, for a process that also holds the socket); the process's exit closes it. Closing
-     * an inherited channel (the daemon's, socket activation's) makes the JDK point fds 0, 1
-     * <em>and 2</em> at {@code /dev/null} ({@code InheritedChannel}), so a daemon's output after
-     * that never reaches its log. Tomcat does not close an inherited channel for that reason.
+     * <p>On SIGTERM, before the shutdown hooks run, jdaemon stops accepting on it for the
+     * service: it closes the channel (which wakes a thread blocked in {@code accept} without
+     * taking a connection from the queue; connections not yet accepted stay there for a process
+     * that also holds the socket, a restart's new daemon or systemd), puts stdout and stderr back
+     * where they were (closing an inherited channel makes the JDK point fds 0, 1 <em>and 2</em>
+     * at {@code /dev/null}), and waits, up to 5 seconds, until every connection the service
+     * accepted was answered at least once. The framework's graceful stop then finishes the rest.
      *
      * @return the listening channel, or empty if there is none (no {@code --listen}, no socket
      *     passed), where the service binds its own

@@ -63,6 +63,9 @@ public final class Foreground {
         Signals.install(options.sighup(), log, notify); // before the pidfile names this process
         PidFile pidFile = options.pidFile() == null ? null : acquireOrExit(options.pidFile(), name);
         listen(options, pidFile, name);
+        if (Listener.atFdZero() || options.listen() != null) {
+            Signals.beforeShutdownOnTerm(new StopAccepting());
+        }
         ServiceSide.supervise(notify, pidFile, options.explicitReady());
     }
 
@@ -107,6 +110,9 @@ public final class Foreground {
         PidFile pidFile = withPidFile && options.pidFile() != null
                 ? acquireOrExit(options.pidFile(), name) : null;
         listen(options, pidFile, name);
+        if (Listener.atFdZero() || options.listen() != null) {
+            Signals.beforeShutdownOnTerm(new StopAccepting());
+        }
         if (notify != null) {
             ServiceSide.supervise(notify, pidFile, options.explicitReady());
         } else if (pidFile != null) {

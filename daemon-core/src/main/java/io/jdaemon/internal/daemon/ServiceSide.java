@@ -6,6 +6,7 @@ import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.handshake.DaemonEnd;
 import io.jdaemon.internal.handshake.Handshake;
 import io.jdaemon.internal.launch.StartFailureReason;
+import io.jdaemon.internal.listen.Listener;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.pidfile.PidFile;
 import java.io.IOException;
@@ -97,6 +98,9 @@ public final class ServiceSide {
         }
         if (policy == DaemonOptions.Sighup.DEFAULT) {
             hangupBeforeReady = Signals.reportHangupUntilReady(reporter);
+        }
+        if (Listener.atFdZero()) {
+            Signals.beforeShutdownOnTerm(new StopAccepting());
         }
         PidFile pidFile = null;
         try {

@@ -73,6 +73,37 @@ public final class Signals {
     }
 
     /**
+     * Makes SIGTERM run {@code first}, then the JVM's shutdown as the JVM's own handler does
+     * (the shutdown hooks, exit 143). A no-op where the JVM leaves SIGTERM alone ({@code -Xrs})
+     * or it was ignored at the JVM's start.
+     */
+    static void beforeShutdownOnTerm(Runnable first) {
+        try {
+            Signal.handle(new Signal("TERM"), new FirstThenExit(first));
+        } catch (IllegalArgumentException e) {
+            // the JVM does not hand SIGTERM to Java: its default stays
+        }
+    }
+
+    /** Runs a task, then exits as SIGTERM does (start-up rule: no lambda; see StartupRulesIT). */
+    private static final class FirstThenExit implements SignalHandler {
+        private final Runnable first;
+
+        FirstThenExit(Runnable first) {
+            this.first = first;
+        }
+
+        @Override
+        public void handle(Signal signal) {
+            try {
+                first.run();
+            } finally {
+                System.exit(128 + signal.getNumber());
+            }
+        }
+    }
+
+    /**
      * Under {@code --sighup=default}, until the daemon is ready: a SIGHUP still ends it as the
      * JVM's own handler does (shutdown hooks, exit 129), but the launcher is told that SIGHUP
      * was the cause. A no-op where SIGHUP was ignored at the JVM's start ({@code nohup}).

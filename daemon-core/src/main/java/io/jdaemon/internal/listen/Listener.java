@@ -105,19 +105,26 @@ public final class Listener {
     }
 
     /**
+     * Whether fd 0 is a socket (or there is no /proc to tell), where a listening socket jdaemon
+     * or systemd passed is; cheap, unlike asking the JDK ({@link #channel}).
+     */
+    public static boolean atFdZero() {
+        try {
+            return !Files.isDirectory(Path.of("/proc/self/fd"))
+                    || Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString().startsWith("socket:");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // fd 0 is closed
+        }
+    }
+
+    /**
      * {@code System.inheritedChannel()} if it is a listening socket. Asked only where fd 0 is a
      * socket, or where there is no /proc to tell: the JDK's first call costs tens of
      * milliseconds of class loading.
      */
     private static Optional<ServerSocketChannel> inherited() {
-        Path stdin = Path.of("/proc/self/fd/0");
-        try {
-            if (Files.isDirectory(Path.of("/proc/self/fd"))
-                    && !Files.readSymbolicLink(stdin).toString().startsWith("socket:")) {
-                return Optional.empty();
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            return Optional.empty(); // fd 0 is closed
+        if (!atFdZero()) {
+            return Optional.empty();
         }
         try {
             Channel channel = System.inheritedChannel();

@@ -38,7 +38,10 @@ public final class LibC {
                 Map.entry("O_NOFOLLOW", noFollowLow ? 0100000 : 0400000), Map.entry("O_NONBLOCK", 04000),
                 Map.entry("O_NOCTTY", 0400), Map.entry("F_GETFL", 3), Map.entry("F_SETFL", 4),
                 Map.entry("AF_UNIX", 1), Map.entry("SOCK_DGRAM", 2), Map.entry("SOCK_CLOEXEC", 02000000),
-                Map.entry("MSG_NOSIGNAL", 0x4000));
+                Map.entry("MSG_NOSIGNAL", 0x4000), Map.entry("F_DUPFD_CLOEXEC", 1030),
+                Map.entry("IPPROTO_TCP", 6), Map.entry("TCP_INFO", 11), Map.entry("TCP_ESTABLISHED", 1),
+                Map.entry("TCPI_STATE", 0), Map.entry("TCPI_LAST_DATA_RECV", 52),
+                Map.entry("TCPI_BYTES_ACKED", 120), Map.entry("TCPI_BYTES_RECEIVED", 128));
     }
 
     /** macOS's values (sys/fcntl.h, sys/socket.h), where they differ. */
@@ -71,6 +74,19 @@ public final class LibC {
     private static final int SOCK_DGRAM = constant("SOCK_DGRAM");
     private static final int SOCK_CLOEXEC = constant("SOCK_CLOEXEC");
     private static final int MSG_NOSIGNAL = constant("MSG_NOSIGNAL");
+    private static final int F_DUPFD_CLOEXEC = constant("F_DUPFD_CLOEXEC");
+    private static final int IPPROTO_TCP = constant("IPPROTO_TCP");
+    private static final int TCP_INFO = constant("TCP_INFO");
+    private static final int TCP_ESTABLISHED = constant("TCP_ESTABLISHED");
+    private static final int TCPI_STATE = constant("TCPI_STATE");
+    private static final int TCPI_LAST_DATA_RECV = constant("TCPI_LAST_DATA_RECV");
+    private static final int TCPI_BYTES_ACKED = constant("TCPI_BYTES_ACKED");
+    private static final int TCPI_BYTES_RECEIVED = constant("TCPI_BYTES_RECEIVED");
+    /** Room for struct tcp_info of any kernel: 232 bytes on Linux 6. */
+    private static final int TCP_INFO_ROOM = 512;
+    /** Room for a struct sockaddr_in6, the larger of the two an accepted TCP socket has. */
+    private static final int SOCKADDR_ROOM = 128;
+
     /** sizeof(struct sockaddr_un) on Linux: a 2-byte family and 108 bytes of path. */
     private static final int SOCKADDR_UN_SIZE = 110;
 
@@ -89,6 +105,10 @@ public final class LibC {
         int close(int fd) throws LastErrorException;
 
         int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
+        int getsockopt(int fd, int level, int name, byte[] value, int[] length) throws LastErrorException;
+
+        int getsockname(int fd, byte[] address, int[] length) throws LastErrorException;
 
         String strerror(int errno);
     }
@@ -127,6 +147,59 @@ public final class LibC {
         } catch (LastErrorException e) {
             throw new IOException("dup2(" + from + ", " + to + "): " + describe(e), e);
         }
+    }
+
+    /**
+     * A copy of descriptor {@code fd} at the lowest free number from 3 up, close-on-exec
+     * ({@code F_DUPFD_CLOEXEC}): kept while the JDK points {@code fd} elsewhere, and moved back
+     * with {@link #moveDescriptor}.
+     *
+     * @throws IOException naming the error
+     */
+    public static int duplicate(int fd) throws IOException {
+        try {
+            return Holder.C.fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        } catch (LastErrorException e) {
+            throw new IOException("fcntl(" + fd + ", F_DUPFD_CLOEXEC): " + describe(e), e);
+        }
+    }
+
+    /**
+     * What the kernel says of the TCP connection at descriptor {@code fd} ({@code TCP_INFO} and
+     * {@code getsockname}), or null where it is no established TCP connection, or the kernel is
+     * older than 4.1 and does not count the bytes.
+     */
+    public static TcpConnection tcpConnection(int fd) {
+        byte[] info = new byte[TCP_INFO_ROOM];
+        int[] length = {info.length};
+        byte[] address = new byte[SOCKADDR_ROOM];
+        int[] addressLength = {address.length};
+        try {
+            Holder.C.getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, length);
+            if (length[0] < TCPI_BYTES_RECEIVED + 8 || info[TCPI_STATE] != TCP_ESTABLISHED) {
+                return null;
+            }
+            Holder.C.getsockname(fd, address, addressLength);
+        } catch (LastErrorException e) {
+            return null; // not a TCP socket, or closed meanwhile
+        }
+        ByteBuffer b = ByteBuffer.wrap(info).order(ByteOrder.nativeOrder());
+        // sin_port and sin6_port: after the 2-byte family, in network order.
+        int port = ((address[2] & 0xff) << 8) | (address[3] & 0xff);
+        return new TcpConnection(port, b.getLong(TCPI_BYTES_ACKED), b.getLong(TCPI_BYTES_RECEIVED),
+                Integer.toUnsignedLong(b.getInt(TCPI_LAST_DATA_RECV)));
+    }
+
+    /**
+     * An established TCP connection as the kernel counts it.
+     *
+     * @param localPort the port of this end
+     * @param bytesAcked the bytes this end sent that the peer acknowledged
+     * @param bytesReceived the bytes received from the peer
+     * @param msSinceDataReceived milliseconds since data last arrived, or since the connection
+     *     was set up if none has
+     */
+    public record TcpConnection(int localPort, long bytesAcked, long bytesReceived, long msSinceDataReceived) {
     }
 
     /**

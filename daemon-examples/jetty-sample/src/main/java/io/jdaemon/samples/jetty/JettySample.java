@@ -22,9 +22,9 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * <p>Its flags: {@code --port=N} (0 picks a free one, printed as {@code listening on port N}),
  * {@code --stop-marker=PATH} (written once Jetty has stopped, to show that its stop ran) and
  * {@code --inherit-channel} (the recipe for {@code --listen}: the connector serves the socket the
- * daemon inherited, {@link ServerConnector#setInheritChannel}, and a stop lets requests under way
- * finish, {@link GracefulHandler}, so a {@code --daemon=restart} that hands the socket over
- * fails none).
+ * daemon inherited, {@link ServerConnector#setInheritChannel}, and a stop timeout lets Jetty
+ * finish the connections it accepted, so a {@code --daemon=restart} that hands the socket over
+ * fails none). It prints {@code jetty-sample stopped} when Jetty has stopped.
  */
 public final class JettySample {
 
@@ -55,25 +55,19 @@ public final class JettySample {
             }
         };
         if (inherit) {
+            // On SIGTERM jdaemon stops accepting on it first; the socket stays open in the
+            // daemon that took it over, and Jetty's graceful stop finishes what was accepted.
             ((ServerConnector) server.getConnectors()[0]).setInheritChannel(true);
             server.setStopTimeout(10_000); // at most this long for connections under way
         }
         server.setHandler(ok);
-        if (inherit) {
-            // SIGTERM: stop accepting at once (the socket stays open in the daemon that took it
-            // over), then stop: connections already accepted are served first.
-            ServerConnector connector = (ServerConnector) server.getConnectors()[0];
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                connector.close();
-                try {
-                    server.stop();
-                } catch (Exception e) {
-                    e.printStackTrace();
-                }
-            }, "jetty-sample-stop"));
-        } else {
-            server.setStopAtShutdown(true); // SIGTERM: Jetty's own shutdown hook stops the server
-        }
+        server.setStopAtShutdown(true); // SIGTERM: Jetty's own shutdown hook stops the server
+        server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopped(LifeCycle event) {
+                System.out.println("jetty-sample stopped"); // reaches the log: see --inherit-channel
+            }
+        });
         if (stopMarker != null) {
             Path marker = Path.of(stopMarker);
             server.addEventListener(new LifeCycle.Listener() {

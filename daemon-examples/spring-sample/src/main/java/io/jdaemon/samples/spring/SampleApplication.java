@@ -4,7 +4,6 @@ import io.jdaemon.Daemon;
 import io.jdaemon.DaemonOptions;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
-import java.nio.channels.Channel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Value;
@@ -13,7 +12,6 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -28,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
  * <p>{@code --sample.stop-marker=PATH} makes its {@code @PreDestroy} write PATH, so a test sees
  * that Spring's graceful shutdown ran on {@code --daemon=stop}. {@code --sample.inherit-channel=true}
  * is the recipe for {@code --listen}: Tomcat's connector serves the socket the daemon inherited
- * ({@code useInheritedChannel}), so a {@code --daemon=restart} hands it over.
+ * ({@code useInheritedChannel}), so a {@code --daemon=restart} hands it over; on SIGTERM jdaemon
+ * stops accepting on it before Spring's graceful shutdown begins.
  */
 @SpringBootApplication
 @RestController
@@ -55,43 +54,6 @@ public class SampleApplication {
     public WebServerFactoryCustomizer<TomcatServletWebServerFactory> inheritedChannel() {
         return factory -> factory.addConnectorCustomizers(
                 connector -> connector.setProperty("useInheritedChannel", "true"));
-    }
-
-    /**
-     * Stops accepting before Spring's graceful shutdown: closes this JVM's descriptor of the
-     * inherited socket (stopped first: the highest phase), which wakes Tomcat's acceptor, so
-     * nothing it accepts afterwards is dropped unserved. The socket itself stays open in the
-     * daemon that took it over on a restart.
-     */
-    @Bean
-    @ConditionalOnProperty("sample.inherit-channel")
-    public SmartLifecycle stopAccepting() {
-        return new SmartLifecycle() {
-            private volatile boolean running;
-
-            @Override
-            public void start() {
-                running = true;
-            }
-
-            @Override
-            public void stop() {
-                running = false;
-                try {
-                    Channel inherited = System.inheritedChannel();
-                    if (inherited != null) {
-                        inherited.close();
-                    }
-                } catch (IOException e) {
-                    System.err.println("spring-sample: cannot close the inherited channel: " + e);
-                }
-            }
-
-            @Override
-            public boolean isRunning() {
-                return running;
-            }
-        };
     }
 
     @GetMapping("/health")
