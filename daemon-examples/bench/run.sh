@@ -92,13 +92,16 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/jdaemon-bench.XXXXXX")
 export JDAEMON_BENCH_SESSION="jdbench-$$-$RANDOM"
 bench_pid=
 
-# Ends every process whose command line carries this session's tag, by PID.
+# Ends every process whose command line or environment carries this session's tag, by PID (a
+# daemon's JVM options, the tag among them, are in an argument file its command line only names).
 end_tagged() {
-    local d a pids=() args
+    local d a pids=() args envs
     for d in /proc/[0-9]*; do
         mapfile -d '' -t args 2>/dev/null <"$d/cmdline" || continue
-        for a in "${args[@]}"; do
-            if [[ $a == "-Djdaemon.bench.tag=$JDAEMON_BENCH_SESSION."* ]]; then
+        mapfile -d '' -t envs 2>/dev/null <"$d/environ" || envs=()
+        for a in "${args[@]}" "${envs[@]}"; do
+            if [[ $a == "-Djdaemon.bench.tag=$JDAEMON_BENCH_SESSION."* \
+                  || $a == "JDAEMON_BENCH_TAG=$JDAEMON_BENCH_SESSION."* ]]; then
                 pids+=("${d#/proc/}")
                 break
             fi

@@ -25,7 +25,7 @@ def run_all(bench):
         fn()
         load[name] = dict(start=before, end=loadavg(), seconds=time.monotonic() - t)
 
-    if sections != {"services"}:  # the baselines of every other section
+    if not sections <= {"services", "restart"}:  # the baselines of every other section
         timed("ready", lambda: ready.run(bench))
     if "split" in sections:
         bench.results["helper_alone"] = split.helper_alone(bench)
@@ -72,7 +72,7 @@ def main(description=__doc__):
                              "bigheap"},
                     help="comma-separated subset of split,control,footprint,scale,consecutive,"
                          "firstuse,bigheap,restart,services (time to ready always runs, except "
-                         "for services alone; restart and services only when named)")
+                         "for services and restart alone; restart and services only when named)")
     ap.add_argument("--restarts", type=int, default=10, help="restart: restarts per way")
     ap.add_argument("--restart-clients", type=int, default=4, help="restart: load clients")
     ap.add_argument("--spring-jar", help="restart: the Spring Boot sample's jar (spring-sample.jar "

@@ -7,6 +7,8 @@ import time
 
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+# The environment variable that carries a process's tag to the daemons it starts.
+TAG_VARIABLE = "JDAEMON_BENCH_TAG"
 
 
 def now():
@@ -32,7 +34,9 @@ class Session:
             return "%s.%d" % (self.id, self.counter)
 
     def tagged_pids(self, tag):
-        """PIDs whose command line contains tag (a whole -D value: SESSION.N, or SESSION.)."""
+        """PIDs tagged with tag (SESSION.N, or SESSION. for all): a -Djdaemon.bench.tag= on the
+        command line, or TAG_VARIABLE in the environment (a daemon's JVM options are in an
+        argument file that is gone once it runs, so its command line does not show the -D)."""
         me = os.getpid()
         needle = tag.encode()
         found = []
@@ -41,15 +45,21 @@ class Session:
                 continue
             try:
                 with open("/proc/%s/cmdline" % entry, "rb") as f:
-                    cmdline = f.read()
+                    words = f.read().split(b"\0")
+                with open("/proc/%s/environ" % entry, "rb") as f:
+                    words += f.read().split(b"\0")
             except OSError:
                 continue
-            for arg in cmdline.split(b"\0"):
-                if arg.startswith(b"-Djdaemon.bench.tag=") and (
-                        arg[len(b"-Djdaemon.bench.tag="):] == needle
-                        or (needle.endswith(b".") and arg[len(b"-Djdaemon.bench.tag="):].startswith(needle))):
-                    found.append(int(entry))
-                    break
+            for word in words:
+                for prefix in (b"-Djdaemon.bench.tag=", TAG_VARIABLE.encode() + b"="):
+                    value = word[len(prefix):]
+                    if word.startswith(prefix) and (value == needle or (
+                            needle.endswith(b".") and value.startswith(needle))):
+                        found.append(int(entry))
+                        break
+                else:
+                    continue
+                break
         return found
 
     def end(self, tag, grace_s=10.0):
@@ -107,6 +117,9 @@ class Proc:
             (os.POSIX_SPAWN_OPEN, 1, out_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
             (os.POSIX_SPAWN_DUP2, 1, 2),
         ]
+        tags = [a[len("-Djdaemon.bench.tag="):] for a in argv if a.startswith("-Djdaemon.bench.tag=")]
+        if tags:
+            env = dict(env, **{TAG_VARIABLE: tags[0]})
         self.argv = argv
         self.out_path = out_path
         self.t_exit = None
