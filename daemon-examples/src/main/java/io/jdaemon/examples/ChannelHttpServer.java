@@ -23,10 +23,9 @@ import java.util.function.Supplier;
  * {@code Daemon.listeningChannel()}: the JDK's {@code HttpServer} binds its own socket and takes
  * none. Each path answers {@code 200} with its text; any other {@code 404}.
  *
- * <p>{@link #stop} stops accepting but does not close the channel: closing the JDK's inherited
- * channel also points fds 0, 1 and 2 at {@code /dev/null} (InheritedChannel's close), so the
- * daemon's shutdown lines would never reach its log; and a socket another process also holds
- * (a restart's new daemon) goes on listening either way. The process's exit closes it.
+ * <p>{@link #stop} stops accepting but does not close the channel: on SIGTERM jdaemon has closed
+ * it already, before the shutdown hooks ran (see {@code Daemon.listeningChannel()}), and a socket
+ * another process also holds (a restart's new daemon) goes on listening either way.
  */
 final class ChannelHttpServer {
 

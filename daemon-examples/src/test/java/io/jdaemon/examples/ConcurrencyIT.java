@@ -189,6 +189,35 @@ class ConcurrencyIT extends WithExample {
     }
 
     /**
+     * Three restarts at once of a daemon that hands its socket over: they take turns (each
+     * restarts the daemon the one before it started), so all succeed, three daemons stopped in
+     * turn, and exactly one runs at the end, named by the pidfile, holding its lock. Without the
+     * turns, each started a daemon of its own and two ran on unseen.
+     */
+    @Test
+    void threeRestartsAtOnceTakeTurnsAndLeaveExactlyOneDaemon() throws Exception {
+        long first = example.startDaemon("--listen=127.0.0.1:0");
+
+        List<Example.Result> results = Background.together(example, List.of(
+                example.controlCommand("restart"), example.controlCommand("restart"),
+                example.controlCommand("restart")), 600);
+
+        Set<Long> stopped = new HashSet<>();
+        for (Example.Result restart : results) {
+            Hostile.assertNoStackTrace(restart);
+            assertThat(restart.exit()).as("%s / %s", restart.out(), restart.err()).isZero();
+            stopped.add(pidIn(restart.out().lines().filter(l -> l.contains("stopped, pid"))
+                    .findFirst().orElse(""), ".*stopped, pid (\\d+)"));
+        }
+        long now = Long.parseLong(example.pidFileContent().strip());
+        assertThat(stopped).as("each restart stopped another daemon").hasSize(3).contains(first)
+                .doesNotContain(now);
+        assertThat(example.processes()).as("one daemon").containsExactly(now);
+        assertThat(new Proc(now).locksOn(example.pidFile)).isNotEmpty();
+        assertThat(unrelated.isAlive()).isTrue();
+    }
+
+    /**
      * What a stop may say when the daemon is exiting anyway: it stopped it, or found it gone (the
      * last one if it opened the pidfile just before the exiting daemon deleted it, and looked at
      * the lock just after the daemon's exit released it).

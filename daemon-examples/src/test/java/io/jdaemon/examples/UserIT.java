@@ -146,6 +146,43 @@ class UserIT extends WithExample {
                 .as("created under --umask=027").isEqualTo("rw-r-----");
     }
 
+    /**
+     * {@code --startup-cache} for a {@code --user} daemon of root's: the archive is trained into
+     * {@code /var/cache/jdaemon/uid-N}, the user's own directory (mode 0700), written by the
+     * user's JVM, and the next daemon maps it (its class-load log says the example's classes came
+     * from the shared objects file).
+     */
+    @Test
+    void theUsersDaemonTrainsAndMapsItsStartupCacheInItsOwnDirectory() throws Exception {
+        Path cache = Path.of("/var/cache/jdaemon", "uid-" + uid);
+        try {
+            List<String> start = daemon("--user=" + user, "--port=0", "--startup-cache",
+                    "--jvm-option=-Xlog:class+load:file=" + run.resolve("classes-%p.txt"));
+            List<String> stop = java(List.of(), "--daemon=stop", "--pidfile=" + run.resolve("x.pid"));
+            long training = startAsUser(start);
+            assertThat(example.run(stop).exit()).isZero();
+            Example.awaitGone(training);
+
+            assertOwnedByUser(cache);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
+            List<Path> archives;
+            try (java.util.stream.Stream<Path> files = Files.list(cache)) {
+                archives = files.toList();
+            }
+            assertThat(archives).as("archives in %s", cache).hasSize(1);
+            assertOwnedByUser(archives.get(0));
+
+            long pid = startAsUser(start);
+            assertThat(readQuietly(run.resolve("classes-" + pid + ".txt")))
+                    .as("class loading of the second daemon, pid %d", pid)
+                    .containsPattern("io\\.jdaemon\\.examples\\.\\S+ source: shared objects file");
+            assertThat(example.run(stop).exit()).isZero();
+            Example.awaitGone(pid);
+        } finally {
+            run(List.of("rm", "-rf", cache.toString())); // the test user goes at the end
+        }
+    }
+
     @Test
     void rootControlsTheUsersDaemon() throws Exception {
         long pid = startAsUser(daemon("--user=" + user, "--port=0", "--sighup=reload"));

@@ -49,6 +49,14 @@ final class Restart {
      * in one line.
      */
     Report restart(Path pidFile, boolean force) {
+        // Bounded by what one restart may take: a start and a stop.
+        try (RestartLock lock = RestartLock.take(pidFile, options.startTimeout().plus(options.stopTimeout()))) {
+            return restartAlone(pidFile, force);
+        }
+    }
+
+    /** The restart, with no other restart of {@code pidFile} under way. */
+    private Report restartAlone(Path pidFile, boolean force) {
         LaunchRecord record = LaunchRecord.read(pidFile);
         DaemonOptions again = options;
         JvmCommandLine commandLine = null;

@@ -9,6 +9,7 @@ import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.pidfile.DaemonIdentity;
 import io.jdaemon.internal.pidfile.PidFile;
+import io.jdaemon.internal.pidfile.StalePidFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -49,7 +50,7 @@ public final class Stop {
                     return status;
                 case DEAD:
                     try {
-                        PidFile.removeStale(pidFile, staleOwner(pidFile, record));
+                        StalePidFile.removeStale(pidFile, staleOwner(pidFile, record));
                         if (record != null && !record.processAlive()) {
                             LaunchRecord.remove(pidFile, record.pid());
                         }
@@ -188,7 +189,7 @@ public final class Stop {
      */
     private static DaemonState stoppedBy(Path pidFile, DaemonState running, long alsoOwner) {
         try {
-            PidFile.removeStale(pidFile, alsoOwner);
+            StalePidFile.removeStale(pidFile, alsoOwner);
         } catch (PidFile.HeldException e) {
             // a new daemon started meanwhile: its file stays
         } catch (DaemonException e) {

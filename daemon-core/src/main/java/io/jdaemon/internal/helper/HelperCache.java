@@ -47,31 +47,15 @@ public final class HelperCache {
         if (freshDirectory != null) {
             return freshDirectory;
         }
-        List<Path> candidates = new ArrayList<>();
-        String configured = System.getProperty(HelperBinary.CACHE_PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            candidates.add(Path.of(configured));
-        } else {
-            String xdg = System.getenv("XDG_CACHE_HOME");
-            if (xdg != null && xdg.startsWith("/")) {
-                candidates.add(Path.of(xdg, "jdaemon"));
-            }
-            String home = System.getProperty("user.home");
-            if (home != null && home.startsWith("/")) {
-                candidates.add(Path.of(home, ".cache", "jdaemon"));
-            }
-            candidates.add(Path.of(System.getProperty("java.io.tmpdir"),
-                    "jdaemon-" + System.getProperty("user.name")));
-        }
         List<String> problems = new ArrayList<>();
-        for (Path dir : candidates) {
-            String problem = makePrivate(dir.toAbsolutePath());
+        for (Path dir : places()) {
+            String problem = makePrivate(dir);
             if (problem == null) {
-                return dir.toAbsolutePath();
+                return dir;
             }
             problems.add(problem);
         }
-        if (configured == null || configured.isBlank()) {
+        if (!configured()) {
             // No usable home, and java.io.tmpdir/jdaemon-USER taken (another user may make it
             // first): a fresh directory of this process's own, removed when it exits.
             Path fresh = freshDirectory(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath(),
@@ -83,6 +67,36 @@ public final class HelperCache {
         throw new DaemonException("no private directory for the daemon helper (" + String.join("; ",
                 problems) + "); set -D" + HelperBinary.CACHE_PROPERTY + "=DIR to a directory only you can write",
                 ExitStatus.NOT_INSTALLED);
+    }
+
+    /**
+     * Where this user's private cache directory may be, in order, absolute: the directory
+     * {@code -Djdaemon.cache=DIR} names, alone; else {@code $XDG_CACHE_HOME/jdaemon},
+     * {@code ~/.cache/jdaemon}, {@code java.io.tmpdir/jdaemon-USER}. The helper and the startup
+     * cache keep their files there.
+     */
+    public static List<Path> places() {
+        List<Path> places = new ArrayList<>();
+        if (configured()) {
+            places.add(Path.of(System.getProperty(HelperBinary.CACHE_PROPERTY)).toAbsolutePath());
+            return places;
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && xdg.startsWith("/")) {
+            places.add(Path.of(xdg, "jdaemon"));
+        }
+        String home = System.getProperty("user.home");
+        if (home != null && home.startsWith("/")) {
+            places.add(Path.of(home, ".cache", "jdaemon"));
+        }
+        places.add(Path.of(System.getProperty("java.io.tmpdir"), "jdaemon-" + System.getProperty("user.name"))
+                .toAbsolutePath());
+        return places;
+    }
+
+    private static boolean configured() {
+        String configured = System.getProperty(HelperBinary.CACHE_PROPERTY);
+        return configured != null && !configured.isBlank();
     }
 
     /**

@@ -15,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,7 +28,7 @@ import java.util.List;
  * <p>Where: a private directory of the launching user ({@code $XDG_STATE_HOME/jdaemon}, else
  * {@code ~/.local/state/jdaemon}, else {@code java.io.tmpdir/jdaemon-state-USER}), mode 0700,
  * owned by that user, in parents only root and that user can change: the helper cache's rules
- * ({@link HelperBinary#makePrivate}). So only that user and root can write a record, and a
+ * ({@link HelperCache#makePrivate}). So only that user and root can write a record, and a
  * record read by root was written by root: a {@code --user} daemon's user cannot change what
  * root restarts. One file per pidfile, named by a hash of the pidfile's absolute path (the
  * path is what the operator names on every command; the pidfile's inode changes with each
@@ -43,7 +41,6 @@ import java.util.List;
  */
 public final class LaunchRecord {
 
-    private static final String MAGIC = "jdaemon-launch-record 1";
     private static final long MAX_SIZE = 1 << 20;
 
     private final Path pidFile;
@@ -123,6 +120,16 @@ public final class LaunchRecord {
         this.predecessorPid = pid;
         this.predecessorStart = startTicks;
         return this;
+    }
+
+    /** The predecessor's PID, 0 if none. */
+    long predecessorPid() {
+        return predecessorPid;
+    }
+
+    /** The predecessor's start time, -1 if none. */
+    long predecessorStart() {
+        return predecessorStart;
     }
 
     /**
@@ -223,6 +230,17 @@ public final class LaunchRecord {
         }
     }
 
+    /**
+     * The file whose lock a restart of {@code pidFile}'s daemon holds while it runs, beside the
+     * record in the private directory (no other user can plant a link there).
+     *
+     * @throws IOException if there is no private directory
+     */
+    public static Path restartLockFile(Path pidFile) throws IOException {
+        String record = fileName(pidFile.toAbsolutePath().normalize());
+        return directory().resolve(record.substring(0, record.length() - ".launch".length()) + ".restart");
+    }
+
     /** The private directory, made if needed. */
     static Path directory() throws IOException {
         List<Path> candidates = new ArrayList<>();
@@ -267,182 +285,13 @@ public final class LaunchRecord {
         return ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).longValue();
     }
 
-    /** The record as text: a first line, then {@code key=value} lines, values escaped. */
+    /** The record as text ({@link LaunchRecordText}). */
     String text() {
-        StringBuilder out = new StringBuilder(MAGIC).append('\n');
-        line(out, "pidfile", pidFile.toString());
-        line(out, "pid", Long.toString(pid));
-        line(out, "start", Long.toString(startTicks));
-        line(out, "uid", Long.toString(uid));
-        line(out, "name", options.name() == null ? "" : options.name());
-        line(out, "user", options.user() == null ? "" : options.user());
-        line(out, "keep-caps", String.join(",", options.keepCaps()));
-        line(out, "log", options.logFile().toString());
-        line(out, "workdir", options.workDir().toString());
-        line(out, "umask", Integer.toOctalString(options.umask()));
-        line(out, "sighup", options.sighup().name());
-        line(out, "start-timeout-ms", Long.toString(options.startTimeout().toMillis()));
-        line(out, "stop-timeout-ms", Long.toString(options.stopTimeout().toMillis()));
-        line(out, "explicit-ready", Boolean.toString(options.explicitReady()));
-        line(out, "startup-cache", Boolean.toString(options.startupCache()));
-        line(out, "listen", options.listen() == null ? "" : options.listen());
-        line(out, "stopping", Boolean.toString(stopping));
-        if (predecessorPid > 0) {
-            line(out, "predecessor", predecessorPid + " " + predecessorStart);
-        }
-        for (String option : options.jvmOptions()) {
-            line(out, "jvm-option", option);
-        }
-        line(out, "cwd", commandLine.cwd().toString());
-        line(out, "target-start", Integer.toString(commandLine.targetStart()));
-        line(out, "service-args-start", Integer.toString(commandLine.serviceArgsStart()));
-        for (String arg : commandLine.argv()) {
-            line(out, "arg", arg);
-        }
-        return out.toString();
+        return LaunchRecordText.of(this);
     }
 
     /** A record from its text; null if it is not one. */
     static LaunchRecord parse(String text) {
-        String[] lines = text.split("\n", -1);
-        if (lines.length < 2 || !lines[0].equals(MAGIC)) {
-            return null;
-        }
-        DaemonOptions.Builder options = DaemonOptions.builder();
-        Path pidFile = null;
-        long pid = 0;
-        long start = -1;
-        long uid = -1;
-        int serviceArgsStart = -1;
-        int targetStart = -1;
-        Path cwd = null;
-        boolean stopping = false;
-        long[] predecessor = {0, -1};
-        List<String> argv = new ArrayList<>();
-        List<String> jvmOptions = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            if (lines[i].isEmpty()) {
-                continue;
-            }
-            int eq = lines[i].indexOf('=');
-            if (eq < 0) {
-                return null;
-            }
-            String key = lines[i].substring(0, eq);
-            String value = unescape(lines[i].substring(eq + 1));
-            switch (key) {
-                case "pidfile":
-                    pidFile = Path.of(value);
-                    options.pidFile(pidFile);
-                    break;
-                case "pid":
-                    pid = Long.parseLong(value);
-                    break;
-                case "start":
-                    start = Long.parseLong(value);
-                    break;
-                case "uid":
-                    uid = Long.parseLong(value);
-                    break;
-                case "name":
-                    options.name(value);
-                    break;
-                case "user":
-                    options.user(value.isEmpty() ? null : value);
-                    break;
-                case "listen":
-                    options.listen(value.isEmpty() ? null : value);
-                    break;
-                case "keep-caps":
-                    options.keepCaps(value.isEmpty() ? List.of() : Arrays.asList(value.split(",")));
-                    break;
-                case "log":
-                    options.logFile(Path.of(value));
-                    break;
-                case "workdir":
-                    options.workDir(Path.of(value));
-                    break;
-                case "umask":
-                    options.umask(Integer.parseInt(value, 8));
-                    break;
-                case "sighup":
-                    options.sighup(DaemonOptions.Sighup.valueOf(value));
-                    break;
-                case "start-timeout-ms":
-                    options.startTimeout(Duration.ofMillis(Long.parseLong(value)));
-                    break;
-                case "stop-timeout-ms":
-                    options.stopTimeout(Duration.ofMillis(Long.parseLong(value)));
-                    break;
-                case "explicit-ready":
-                    options.explicitReady(Boolean.parseBoolean(value));
-                    break;
-                case "startup-cache":
-                    options.startupCache(Boolean.parseBoolean(value));
-                    break;
-                case "stopping":
-                    stopping = Boolean.parseBoolean(value);
-                    break;
-                case "predecessor":
-                    String[] f = value.split(" ");
-                    predecessor = new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
-                    break;
-                case "service-args-start":
-                    serviceArgsStart = Integer.parseInt(value);
-                    break;
-                case "target-start":
-                    targetStart = Integer.parseInt(value);
-                    break;
-                case "cwd":
-                    cwd = Path.of(value);
-                    break;
-                case "jvm-option":
-                    jvmOptions.add(value);
-                    break;
-                case "arg":
-                    argv.add(value);
-                    break;
-                default:
-                    break; // a later version's: ignored
-            }
-        }
-        if (pidFile == null || pid <= 0 || uid < 0 || cwd == null || targetStart < 1
-                || targetStart > serviceArgsStart || serviceArgsStart > argv.size()) {
-            return null;
-        }
-        return new LaunchRecord(pidFile, pid, start, uid, options.jvmOptions(jvmOptions).build(),
-                JvmCommandLine.recorded(argv, targetStart, serviceArgsStart, cwd), stopping)
-                .predecessor(predecessor[0], predecessor[1]);
-    }
-
-    private static void line(StringBuilder out, String key, String value) {
-        out.append(key).append('=');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\\') {
-                out.append("\\\\");
-            } else if (c == '\n') {
-                out.append("\\n");
-            } else if (c == '\r') {
-                out.append("\\r");
-            } else {
-                out.append(c);
-            }
-        }
-        out.append('\n');
-    }
-
-    private static String unescape(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\\' && i + 1 < value.length()) {
-                char next = value.charAt(++i);
-                out.append(next == 'n' ? '\n' : next == 'r' ? '\r' : next);
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return LaunchRecordText.parse(text);
     }
 }

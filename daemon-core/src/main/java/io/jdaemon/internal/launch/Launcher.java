@@ -17,6 +17,7 @@ import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.os.UserAccount;
 import io.jdaemon.internal.pidfile.PidFile;
+import io.jdaemon.internal.pidfile.StalePidFile;
 import io.jdaemon.internal.pidfile.PidFileHandover;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -306,7 +307,7 @@ public final class Launcher {
         Processes.awaitExit(daemon.pid(), Duration.ofSeconds(2));
         if (pidFile != null) {
             try {
-                PidFile.removeStale(pidFile);
+                StalePidFile.removeStale(pidFile);
             } catch (PidFile.HeldException e) {
                 // another daemon holds it now (the one a successor was to replace): its file stays
             }

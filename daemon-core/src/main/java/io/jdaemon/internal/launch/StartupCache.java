@@ -9,7 +9,6 @@ import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
 import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
 
 import io.jdaemon.internal.daemon.ServiceSide;
-import io.jdaemon.internal.helper.HelperBinary;
 import io.jdaemon.internal.helper.HelperCache;
 import io.jdaemon.internal.os.FileModes;
 import io.jdaemon.internal.os.TrustedPath;
@@ -252,24 +251,8 @@ final class StartupCache {
      * exits: the daemon writes its archive long after the launcher is gone).
      */
     static Path ownDirectory() throws IOException {
-        List<Path> candidates = new ArrayList<>();
-        String configured = System.getProperty(HelperBinary.CACHE_PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            candidates.add(Path.of(configured));
-        } else {
-            String xdg = System.getenv("XDG_CACHE_HOME");
-            if (xdg != null && xdg.startsWith("/")) {
-                candidates.add(Path.of(xdg, "jdaemon"));
-            }
-            String home = System.getProperty("user.home");
-            if (home != null && home.startsWith("/") && !home.equals("/")) {
-                candidates.add(Path.of(home, ".cache", "jdaemon"));
-            }
-            candidates.add(Path.of(System.getProperty("java.io.tmpdir"), "jdaemon-" + System.getProperty("user.name")));
-        }
         List<String> problems = new ArrayList<>();
-        for (Path candidate : candidates) {
-            Path abs = candidate.toAbsolutePath();
+        for (Path abs : HelperCache.places()) {
             String problem = HelperCache.makePrivate(abs);
             if (problem == null) {
                 Path dir = abs.resolve("startup");

@@ -112,7 +112,7 @@ public final class PidFile {
                     if (attempt >= 100) {
                         throw e;
                     }
-                    removeIfStale(path, -1);
+                    StalePidFile.removeIfStale(path, -1);
                 }
             }
         } catch (IOException | UnsupportedOperationException e) {
@@ -273,87 +273,7 @@ public final class PidFile {
                 : content);
     }
 
-    /**
-     * Deletes a stale pidfile: one that no process holds. Safe against a start that replaces it
-     * meanwhile (that new file is left alone).
-     *
-     * @throws HeldException if a live process holds it
-     */
-    public static void removeStale(Path path) throws HeldException {
-        removeStale(path, -1);
-    }
-
-    /**
-     * As {@link #removeStale(Path)}, and a stale file owned by {@code alsoOwner} (not -1) is
-     * removed too: the daemon's user's file, which root's control commands remove once its
-     * daemon is gone (a {@code --user} daemon killed, its file left in its directory).
-     */
-    public static void removeStale(Path path, long alsoOwner) throws HeldException {
-        try {
-            removeIfStale(path, alsoOwner);
-        } catch (IOException e) {
-            throw new DaemonException("cannot remove stale pidfile " + path + ": " + reason(e)
-                    + "; remove it by hand", ExitStatus.NOT_CONFIGURED, e);
-        }
-    }
-
-    /**
-     * Deletes a pidfile no daemon holds; returns normally if it is gone or was replaced meanwhile.
-     * Removers take the file's exclusive lock, so two of them never delete each other's new file;
-     * a file that only has read locks (nobody's daemon: a daemon holds a write lock from the
-     * moment its file exists) is stale too, and deleted without it.
-     */
-    private static void removeIfStale(Path path, long alsoOwner) throws IOException, HeldException {
-        BasicFileAttributes before;
-        try {
-            before = attributes(path);
-        } catch (NoSuchFileException e) {
-            return;
-        }
-        refuseOddFile(path, before);
-        if (alsoOwner < 0 || ((Number) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS))
-                .longValue() != alsoOwner) {
-              PidFilePlacement.refuseForeignFile(path, TrustedPath.Identity.current());
-        } else if (((Number) Files.getAttribute(path, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() != 1) {
-              PidFilePlacement.refuseForeignFile(path, TrustedPath.Identity.current()); // names the links
-        }
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
-            // A racing start that is itself removing the stale file holds the lock only for a
-            // moment; a daemon holds it for good. Look several times before calling it running.
-            for (int look = 0; ; look++) {
-                FileLock lock = tryLock(ch, false);
-                if (lock != null || !isLockedByOther(ch, true)) {
-                    if (Objects.equals(before.fileKey(), attributes(path).fileKey())) {
-                        Files.delete(path);
-                    }
-                    if (lock != null) {
-                        lock.release();
-                    }
-                    return;
-                }
-                if (!Objects.equals(before.fileKey(), keyOrNull(path))) {
-                    return;
-                }
-                if (look >= 5) {
-                    throw new HeldException(parse(read(ch)));
-                }
-                sleep(10);
-            }
-        } catch (NoSuchFileException e) {
-            // removed meanwhile
-        }
-    }
-
-    private static Object keyOrNull(Path path) throws IOException {
-        try {
-            return attributes(path).fileKey();
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-    }
-
-    private static void refuseOddFile(Path path, BasicFileAttributes attrs) {
+    static void refuseOddFile(Path path, BasicFileAttributes attrs) {
         if (attrs.isSymbolicLink()) {
             throw new DaemonException("pidfile " + path + " is a symbolic link; refusing to use it "
                     + "(remove it, or choose a pidfile path in a directory only you can write)",
@@ -365,7 +285,7 @@ public final class PidFile {
         }
     }
 
-    private static boolean isLockedByOther(FileChannel ch, boolean shared) throws IOException {
+    static boolean isLockedByOther(FileChannel ch, boolean shared) throws IOException {
         FileLock lock = tryLock(ch, shared);
         if (lock == null) {
             return true;
@@ -374,7 +294,7 @@ public final class PidFile {
         return false;
     }
 
-    private static FileLock tryLock(FileChannel ch, boolean shared) throws IOException {
+    static FileLock tryLock(FileChannel ch, boolean shared) throws IOException {
         try {
             return ch.tryLock(0, Long.MAX_VALUE, shared);
         } catch (OverlappingFileLockException e) {
@@ -382,7 +302,7 @@ public final class PidFile {
         }
     }
 
-    private static String read(FileChannel ch) throws IOException {
+    static String read(FileChannel ch) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(MAX_LENGTH + 1);
         ch.position(0);
         while (buf.hasRemaining() && ch.read(buf) > 0) {
@@ -394,7 +314,7 @@ public final class PidFile {
         return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII);
     }
 
-    private static BasicFileAttributes attributes(Path path) throws IOException {
+    static BasicFileAttributes attributes(Path path) throws IOException {
         return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     }
 
@@ -411,7 +331,7 @@ public final class PidFile {
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
