@@ -38,12 +38,28 @@ final class StartupCacheKey {
         }
         List<String> options = jvm.argv().subList(1, jvm.serviceArgsStart());
         for (String option : options) {
-            h = fnv(h, option);
+            if (!isApplicationProperty(option)) {
+                h = fnv(h, option);
+            }
         }
         for (Path file : classPath(jvm)) {
             h = fnv(h, identity(file));
         }
         return h;
+    }
+
+    /**
+     * Whether {@code option} sets a system property of the application's ({@code -Dname=value}
+     * whose name is not the JDK's: not {@code java.}, {@code jdk.}, {@code sun.}): no archive
+     * depends on it, and a value that changes from start to start ({@code -Dserver.port=$PORT},
+     * an instance name) would otherwise train a new archive every time and never use one.
+     */
+    static boolean isApplicationProperty(String option) {
+        if (!option.startsWith("-D")) {
+            return false;
+        }
+        String name = option.substring(2);
+        return !(name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun."));
     }
 
     /** The class-path and module-path files of {@code jvm} (absolute, as the command line is). */

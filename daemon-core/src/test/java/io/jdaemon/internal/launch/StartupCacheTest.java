@@ -215,6 +215,17 @@ class StartupCacheTest {
     }
 
     @Test
+    void theApplicationsSystemPropertiesAreNotPartOfTheKey() {
+        assertThat(StartupCacheKey.isApplicationProperty("-Dserver.port=8080")).isTrue();
+        assertThat(StartupCacheKey.isApplicationProperty("-Dinstance")).isTrue();
+        assertThat(StartupCacheKey.isApplicationProperty("-Djava.system.class.loader=a.B")).isFalse();
+        assertThat(StartupCacheKey.isApplicationProperty("-Djdk.module.main=m")).isFalse();
+        assertThat(StartupCacheKey.isApplicationProperty("-Dsun.misc.unsafe.memory.access=deny")).isFalse();
+        assertThat(StartupCacheKey.isApplicationProperty("-Xmx1g")).isFalse();
+        assertThat(StartupCacheKey.isApplicationProperty("-XX:+UseZGC")).isFalse();
+    }
+
+    @Test
     void theFeatureReleaseOfAJdkVersion() {
         assertThat(StartupCacheKey.feature("17.0.15")).isEqualTo(17);
         assertThat(StartupCacheKey.feature("25")).isEqualTo(25);
