@@ -78,7 +78,8 @@ if ((build && services)); then
     say "building the Spring Boot and Quarkus samples (daemon-examples/samples)"
     version=$(cd "$root" && ls daemon-core/target/daemon-core-*.jar | grep -v -e sources -e javadoc \
               | head -1 | sed 's/.*daemon-core-\(.*\)\.jar/\1/')
-    mvn -B -q -f "$root/daemon-examples/samples/pom.xml" package -pl ../spring-sample,../quarkus-sample \
+    # clean: a sample whose own sources did not change would keep the jdaemon it was built with.
+    mvn -B -q -f "$root/daemon-examples/samples/pom.xml" clean package -pl ../spring-sample,../quarkus-sample \
         -Dsamples.build="$samples" \
         -Djdaemon.core.jar="$root/daemon-core/target/daemon-core-$version.jar" \
         -Djdaemon.native.jar="$root/daemon-native/target/daemon-native-$version.jar" \

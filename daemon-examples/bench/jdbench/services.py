@@ -4,6 +4,7 @@ interleaved; and the launcher's CPU per second while it waits for a slow start."
 
 import os
 import random
+import shutil
 import subprocess
 import time
 import zipfile
@@ -150,7 +151,8 @@ def extract_spring(bench):
     (`java -Djarmode=tools -jar app.jar extract`), a thin jar with its libraries beside it."""
     fat = os.path.join(bench.args.samples_dir, SAMPLES["spring"][1])
     dest = os.path.join(bench.args.samples_dir, "spring-extracted")
-    if os.path.isfile(fat) and not os.path.isdir(dest):
+    shutil.rmtree(dest, ignore_errors=True)  # the fat jar may be new
+    if os.path.isfile(fat):
         subprocess.run([bench.jdks[0][1], "-Djarmode=tools", "-jar", fat, "extract", "--destination",
                         dest], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
