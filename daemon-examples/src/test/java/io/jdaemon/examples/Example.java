@@ -34,6 +34,10 @@ final class Example implements AutoCloseable {
         }
     }
 
+    static {
+        defaultHangupAndInterrupt();
+    }
+
     static final Path JAR = Path.of(System.getProperty("example.jar", "target/daemon-examples.jar"));
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
@@ -45,6 +49,34 @@ final class Example implements AutoCloseable {
         this.dir = dir;
         this.pidFile = dir.resolve("example.pid");
         this.log = dir.resolve("example.log");
+    }
+
+    private interface LibC extends com.sun.jna.Library {
+        LibC C = com.sun.jna.Native.load("c", LibC.class);
+
+        com.sun.jna.Pointer signal(int signal, com.sun.jna.Pointer handler);
+    }
+
+    /**
+     * Gives SIGHUP and SIGINT back their default action in this JVM where the test runner started
+     * it with them ignored ({@code nohup mvn verify &} ignores both), so that the processes the
+     * tests start meet them as under a plain shell: an ignore is inherited through every
+     * {@code exec}, and a daemon started by a launcher that ignores SIGHUP keeps ignoring it, as
+     * {@code nohup} intends (SighupPolicyIT's and SystemdNotifyIT's subject).
+     */
+    private static void defaultHangupAndInterrupt() {
+        try {
+            String ignored = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("SigIgn:")).findFirst().orElse("SigIgn:\t0").substring(7).trim();
+            long mask = Long.parseUnsignedLong(ignored, 16);
+            for (int signal : new int[] {1, 2}) { // SIGHUP, SIGINT
+                if ((mask & (1L << (signal - 1))) != 0) {
+                    LibC.C.signal(signal, null); // SIG_DFL
+                }
+            }
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // no /proc or no JNA: the runner's dispositions stay
+        }
     }
 
     /**
