@@ -31,10 +31,10 @@ public final class StartFailureReason {
     /**
      * A port as messages name it: {@code host:8080}, {@code *:8080}, {@code port 8080},
      * {@code Port 8080}, Tomcat's connector name {@code http-nio-8080}; not a time of day
-     * ({@code 11:18:06,219}).
+     * ({@code 11:18:06,219}, or JUL's {@code 6:27:05 PM}, whose seconds follow {@code H:MM:}).
      */
     private static final Pattern PORT = Pattern.compile(
-            "(?:[\\w\\]*]:|\\b[Pp]ort:? |-nio2?-|-apr-)(\\d{1,5})(?![\\d.,]|:\\d)");
+            "(?:[\\w\\]*]:|\\b[Pp]ort:? |-nio2?-|-apr-)(?<!\\d:\\d\\d:)(\\d{1,5})(?![\\d.,]|:\\d)");
 
     /** A log line's level, among its first words: ERROR, FATAL, or JUL's SEVERE. */
     private static final Pattern ERROR_LEVEL = Pattern.compile("(?:^|[\\s\\[|])(ERROR|FATAL|SEVERE)(?=[\\s\\]:|]|$)");

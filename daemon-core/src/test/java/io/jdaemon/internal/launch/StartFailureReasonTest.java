@@ -185,6 +185,11 @@ class StartFailureReasonTest {
         Files.writeString(log, "2026-12-07 11:18:06,219 INFO starting\n");
         assertThat(StartFailureReason.withPortFromLog("java.net.BindException: Address already in use", log, 0))
                 .as("a time of day is no port").isEqualTo("java.net.BindException: Address already in use");
+        // Tomcat's shutdown, logged by JUL after the failure, before the launcher reads the log.
+        Files.writeString(log, captured("tomcat") + "Dec 07, 2026 6:27:05 PM org.apache.catalina.core."
+                + "StandardService stopInternal\nINFO: Stopping service [Tomcat]\n");
+        assertThat(StartFailureReason.withPortFromLog("java.net.BindException: Address already in use", log, 0))
+                .as("JUL's time of day is no port").isEqualTo("java.net.BindException: Address already in use (port 18999)");
     }
 
     @Test
