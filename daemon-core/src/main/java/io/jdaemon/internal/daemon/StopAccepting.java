@@ -2,15 +2,11 @@ package io.jdaemon.internal.daemon;
 
 import io.jdaemon.internal.listen.Listener;
 import io.jdaemon.internal.os.LibC;
-import java.io.File;
+import io.jdaemon.internal.os.Processes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What a service serving on the listening socket jdaemon gave it ({@code --listen}, socket
@@ -115,7 +111,7 @@ public final class StopAccepting implements Runnable {
     /** How many of this process's connections on {@code port} wait for a first answer. */
     private static int unanswered(int port) {
         int count = 0;
-        for (int fd : socketDescriptors()) {
+        for (int fd : Processes.ownSockets().keySet()) {
             LibC.TcpConnection c = LibC.tcpConnection(fd);
             if (c != null && waitsForAnswer(c, port)) {
                 count++;
@@ -131,24 +127,5 @@ public final class StopAccepting implements Runnable {
     static boolean waitsForAnswer(LibC.TcpConnection c, int port) {
         return c.localPort() == port && c.bytesAcked() == 0
                 && (c.bytesReceived() > 0 || c.msSinceDataReceived() < NEW_CONNECTION_MS);
-    }
-
-    /** This process's descriptors that are sockets. */
-    private static List<Integer> socketDescriptors() {
-        List<Integer> fds = new ArrayList<>();
-        String[] names = new File("/proc/self/fd").list();
-        if (names == null) {
-            return fds;
-        }
-        for (String name : names) {
-            try {
-                if (Files.readSymbolicLink(Path.of("/proc/self/fd", name)).toString().startsWith("socket:")) {
-                    fds.add(Integer.parseInt(name));
-                }
-            } catch (IOException | NumberFormatException e) {
-                // closed meanwhile
-            }
-        }
-        return fds;
     }
 }

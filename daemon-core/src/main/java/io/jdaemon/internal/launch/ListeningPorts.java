@@ -1,11 +1,9 @@
 package io.jdaemon.internal.launch;
 
-import java.io.File;
+import io.jdaemon.internal.os.Processes;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,7 +23,7 @@ public final class ListeningPorts {
 
     /** The ports this process listens on, in ascending order. */
     static Set<Integer> ofThisProcess() {
-        Set<String> inodes = socketInodes();
+        Set<String> inodes = new HashSet<>(Processes.ownSockets().values());
         Set<Integer> ports = new TreeSet<>();
         if (inodes.isEmpty()) {
             return ports;
@@ -60,24 +58,5 @@ public final class ListeningPorts {
             }
         }
         return ports;
-    }
-
-    private static Set<String> socketInodes() {
-        Set<String> inodes = new HashSet<>();
-        String[] fds = new File("/proc/self/fd").list();
-        if (fds == null) {
-            return inodes;
-        }
-        for (String fd : fds) {
-            try {
-                String target = Files.readSymbolicLink(Path.of("/proc/self/fd", fd)).toString();
-                if (target.startsWith("socket:[") && target.endsWith("]")) {
-                    inodes.add(target.substring(8, target.length() - 1));
-                }
-            } catch (IOException e) {
-                // closed meanwhile (the listing's own descriptor)
-            }
-        }
-        return inodes;
     }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -79,6 +81,29 @@ public final class Processes {
             // no /proc
         }
         return "see ulimit -a";
+    }
+
+    /**
+     * This process's descriptors that are sockets, each with its socket's inode (as
+     * {@code /proc/self/fd/N} names it: {@code socket:[INODE]}); empty where there is no /proc.
+     */
+    public static Map<Integer, String> ownSockets() {
+        Map<Integer, String> sockets = new HashMap<>();
+        String[] fds = new File("/proc/self/fd").list();
+        if (fds == null) {
+            return sockets;
+        }
+        for (String fd : fds) {
+            try {
+                String target = Files.readSymbolicLink(Path.of("/proc/self/fd", fd)).toString();
+                if (target.startsWith("socket:[") && target.endsWith("]")) {
+                    sockets.put(Integer.valueOf(fd), target.substring(8, target.length() - 1));
+                }
+            } catch (IOException | NumberFormatException e) {
+                // closed meanwhile (the listing's own descriptor)
+            }
+        }
+        return sockets;
     }
 
     /** Whether /proc is mounted here. */
