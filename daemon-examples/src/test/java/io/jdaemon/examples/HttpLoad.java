@@ -9,6 +9,8 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -85,9 +87,12 @@ final class HttpLoad implements AutoCloseable {
                 failures());
     }
 
-    private synchronized void note(String failure) {
+    /** Notes a failure with its time of day and the client's end, to match with the daemon's log. */
+    private synchronized void note(Socket socket, boolean reused, String failure) {
         if (failures.size() < 20) {
-            failures.add(failure);
+            String end = socket == null ? "" : " from port " + socket.getLocalPort();
+            failures.add(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + (reused ? " kept-alive" : " new")
+                    + " connection" + end + ": " + failure);
         }
     }
 
@@ -108,21 +113,21 @@ final class HttpLoad implements AutoCloseable {
             } catch (ConnectException e) {
                 socket = null;
                 refused.incrementAndGet();
-                note("refused: " + e.getMessage());
+                note(null, false, "refused: " + e.getMessage());
             } catch (ClosedBeforeAnswer e) {
-                closeQuietly(socket);
-                socket = null;
                 if (reused) {
                     retried.incrementAndGet();
                 } else {
                     failed.incrementAndGet();
-                    note(e.getMessage());
+                    note(socket, false, e.getMessage());
                 }
-            } catch (IOException | RuntimeException e) {
                 closeQuietly(socket);
                 socket = null;
+            } catch (IOException | RuntimeException e) {
                 failed.incrementAndGet();
-                note(e.toString());
+                note(socket, reused, e.toString());
+                closeQuietly(socket);
+                socket = null;
             }
         }
         closeQuietly(socket);

@@ -3,6 +3,8 @@ package io.jdaemon.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -95,11 +97,13 @@ class SeamlessRestartIT extends WithExample {
             String stoppedLine) throws Exception {
         long pid = first;
         List<Long> pids = new ArrayList<>(List.of(pid));
+        List<String> timeline = new ArrayList<>();
         try (HttpLoad fresh = HttpLoad.start(port, path, 3, false);
                 HttpLoad kept = HttpLoad.start(port, path, 3, true)) {
             fresh.awaitAnswers(10);
             kept.awaitAnswers(10);
             for (int i = 1; i <= restarts; i++) {
+                LocalTime began = LocalTime.now().truncatedTo(ChronoUnit.MILLIS);
                 Example.Result r = example.run(sample.command(example, "--daemon=restart",
                         "--pidfile=" + example.pidFile));
                 assertThat(r.exit()).as("restart %d: %s / %s", i, r.out(), r.err()).isZero();
@@ -111,6 +115,8 @@ class SeamlessRestartIT extends WithExample {
                 assertThat(example.processes()).as("restart %d: one daemon", i).containsExactly(now);
                 assertThat(new Proc(now).locksOn(example.pidFile)).as("restart %d: its lock", i).isNotEmpty();
                 assertThat(asides()).as("restart %d: a pidfile beside the daemon's", i).isEmpty();
+                timeline.add("restart " + i + " " + began + "-" + LocalTime.now().truncatedTo(ChronoUnit.MILLIS)
+                        + ": pid " + pid + " -> " + now);
                 pid = now;
                 pids.add(pid);
                 fresh.awaitAnswers(10); // the new daemon serves before the next restart
@@ -120,10 +126,13 @@ class SeamlessRestartIT extends WithExample {
             kept.close();
             System.out.printf("%s, %d restarts, daemons %s:%n  %s%n  %s%n", sample.jar().getFileName(),
                     restarts, pids, fresh, kept);
-            assertThat(fresh.refused.get()).as(fresh.toString()).isZero();
-            assertThat(kept.refused.get()).as(kept.toString()).isZero();
-            assertThat(fresh.failed.get()).as(fresh.toString()).isZero();
-            assertThat(kept.failed.get()).as(kept.toString()).isZero();
+            // On a failure, when each restart ran and what the daemons said of their connections.
+            String context = "%s%n" + String.join("\n", timeline) + "\n" + String.join("\n",
+                    example.logText().lines().filter(l -> l.contains("unanswered") || l.contains("accept")).toList());
+            assertThat(fresh.refused.get()).as(context, fresh).isZero();
+            assertThat(kept.refused.get()).as(context, kept).isZero();
+            assertThat(fresh.failed.get()).as(context, fresh).isZero();
+            assertThat(kept.failed.get()).as(context, kept).isZero();
             assertThat(count(example.logText(), stoppedLine)).as("'%s' in %s", stoppedLine, example.log)
                     .isEqualTo(restarts);
         }

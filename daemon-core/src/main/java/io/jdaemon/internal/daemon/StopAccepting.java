@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 
 /**
  * What a service serving on the listening socket jdaemon gave it ({@code --listen}, socket
@@ -18,8 +19,10 @@ import java.nio.channels.ServerSocketChannel;
  * the new daemon (under socket activation, for systemd).
  *
  * <p>Stopping accepting closes the channel: the JDK then wakes a thread blocked in
- * {@code accept} without taking a connection from the queue (a thread interrupt, which is what
- * frameworks use to stop, can lose the one it just took). Closing an inherited channel also
+ * {@code accept} (a thread interrupt, which is what frameworks use to stop, can lose the
+ * connection it just took). An accept the kernel was already handing a connection returns it all
+ * the same, after the close: the wait for answers begins only once every accept under way has
+ * returned, so it sees that connection too. Closing an inherited channel also
  * points fds 0, 1 and 2 at {@code /dev/null} ({@code InheritedChannel}); stdout and stderr are
  * put back right after, so the daemon's shutdown still reaches its log (lines that other
  * threads write in those microseconds are lost).
@@ -67,8 +70,48 @@ public final class StopAccepting implements Runnable {
                 LibraryLog.warn(StopAccepting.class, "the shutdown's output will not reach the log: " + e);
             }
         }
+        awaitAcceptsReturned(channel);
         if (port > 0) {
             awaitAnswered(port);
+        }
+    }
+
+    /**
+     * Waits until no thread is inside {@code accept} on {@code channel}, which was just closed.
+     * Every accept of a channel holds one lock, to the end of its system call; an accept on the
+     * closed channel takes it too before it fails, so it fails only after the accepts under way
+     * returned, and a connection one of them took is by then a descriptor of this process.
+     * Bounded, on a thread of its own: an accept that never returns does not hold the stop.
+     */
+    static void awaitAcceptsReturned(ServerSocketChannel channel) {
+        Thread after = new Thread(new AcceptOnClosed(channel), "jdaemon-accepts-returned");
+        after.setDaemon(true);
+        after.start();
+        try {
+            after.join(DRAIN_LIMIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An accept on a closed channel: it fails once it holds the accept lock (no lambda: see StartupRulesIT). */
+    private static final class AcceptOnClosed implements Runnable {
+        private final ServerSocketChannel channel;
+
+        AcceptOnClosed(ServerSocketChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void run() {
+            try {
+                SocketChannel none = channel.accept(); // a closed channel accepts nothing: it throws
+                if (none != null) {
+                    none.close();
+                }
+            } catch (IOException expected) {
+                // ClosedChannelException, once no other accept holds the lock
+            }
         }
     }
 
