@@ -5,7 +5,7 @@ import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.handshake.DaemonEnd;
 import io.jdaemon.internal.handshake.Handshake;
-import io.jdaemon.internal.launch.StartFailureReason;
+import io.jdaemon.internal.handshake.StartFailureReason;
 import io.jdaemon.internal.listen.Listener;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.pidfile.PidFile;

@@ -25,7 +25,6 @@ import io.jdaemon.DaemonException;
 import io.jdaemon.internal.handshake.Handshake.Outcome;
 import io.jdaemon.internal.handshake.Handshake.Settings;
 import io.jdaemon.ExitStatus;
-import io.jdaemon.internal.launch.ArgFiles;
 import io.jdaemon.internal.os.FileModes;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;

@@ -1,5 +1,6 @@
 package io.jdaemon.internal.launch;
 
+import io.jdaemon.internal.handshake.ArgFiles;
 import io.jdaemon.internal.handshake.Handshake;
 import java.io.File;
 import java.io.IOException;

@@ -3,6 +3,8 @@ package io.jdaemon.internal.launch;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Report;
+import io.jdaemon.internal.handshake.LogTail;
+import io.jdaemon.internal.handshake.StartFailureReason;
 import io.jdaemon.internal.helper.HelperProcess;
 import java.io.File;
 import java.nio.file.attribute.BasicFileAttributes;

@@ -1,4 +1,4 @@
-package io.jdaemon.internal.launch;
+package io.jdaemon.internal.handshake;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,7 +31,7 @@ public final class LogTail {
      * UTF-8); empty if there is none, or if the path is not a regular file or cannot be read in
      * time.
      */
-    static String since(Path log, long start, int max) {
+    public static String since(Path log, long start, int max) {
         String[] text = {""};
         Thread reader = new Thread("jdaemon-log-tail") {
             @Override

@@ -1,4 +1,4 @@
-package io.jdaemon.internal.launch;
+package io.jdaemon.internal.handshake;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +63,7 @@ public final class StartFailureReason {
      * {@code reason}, a bind failure without a port, with the port the log after byte
      * {@code start} named last; any other reason as it is.
      */
-    static String withPortFromLog(String reason, Path log, long start) {
+    public static String withPortFromLog(String reason, Path log, long start) {
         if (!isBindFailure(reason) || portIn(reason) != null) {
             return reason;
         }
@@ -77,7 +77,7 @@ public final class StartFailureReason {
     }
 
     /** The reason found in {@code log} after byte offset {@code start}, or null if none. */
-    static String fromLog(Path log, long start) {
+    public static String fromLog(Path log, long start) {
         String text = LogTail.since(log, start, SEARCHED_BYTES);
         return text.isEmpty() ? null : fromText(text);
     }
@@ -111,7 +111,7 @@ public final class StartFailureReason {
      * The lines of the log to show under the reason: its last lines without stack frames
      * ({@code at ...}, {@code ... N more}), at most {@link #CONTEXT_LINES}.
      */
-    static List<String> context(String text) {
+    public static List<String> context(String text) {
         List<String> kept = new ArrayList<>();
         for (String line : text.split("\r?\n")) {
             if (!isFrame(line.trim()) && !line.isBlank()) {
