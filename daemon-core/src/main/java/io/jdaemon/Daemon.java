@@ -1,9 +1,9 @@
 package io.jdaemon;
 
-import io.jdaemon.internal.control.DaemonState;
+import io.jdaemon.internal.cli.Dispatch;
 import io.jdaemon.internal.control.Stop;
 import io.jdaemon.internal.daemon.ServiceSide;
-import io.jdaemon.internal.cli.Dispatch;
+import io.jdaemon.internal.launch.DaemonState;
 import io.jdaemon.internal.listen.Listener;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;

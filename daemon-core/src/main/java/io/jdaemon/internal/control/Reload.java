@@ -8,6 +8,7 @@ import io.jdaemon.internal.cli.Report;
 import io.jdaemon.internal.daemon.ReloadState;
 import io.jdaemon.internal.helper.HelperControl;
 import io.jdaemon.internal.helper.HelperProtocol;
+import io.jdaemon.internal.launch.DaemonState;
 import io.jdaemon.internal.launch.LaunchRecord;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -29,7 +30,7 @@ final class Reload {
     Report reload(Path pidFile) {
         DaemonState status = DaemonState.of(pidFile);
         if (status.state() == DaemonStatus.State.UNKNOWN) {
-            throw new DaemonException("cannot reload: " + status.detail(), status.noPermission
+            throw new DaemonException("cannot reload: " + status.detail(), status.noPermission()
                     ? ExitStatus.NO_PERMISSION : ExitStatus.FAILED);
         }
         if (status.state() != DaemonStatus.State.RUNNING) {
@@ -40,7 +41,7 @@ final class Reload {
             throw new DaemonException("cannot reload: pid " + pid + " runs but its pidfile " + pidFile
                     + " was removed; restart it to get a pidfile again", ExitStatus.FAILED);
         }
-        if (Stop.signal(pidFile, pid, HelperProtocol.SIGNAL_PROBE, status.startTicks)
+        if (Stop.signal(pidFile, pid, HelperProtocol.SIGNAL_PROBE, status.startTicks())
                 == HelperControl.Sent.GONE) {
             return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }
@@ -56,7 +57,7 @@ final class Reload {
                             + "this command's --sighup)" : ""), ExitStatus.UNSUPPORTED);
         }
         ReloadState.State before = ReloadState.of(pid); // read before the signal: see ReloadState
-        if (Stop.signal(pidFile, pid, HelperProtocol.SIGNAL_HUP, status.startTicks)
+        if (Stop.signal(pidFile, pid, HelperProtocol.SIGNAL_HUP, status.startTicks())
                 == HelperControl.Sent.GONE) {
             return Report.said("is not running; nothing to reload", ExitStatus.NOT_RUNNING);
         }

@@ -6,6 +6,7 @@ import io.jdaemon.DaemonStatus;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Flags;
 import io.jdaemon.internal.cli.Report;
+import io.jdaemon.internal.launch.DaemonState;
 import io.jdaemon.internal.launch.JvmCommandLine;
 import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.launch.Launcher;

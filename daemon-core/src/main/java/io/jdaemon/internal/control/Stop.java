@@ -4,6 +4,7 @@ import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.helper.HelperControl;
 import io.jdaemon.internal.helper.HelperProtocol;
+import io.jdaemon.internal.launch.DaemonState;
 import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
@@ -41,7 +42,7 @@ public final class Stop {
             switch (status.state()) {
                 case UNKNOWN:
                     // another user's daemon, to a user who could not signal it anyway: LSB 4
-                    throw new DaemonException(status.detail(), status.noPermission
+                    throw new DaemonException(status.detail(), status.noPermission()
                             ? ExitStatus.NO_PERMISSION : ExitStatus.FAILED);
                 case NOT_RUNNING:
                     if (record != null && !record.processAlive()) {
@@ -92,14 +93,14 @@ public final class Stop {
     /** SIGTERM to the proven holder, SIGCONT if it is stopped, and the wait (see {@link #stop}). */
     private static void stopHolder(Path pidFile, DaemonState status, Duration timeout, boolean force) {
         long pid = status.pid().getAsLong();
-        long start = status.startTicks;
+        long start = status.startTicks();
         if (signal(pidFile, pid, HelperProtocol.SIGNAL_TERM, start) == HelperControl.Sent.GONE) {
             return;
         }
         if (Processes.state(pid) == 'T') {
             // Stopped (SIGSTOP, or a terminal stop): the SIGTERM stays pending until it runs
             // again, as start-stop-daemon and systemd know; continue it so it can exit now.
-            status.notes.add("pid " + pid + " was stopped (state T, by SIGSTOP or a terminal stop); "
+            status.note("pid " + pid + " was stopped (state T, by SIGSTOP or a terminal stop); "
                     + "sent SIGCONT after SIGTERM so that it can exit");
             signal(pidFile, pid, HelperProtocol.SIGNAL_CONT, start);
         }
@@ -127,10 +128,10 @@ public final class Stop {
     private static void stopWithoutPidFile(DaemonState status, Duration timeout, boolean force) {
         long pid = status.pid().getAsLong();
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || Processes.startTicks(pid) != status.startTicks) {
+        if (handle.isEmpty() || Processes.startTicks(pid) != status.startTicks()) {
             return; // gone meanwhile
         }
-        status.notes.add("pidfile of pid " + pid + " had been removed; stopped the process its "
+        status.note("pidfile of pid " + pid + " had been removed; stopped the process its "
                 + "launch record names");
         handle.get().destroy();
         if (!Processes.awaitExit(pid, timeout)) {
@@ -193,7 +194,7 @@ public final class Stop {
         } catch (PidFile.HeldException e) {
             // a new daemon started meanwhile: its file stays
         } catch (DaemonException e) {
-            running.notes.add("warning: " + e.getMessage().replace("; remove it by hand",
+            running.note("warning: " + e.getMessage().replace("; remove it by hand",
                     "; it is stale (unlocked): remove it by hand, or a start replaces it"));
         }
         return running;

@@ -7,7 +7,6 @@ import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Dispatch;
 import io.jdaemon.internal.cli.ProgramName;
 import io.jdaemon.internal.cli.Report;
-import io.jdaemon.internal.control.DaemonState;
 import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.handshake.Handshake;
 import io.jdaemon.internal.handshake.LauncherEnd;

@@ -4,7 +4,6 @@ import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Report;
-import io.jdaemon.internal.control.DaemonState;
 import io.jdaemon.internal.os.Decimal;
 import io.jdaemon.internal.os.ExistingFile;
 import io.jdaemon.internal.os.Processes;

@@ -1,4 +1,4 @@
-package io.jdaemon.internal.control;
+package io.jdaemon.internal.launch;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonStatus;
@@ -51,12 +51,22 @@ public final class DaemonState {
         return pid;
     }
 
-    OptionalLong pid() {
+    public OptionalLong pid() {
         return pid > 0 ? OptionalLong.of(pid) : OptionalLong.empty();
     }
 
     /** The running daemon's start time (field 22 of /proc/PID/stat); -1 where unknown. */
-    long startTicks() {
+    /** Adds a line to say under the state (what a stop or a check found on the way). */
+    public void note(String line) {
+        notes.add(line);
+    }
+
+    /** Whether the state could not be read for want of permission (another user's pidfile). */
+    public boolean noPermission() {
+        return noPermission;
+    }
+
+    public long startTicks() {
         return startTicks;
     }
 
@@ -71,7 +81,7 @@ public final class DaemonState {
     }
 
     /** What a stop had to do that the operator should know, one line each. */
-    List<String> notes() {
+    public List<String> notes() {
         return notes;
     }
 
@@ -114,7 +124,7 @@ public final class DaemonState {
      * more: its descriptor's link in /proc reads {@code DIR/.NAME.PID.tmp (deleted)}, the name
      * the daemon created it under.
      */
-    static boolean holdsRemoved(long pid, Path pidFile) {
+    public static boolean holdsRemoved(long pid, Path pidFile) {
         String[] fds = new File("/proc/" + pid + "/fd").list();
         if (fds == null) {
             return false;
