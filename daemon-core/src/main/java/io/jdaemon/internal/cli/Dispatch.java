@@ -10,7 +10,7 @@ import io.jdaemon.internal.daemon.Foreground;
 import io.jdaemon.internal.daemon.SdNotify;
 import io.jdaemon.internal.handshake.Handshake;
 import io.jdaemon.internal.helper.HelperCache;
-import io.jdaemon.internal.launch.JvmCommandLine;
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import io.jdaemon.internal.launch.Launcher;
 import java.io.File;
 

@@ -1,6 +1,6 @@
 package io.jdaemon.internal.cli;
 
-import io.jdaemon.internal.launch.JvmCommandLine;
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import java.util.List;
 import java.util.Set;
 

@@ -4,7 +4,7 @@ import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Flags;
-import io.jdaemon.internal.launch.JvmCommandLine;
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

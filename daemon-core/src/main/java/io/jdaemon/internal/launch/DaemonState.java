@@ -2,7 +2,6 @@ package io.jdaemon.internal.launch;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonStatus;
-import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.pidfile.PidFile;
 import io.jdaemon.internal.pidfile.PidFilePlacement;

@@ -3,6 +3,7 @@ package io.jdaemon.internal.launch;
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.handshake.Handshake;
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;

@@ -2,6 +2,7 @@ package io.jdaemon.internal.launch;
 
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.internal.helper.HelperCache;
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import io.jdaemon.internal.os.FileModes;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;

@@ -1,6 +1,7 @@
 package io.jdaemon.internal.launch;
 
 import io.jdaemon.DaemonOptions;
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

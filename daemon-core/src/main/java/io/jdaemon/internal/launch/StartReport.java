@@ -6,6 +6,7 @@ import io.jdaemon.internal.cli.Report;
 import io.jdaemon.internal.handshake.LogTail;
 import io.jdaemon.internal.handshake.StartFailureReason;
 import io.jdaemon.internal.helper.HelperProcess;
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import java.io.File;
 import java.nio.file.attribute.BasicFileAttributes;
 

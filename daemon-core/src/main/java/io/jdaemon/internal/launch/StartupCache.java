@@ -10,6 +10,7 @@ import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
 
 import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.helper.HelperCache;
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import io.jdaemon.internal.os.FileModes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.os.UserAccount;

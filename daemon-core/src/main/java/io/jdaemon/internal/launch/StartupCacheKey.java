@@ -1,5 +1,6 @@
 package io.jdaemon.internal.launch;
 
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.jdaemon.internal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdaemon.internal.launch.JvmCommandLine;
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.cli.Flags;
-import io.jdaemon.internal.launch.JvmCommandLine;
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

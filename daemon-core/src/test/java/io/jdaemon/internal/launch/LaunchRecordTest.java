@@ -3,6 +3,7 @@ package io.jdaemon.internal.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdaemon.DaemonOptions;
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

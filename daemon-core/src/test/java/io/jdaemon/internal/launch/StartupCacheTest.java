@@ -3,6 +3,7 @@ package io.jdaemon.internal.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdaemon.internal.helper.HelperBinary;
+import io.jdaemon.internal.jvm.JvmCommandLine;
 import io.jdaemon.internal.os.FileModes;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.jdaemon.internal.launch;
+package io.jdaemon.internal.jvm;
 
 import io.jdaemon.internal.handshake.ArgFiles;
 import io.jdaemon.internal.handshake.Handshake;

@@ -1,4 +1,4 @@
-package io.jdaemon.internal.launch;
+package io.jdaemon.internal.jvm;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
@@ -24,12 +24,12 @@ import java.util.Set;
 public final class JvmCommandLine {
 
     /** Launcher options whose value is the next argument (as the {@code java} launcher has them). */
-    static final Set<String> SPACED = Set.of("-cp", "-classpath", "--class-path", "-p",
+    public static final Set<String> SPACED = Set.of("-cp", "-classpath", "--class-path", "-p",
             "--module-path", "--upgrade-module-path", "--add-modules", "--enable-native-access",
             "--limit-modules", "--add-exports", "--add-opens", "--add-reads", "--patch-module",
             "--source", "-d", "--describe-module");
     /** Options that name what the JVM runs, or make it run nothing. */
-    static final Set<String> TARGETS = Set.of("-jar", "-m", "--module", "--source",
+    public static final Set<String> TARGETS = Set.of("-jar", "-m", "--module", "--source",
             "--describe-module", "-d", "--dry-run", "-version", "--version", "-help", "--help",
             "-h", "-?", "--list-modules", "--validate-modules", "-showversion",
             "--show-version", "-X", "--help-extra");
@@ -51,7 +51,7 @@ public final class JvmCommandLine {
     }
 
     /**
-     * A command line as a launch record holds it ({@link LaunchRecord}): {@code argv} as
+     * A command line as a launch record holds it ({@code LaunchRecord}): {@code argv} as
      * {@link #argv()} gave it, what the JVM runs from {@code targetStart} on, the service's
      * arguments from {@code serviceArgsStart} on, paths resolved against {@code cwd}.
      */
