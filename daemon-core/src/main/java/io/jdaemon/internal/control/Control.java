@@ -8,7 +8,7 @@ import io.jdaemon.internal.cli.Report;
 import io.jdaemon.internal.helper.HelperControl;
 import io.jdaemon.internal.helper.HelperProtocol;
 import io.jdaemon.internal.launch.DaemonState;
-import io.jdaemon.internal.launch.LaunchRecord;
+import io.jdaemon.internal.pidfile.LaunchRecord;
 import io.jdaemon.internal.pidfile.DaemonIdentity;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -9,7 +9,7 @@ import io.jdaemon.internal.daemon.ReloadState;
 import io.jdaemon.internal.helper.HelperControl;
 import io.jdaemon.internal.helper.HelperProtocol;
 import io.jdaemon.internal.launch.DaemonState;
-import io.jdaemon.internal.launch.LaunchRecord;
+import io.jdaemon.internal.pidfile.LaunchRecord;
 import java.nio.file.Path;
 import java.util.Locale;
 

@@ -8,7 +8,7 @@ import io.jdaemon.internal.cli.Flags;
 import io.jdaemon.internal.cli.Report;
 import io.jdaemon.internal.launch.DaemonState;
 import io.jdaemon.internal.jvm.JvmCommandLine;
-import io.jdaemon.internal.launch.LaunchRecord;
+import io.jdaemon.internal.pidfile.LaunchRecord;
 import io.jdaemon.internal.launch.Launcher;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;

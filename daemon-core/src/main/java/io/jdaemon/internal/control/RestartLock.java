@@ -2,7 +2,7 @@ package io.jdaemon.internal.control;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
-import io.jdaemon.internal.launch.LaunchRecord;
+import io.jdaemon.internal.pidfile.LaunchRecord;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

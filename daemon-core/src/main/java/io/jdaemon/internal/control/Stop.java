@@ -5,7 +5,7 @@ import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.helper.HelperControl;
 import io.jdaemon.internal.helper.HelperProtocol;
 import io.jdaemon.internal.launch.DaemonState;
-import io.jdaemon.internal.launch.LaunchRecord;
+import io.jdaemon.internal.pidfile.LaunchRecord;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.pidfile.DaemonIdentity;

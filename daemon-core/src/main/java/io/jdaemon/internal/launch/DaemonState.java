@@ -3,6 +3,7 @@ package io.jdaemon.internal.launch;
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonStatus;
 import io.jdaemon.internal.os.TrustedPath;
+import io.jdaemon.internal.pidfile.LaunchRecord;
 import io.jdaemon.internal.pidfile.PidFile;
 import io.jdaemon.internal.pidfile.PidFilePlacement;
 import io.jdaemon.internal.pidfile.PidFileState;

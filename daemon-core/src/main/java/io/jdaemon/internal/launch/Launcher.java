@@ -16,6 +16,7 @@ import io.jdaemon.internal.jvm.JvmCommandLine;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.os.UserAccount;
+import io.jdaemon.internal.pidfile.LaunchRecord;
 import io.jdaemon.internal.pidfile.PidFile;
 import io.jdaemon.internal.pidfile.StalePidFile;
 import io.jdaemon.internal.pidfile.PidFileHandover;

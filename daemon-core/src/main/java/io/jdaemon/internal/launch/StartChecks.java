@@ -9,6 +9,7 @@ import io.jdaemon.internal.os.ExistingFile;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.os.UserAccount;
+import io.jdaemon.internal.pidfile.LaunchRecord;
 import io.jdaemon.internal.pidfile.PidFile;
 import io.jdaemon.internal.pidfile.PidFilePlacement;
 import io.jdaemon.internal.pidfile.PidFileState;

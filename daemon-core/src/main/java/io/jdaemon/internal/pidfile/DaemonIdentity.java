@@ -1,7 +1,6 @@
 package io.jdaemon.internal.pidfile;
 
 import io.jdaemon.internal.helper.HelperControl;
-import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import java.io.IOException;

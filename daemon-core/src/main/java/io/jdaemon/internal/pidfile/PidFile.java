@@ -3,7 +3,6 @@ package io.jdaemon.internal.pidfile;
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.helper.HelperControl;
-import io.jdaemon.internal.launch.LaunchRecord;
 import io.jdaemon.internal.os.Decimal;
 import io.jdaemon.internal.os.FileModes;
 import io.jdaemon.internal.os.Processes;

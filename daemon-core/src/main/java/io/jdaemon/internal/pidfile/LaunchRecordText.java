@@ -1,4 +1,4 @@
-package io.jdaemon.internal.launch;
+package io.jdaemon.internal.pidfile;
 
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.internal.jvm.JvmCommandLine;

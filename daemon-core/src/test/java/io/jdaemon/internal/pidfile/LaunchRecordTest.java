@@ -1,4 +1,4 @@
-package io.jdaemon.internal.launch;
+package io.jdaemon.internal.pidfile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.jdaemon.internal.launch;
+package io.jdaemon.internal.pidfile;
 
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.internal.helper.HelperCache;
@@ -6,7 +6,6 @@ import io.jdaemon.internal.jvm.JvmCommandLine;
 import io.jdaemon.internal.os.FileModes;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
-import io.jdaemon.internal.pidfile.DaemonIdentity;
 import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -60,7 +59,7 @@ public final class LaunchRecord {
      * @param commandLine the command line the launcher ran, without what the library adds to it
      *     (those options, the marker, {@code -XX:+DisableAttachMechanism})
      */
-    LaunchRecord(Path pidFile, long pid, long startTicks, long uid, DaemonOptions options,
+    public LaunchRecord(Path pidFile, long pid, long startTicks, long uid, DaemonOptions options,
             JvmCommandLine commandLine, boolean stopping) {
         this.pidFile = pidFile.toAbsolutePath().normalize();
         this.pid = pid;
@@ -102,7 +101,7 @@ public final class LaunchRecord {
     }
 
     /** Whether a stop of this daemon is under way (or was, and failed). */
-    boolean stopping() {
+    public boolean stopping() {
         return stopping;
     }
 
