@@ -1,7 +1,7 @@
 package io.jdaemon;
 
 import io.jdaemon.internal.os.Capabilities;
-import io.jdaemon.internal.launch.JvmOptions;
+import io.jdaemon.internal.jvm.JvmOptions;
 import io.jdaemon.internal.listen.ListenAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.control.SystemdUnit;
-import io.jdaemon.internal.launch.JvmOptions;
+import io.jdaemon.internal.jvm.JvmOptions;
 import io.jdaemon.internal.os.Capabilities;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

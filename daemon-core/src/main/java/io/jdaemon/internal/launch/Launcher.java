@@ -13,6 +13,7 @@ import io.jdaemon.internal.handshake.LauncherEnd;
 import io.jdaemon.internal.helper.HelperOutput;
 import io.jdaemon.internal.helper.HelperProcess;
 import io.jdaemon.internal.jvm.JvmCommandLine;
+import io.jdaemon.internal.jvm.JvmOptions;
 import io.jdaemon.internal.os.Processes;
 import io.jdaemon.internal.os.TrustedPath;
 import io.jdaemon.internal.os.UserAccount;

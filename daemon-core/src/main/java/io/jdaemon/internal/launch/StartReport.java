@@ -7,6 +7,7 @@ import io.jdaemon.internal.handshake.LogTail;
 import io.jdaemon.internal.handshake.StartFailureReason;
 import io.jdaemon.internal.helper.HelperProcess;
 import io.jdaemon.internal.jvm.JvmCommandLine;
+import io.jdaemon.internal.jvm.JvmOptions;
 import java.io.File;
 import java.nio.file.attribute.BasicFileAttributes;
 

@@ -1,9 +1,9 @@
-package io.jdaemon.internal.launch;
+package io.jdaemon.internal.jvm;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
 import io.jdaemon.internal.handshake.Handshake;
-import io.jdaemon.internal.jvm.JvmCommandLine;
+import io.jdaemon.internal.os.ListeningPorts;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -66,7 +66,7 @@ public final class JvmOptions {
      *
      * @throws DaemonException naming the option and {@code --jvm-option}
      */
-    static void refuseListeningOptions(List<String> launcherOptions) {
+    public static void refuseListeningOptions(List<String> launcherOptions) {
         for (String option : launcherOptions) {
             String settings = option.startsWith("-agentlib:jdwp=") ? option.substring(15)
                     : option.startsWith("-Xrunjdwp:") ? option.substring(10) : null;
@@ -117,7 +117,7 @@ public final class JvmOptions {
      * this launcher listens on one. The option on the command line that names the port is given,
      * with the fix. Null otherwise.
      */
-    static String heldPort(List<String> launcherOptions, String logText) {
+    public static String heldPort(List<String> launcherOptions, String logText) {
         if (logText != null && !Patterns.BIND_FAILURE.matcher(logText).find()) {
             return null;
         }

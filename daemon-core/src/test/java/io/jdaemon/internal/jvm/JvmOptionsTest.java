@@ -1,10 +1,11 @@
-package io.jdaemon.internal.launch;
+package io.jdaemon.internal.jvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.ExitStatus;
+import io.jdaemon.internal.os.ListeningPorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,6 +1,5 @@
-package io.jdaemon.internal.launch;
+package io.jdaemon.internal.os;
 
-import io.jdaemon.internal.os.Processes;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,7 @@ public final class ListeningPorts {
     }
 
     /** The ports this process listens on, in ascending order. */
-    static Set<Integer> ofThisProcess() {
+    public static Set<Integer> ofThisProcess() {
         Set<String> inodes = new HashSet<>(Processes.ownSockets().values());
         Set<Integer> ports = new TreeSet<>();
         if (inodes.isEmpty()) {
@@ -41,7 +40,7 @@ public final class ListeningPorts {
     }
 
     /** The listening ports in a /proc/net/tcp table whose socket inode is one of {@code inodes}. */
-    static Set<Integer> listening(String table, Set<String> inodes) {
+    public static Set<Integer> listening(String table, Set<String> inodes) {
         Set<Integer> ports = new TreeSet<>();
         String[] lines = table.split("\n");
         for (int i = 1; i < lines.length; i++) { // the first is the header
