@@ -11,6 +11,7 @@ import io.jdaemon.internal.daemon.SdNotify;
 import io.jdaemon.internal.handshake.Handshake;
 import io.jdaemon.internal.helper.HelperCache;
 import io.jdaemon.internal.jvm.JvmCommandLine;
+import io.jdaemon.internal.jvm.ProgramName;
 import io.jdaemon.internal.launch.Launcher;
 import java.io.File;
 
@@ -48,12 +49,12 @@ public final class Dispatch {
                 Foreground.refuseUserSwitch(options, notify);
                 if (parsed.given("--log")) {
                     Report.notice("--log is ignored without --daemon: output stays where it goes now "
-                            + "(add --daemon, or redirect it)").print(named(name));
+                            + "(add --daemon, or redirect it)").print(ProgramName.named(name));
                 }
                 boolean pidFile = parsed.given("--pidfile");
                 if (pidFile && File.separatorChar != '/') {
                     Report.notice("--pidfile is ignored on " + System.getProperty("os.name")
-                            + ": pidfiles need a POSIX system").print(named(name));
+                            + ": pidfiles need a POSIX system").print(ProgramName.named(name));
                     pidFile = false;
                 }
                 Foreground.start(options, pidFile, notify, name);
@@ -66,7 +67,7 @@ public final class Dispatch {
             }
             if (parsed.action() == Flags.Action.UNIT) {
                 String unit = SystemdUnit.of(defaults, parsed, JvmCommandLine.current(),
-                          named(name), System.getenv());
+                          ProgramName.named(name), System.getenv());
                 System.out.print(unit);
                 System.out.flush();
                 System.exit(ExitStatus.OK);
@@ -74,7 +75,7 @@ public final class Dispatch {
             if (parsed.action() == Flags.Action.START) {
                 String stay = Foreground.reasonToStayInForeground(notify);
                 if (stay != null) {
-                    name = named(name);
+                    name = ProgramName.named(name);
                     Foreground.refuseUserSwitch(options, notify);
                     Report.notice(stay).print(name);
                     Foreground.supervised(options, notify, name);
@@ -91,38 +92,13 @@ public final class Dispatch {
                 }
                 Runtime.getRuntime().halt(status);
             }
-            name = named(name);
+            name = ProgramName.named(name);
             System.exit(new Control(parsed, name).run(parsed.action(), parsed.force())
                     .print(name));
         } catch (DaemonException e) {
-            System.exit(Report.of(e).print(named(name)));
+            System.exit(Report.of(e).print(ProgramName.named(name)));
         }
         throw new AssertionError("unreachable");
-    }
-
-    /** {@code name}, or the program's name where it is null. */
-    public static String named(String name) {
-        return name != null ? name : programName();
-    }
-
-    /**
-     * The jar's file name without {@code .jar}, or the main class's simple name (see
-     * {@link ProgramName}), from the rebuilt command line; from {@code sun.java.command} where
-     * the platform does not show the command line.
-     */
-    public static String programName() {
-        try {
-            return ProgramName.of(JvmCommandLine.current());
-        } catch (RuntimeException e) {
-            String command = System.getProperty("sun.java.command", "");
-            String first = command.split(" ", 2)[0];
-            if (first.endsWith(".jar")) {
-                String file = new File(first).getName();
-                return file.substring(0, file.length() - 4);
-            }
-            String simple = first.substring(first.lastIndexOf('.') + 1);
-            return simple.isEmpty() ? "java" : simple;
-        }
     }
 
     /** Whether the JVM has begun its shutdown (a hook can no longer be added). */

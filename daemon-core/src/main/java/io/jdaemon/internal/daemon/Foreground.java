@@ -3,8 +3,8 @@ package io.jdaemon.internal.daemon;
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
-import io.jdaemon.internal.cli.Dispatch;
 import io.jdaemon.internal.cli.Report;
+import io.jdaemon.internal.jvm.ProgramName;
 import io.jdaemon.internal.listen.ListenAddress;
 import io.jdaemon.internal.listen.Listener;
 import io.jdaemon.internal.os.LibC;
@@ -130,7 +130,7 @@ public final class Foreground {
             String notice = Listener.foreground(options.listen() == null ? null
                     : ListenAddress.parse(options.listen()), System.getenv(), Processes.selfPid());
             if (notice != null) {
-                Report.notice(notice).print(Dispatch.named(name));
+                Report.notice(notice).print(ProgramName.named(name));
             }
         } catch (DaemonException e) {
             if (pidFile != null) {
@@ -146,7 +146,7 @@ public final class Foreground {
             return PidFile.acquire(path, Processes.selfPid());
         } catch (PidFile.HeldException e) {
             System.exit(Report.said("already running, pid " + e.pid(), ExitStatus.OK)
-                    .print(Dispatch.named(name)));
+                    .print(ProgramName.named(name)));
             throw new AssertionError("unreachable");
         }
     }

@@ -4,8 +4,7 @@ import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.DaemonStatus;
 import io.jdaemon.ExitStatus;
-import io.jdaemon.internal.cli.Dispatch;
-import io.jdaemon.internal.cli.ProgramName;
+import io.jdaemon.internal.jvm.ProgramName;
 import io.jdaemon.internal.cli.Report;
 import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.handshake.Handshake;
@@ -82,7 +81,7 @@ public final class Launcher {
     /** The name this launcher's messages give the service. */
     public String name() {
         if (name == null) {
-            name = jvm != null ? ProgramName.of(jvm) : Dispatch.programName();
+            name = jvm != null ? ProgramName.of(jvm) : ProgramName.programName();
         }
         return name;
     }

@@ -1,8 +1,7 @@
-package io.jdaemon.internal.cli;
+package io.jdaemon.internal.jvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdaemon.internal.jvm.JvmCommandLine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

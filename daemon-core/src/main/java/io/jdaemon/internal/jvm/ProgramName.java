@@ -1,6 +1,6 @@
-package io.jdaemon.internal.cli;
+package io.jdaemon.internal.jvm;
 
-import io.jdaemon.internal.jvm.JvmCommandLine;
+import java.io.File;
 import java.util.List;
 import java.util.Set;
 
@@ -39,6 +39,31 @@ public final class ProgramName {
     private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
 
     private ProgramName() {
+    }
+
+    /** {@code name}, or the program's name where it is null. */
+    public static String named(String name) {
+        return name != null ? name : programName();
+    }
+
+    /**
+     * The jar's file name without {@code .jar}, or the main class's simple name (see
+     * this class), from the rebuilt command line; from {@code sun.java.command} where
+     * the platform does not show the command line.
+     */
+    public static String programName() {
+        try {
+            return of(JvmCommandLine.current());
+        } catch (RuntimeException e) {
+            String command = System.getProperty("sun.java.command", "");
+            String first = command.split(" ", 2)[0];
+            if (first.endsWith(".jar")) {
+                String file = new File(first).getName();
+                return file.substring(0, file.length() - 4);
+            }
+            String simple = first.substring(first.lastIndexOf('.') + 1);
+            return simple.isEmpty() ? "java" : simple;
+        }
     }
 
     /** The name for the JVM running this command line; {@code java} if it names nothing. */
