@@ -1,6 +1,6 @@
 package io.jdaemon;
 
-import io.jdaemon.internal.cli.Dispatch;
+import io.jdaemon.internal.Dispatch;
 import io.jdaemon.internal.control.Stop;
 import io.jdaemon.internal.daemon.ServiceSide;
 import io.jdaemon.internal.launch.DaemonState;

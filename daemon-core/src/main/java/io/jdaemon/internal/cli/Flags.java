@@ -3,7 +3,6 @@ package io.jdaemon.internal.cli;
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
-import io.jdaemon.internal.control.SystemdUnit;
 import io.jdaemon.internal.jvm.JvmOptions;
 import io.jdaemon.internal.os.Capabilities;
 import java.nio.file.InvalidPathException;
@@ -34,7 +33,7 @@ public final class Flags {
         STATUS,
         /** {@code --daemon=reload}. */
         RELOAD,
-        /** {@code --daemon=unit}: print a systemd unit for this command line ({@link SystemdUnit}). */
+        /** {@code --daemon=unit}: print a systemd unit for this command line (control.SystemdUnit). */
         UNIT
     }
 

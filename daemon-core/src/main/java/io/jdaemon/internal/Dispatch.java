@@ -1,8 +1,10 @@
-package io.jdaemon.internal.cli;
+package io.jdaemon.internal;
 
 import io.jdaemon.DaemonException;
 import io.jdaemon.DaemonOptions;
 import io.jdaemon.ExitStatus;
+import io.jdaemon.internal.cli.Report;
+import io.jdaemon.internal.cli.Flags;
 import io.jdaemon.internal.control.Control;
 import io.jdaemon.internal.control.SystemdUnit;
 import io.jdaemon.internal.daemon.ServiceSide;
