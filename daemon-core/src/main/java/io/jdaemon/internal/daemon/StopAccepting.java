@@ -94,7 +94,7 @@ public final class StopAccepting implements Runnable {
         }
     }
 
-    /** An accept on a closed channel: it fails once it holds the accept lock (no lambda: see StartupRulesIT). */
+    /** An accept on the closed channel: it fails once it holds the accept lock (no lambda). */
     private static final class AcceptOnClosed implements Runnable {
         private final ServerSocketChannel channel;
 
