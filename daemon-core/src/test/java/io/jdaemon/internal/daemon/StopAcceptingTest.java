@@ -83,9 +83,12 @@ class StopAcceptingTest {
                 });
                 acceptor.start();
                 client.start();
-                while (accepted.size() < 20) {
+                long giveUp = System.nanoTime() + 30_000_000_000L;
+                while (accepted.size() < 20 && System.nanoTime() - giveUp < 0) {
                     Thread.sleep(1);
                 }
+                assertThat(accepted).as("round %d: accepted before the close", round)
+                        .hasSizeGreaterThanOrEqualTo(20);
 
                 channel.close();
                 StopAccepting.awaitAcceptsReturned(channel);
