@@ -127,12 +127,13 @@ class SeamlessRestartIT extends WithExample {
             System.out.printf("%s, %d restarts, daemons %s:%n  %s%n  %s%n", sample.jar().getFileName(),
                     restarts, pids, fresh, kept);
             // On a failure, when each restart ran and what the daemons said of their connections.
-            String context = "%s%n" + String.join("\n", timeline) + "\n" + String.join("\n",
+            // (an argument, not the format: a log line may hold a '%')
+            String context = String.join("\n", timeline) + "\n" + String.join("\n",
                     example.logText().lines().filter(l -> l.contains("unanswered") || l.contains("accept")).toList());
-            assertThat(fresh.refused.get()).as(context, fresh).isZero();
-            assertThat(kept.refused.get()).as(context, kept).isZero();
-            assertThat(fresh.failed.get()).as(context, fresh).isZero();
-            assertThat(kept.failed.get()).as(context, kept).isZero();
+            assertThat(fresh.refused.get()).as("%s%n%s", fresh, context).isZero();
+            assertThat(kept.refused.get()).as("%s%n%s", kept, context).isZero();
+            assertThat(fresh.failed.get()).as("%s%n%s", fresh, context).isZero();
+            assertThat(kept.failed.get()).as("%s%n%s", kept, context).isZero();
             assertThat(count(example.logText(), stoppedLine)).as("'%s' in %s", stoppedLine, example.log)
                     .isEqualTo(restarts);
         }
